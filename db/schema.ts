@@ -1,0 +1,229 @@
+/**
+ * The system of record: what people search, list and report on, and the audit trail.
+ * Case lifecycle tables (cases, case_events, sla_clocks, contact_attempts, notifications) are written only
+ * by workflow activities, idempotently: every row has a natural key, so a retried activity writes nothing new.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => ts('created_at').notNull().defaultNow();
+
+export const organisations = pgTable('organisations', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  supportId: text('support_id').notNull().unique(),
+  entitlement: text('entitlement').notNull(), // policy EntitlementId
+  marketRegion: text('market_region').notNull(), // US | CA | EMEA | APAC | LATAM
+  country: text('country').notNull(), // ISO 3166-1 alpha-2, for public holidays
+  subdivision: text('subdivision'), // state / region code for regional holidays
+  timeZone: text('time_zone').notNull(), // IANA
+  language: text('language').notNull(),
+  businessHours: jsonb('business_hours'), // WeeklyWindow[] overriding Mon-Fri 08:00-17:00
+  closedDates: jsonb('closed_dates').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const principals = pgTable(
+  'principals',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').references(() => organisations.id), // null for vendor staff
+    name: text('name').notNull(),
+    email: text('email').notNull().unique(),
+    role: text('role').notNull(), // contract Role
+    homeRegion: text('home_region'), // engineers: APAC | EMEA | AMERICAS
+    managerLevel: integer('manager_level'), // managers: 1 = duty manager, 2.. = escalation levels
+    disabledAt: ts('disabled_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('principals_org_idx').on(t.orgId)],
+);
+
+/** Support partners act on behalf of the customer organisations they are linked to. */
+export const partnerLinks = pgTable(
+  'partner_links',
+  {
+    partnerId: text('partner_id')
+      .notNull()
+      .references(() => principals.id),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.partnerId, t.orgId] })],
+);
+
+/** Bearer tokens, stored as SHA-256 hashes only. */
+export const apiTokens = pgTable('api_tokens', {
+  id: text('id').primaryKey(),
+  principalId: text('principal_id')
+    .notNull()
+    .references(() => principals.id),
+  tokenHash: text('token_hash').notNull().unique(),
+  label: text('label'),
+  createdAt: createdAt(),
+  revokedAt: ts('revoked_at'),
+  lastUsedAt: ts('last_used_at'),
+});
+
+export const products = pgTable('products', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+export const productVersions = pgTable(
+  'product_versions',
+  {
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id),
+    version: text('version').notNull(),
+    lifecycle: text('lifecycle').notNull(), // current | limited | discontinued
+    latestBuild: text('latest_build').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.productId, t.version] })],
+);
+
+/** Read model of each case: the workflow's newest snapshot plus searchable columns. */
+export const cases = pgTable(
+  'cases',
+  {
+    id: text('id').primaryKey(),
+    number: bigserial('number', { mode: 'number' }).notNull().unique(), // human case number, used on the phone
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    openedBy: text('opened_by').notNull(),
+    type: text('type').notNull(),
+    entitlement: text('entitlement').notNull(),
+    level: integer('level').notNull(),
+    productId: text('product_id'),
+    productVersion: text('product_version'),
+    build: text('build'),
+    title: text('title').notNull(),
+    description: text('description').notNull(),
+    language: text('language').notNull(),
+    relatedCaseId: text('related_case_id'),
+    status: text('status').notNull(),
+    closeReason: text('close_reason'),
+    ownerId: text('owner_id'),
+    slaState: text('sla_state').notNull(),
+    firstResponseDueAt: ts('first_response_due_at'),
+    nextDueAt: ts('next_due_at'),
+    openedAt: ts('opened_at').notNull(),
+    firstResponseAt: ts('first_response_at'),
+    closedAt: ts('closed_at'),
+    policyVersion: text('policy_version').notNull(),
+    workflowId: text('workflow_id').notNull().unique(),
+    snapshot: jsonb('snapshot').notNull(), // CaseView
+    snapshotVersion: integer('snapshot_version').notNull(), // only newer snapshots overwrite
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('cases_org_status_idx').on(t.orgId, t.status),
+    index('cases_opened_idx').on(t.openedAt, t.id),
+    index('cases_sla_idx').on(t.slaState),
+  ],
+);
+
+/** Append-only audit trail. event_key makes every write idempotent. */
+export const caseEvents = pgTable(
+  'case_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    caseId: text('case_id').notNull(),
+    eventKey: text('event_key').notNull(),
+    type: text('type').notNull(),
+    actorId: text('actor_id').notNull(),
+    data: jsonb('data').notNull(),
+    occurredAt: ts('occurred_at').notNull(),
+    recordedAt: ts('recorded_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('case_events_key_idx').on(t.caseId, t.eventKey), index('case_events_case_idx').on(t.caseId, t.id)],
+);
+
+export const slaClocks = pgTable(
+  'sla_clocks',
+  {
+    caseId: text('case_id').notNull(),
+    clock: text('clock').notNull(), // firstResponse, sev1Update, managerAck, ...
+    state: text('state').notNull(),
+    target: text('target'),
+    level: integer('level'),
+    entitlement: text('entitlement'),
+    startedAt: ts('started_at'),
+    dueAt: ts('due_at'),
+    stoppedAt: ts('stopped_at'),
+    breachedAt: ts('breached_at'),
+    latenessMs: bigint('lateness_ms', { mode: 'number' }),
+    elapsedMs: bigint('elapsed_ms', { mode: 'number' }), // opened -> met, for reports
+    explanation: text('explanation'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.clock] })],
+);
+
+export const contactAttempts = pgTable(
+  'contact_attempts',
+  {
+    caseId: text('case_id').notNull(),
+    round: integer('round').notNull(),
+    attempt: integer('attempt').notNull(),
+    businessDate: text('business_date').notNull(),
+    scheduledAt: ts('scheduled_at').notNull(),
+    madeAt: ts('made_at'),
+    status: text('status').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.round, t.attempt] })],
+);
+
+/** Outbox: one row per notification, keyed so a retried activity never queues it twice. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    caseId: text('case_id'),
+    kind: text('kind').notNull(), // sla_warning, sla_breach, page, contact_attempt, manager_escalation, ...
+    recipient: text('recipient').notNull(),
+    channel: text('channel').notNull(), // email | webhook | page
+    payload: jsonb('payload').notNull(),
+    createdAt: createdAt(),
+    deliveredAt: ts('delivered_at'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (t) => [index('notifications_pending_idx').on(t.deliveredAt, t.id)],
+);
+
+/** Idempotency-Key records for POST requests (scoped by principal). */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    principalId: text('principal_id').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    resourceId: text('resource_id').notNull(),
+    completed: boolean('completed').notNull().default(false),
+    response: jsonb('response'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.principalId, t.key] })],
+);

@@ -1,0 +1,46 @@
+/**
+ * Shared vocabulary of the support policy. Pure types: imported by workflows, activities, api and tests.
+ * Instants are epoch milliseconds (UTC) inside the policy engine; ISO 8601 strings at the edges (API, DB).
+ */
+
+/** Support programs (severity 1-4) and plans (priority P1-P4) an organisation can hold. */
+export type EntitlementId =
+  | 'premier'
+  | 'production'
+  | 'basic'
+  | 'evaluation'
+  | 'free' // Free / NFR / Community
+  | 'vcsp_production'
+  | 'plan_premium' // Kasten-style plans, priorities P1-P4
+  | 'plan_basic'
+  | 'plan_evaluation';
+
+/** 1 = most severe. For plans, 1..4 means P1..P4. */
+export type Level = 1 | 2 | 3 | 4;
+
+export type CaseType = 'technical' | 'licensing' | 'general_inquiry';
+
+export type MarketRegion = 'US' | 'CA' | 'EMEA' | 'APAC' | 'LATAM';
+
+/** Follow-the-sun ownership regions for around-the-clock work. */
+export type SunRegion = 'APAC' | 'EMEA' | 'AMERICAS';
+
+/** A weekly coverage window in local wall time, e.g. { day: 1, open: '08:00', close: '20:00' } (1 = Monday .. 7 = Sunday). */
+export interface WeeklyWindow {
+  day: 1 | 2 | 3 | 4 | 5 | 6 | 7;
+  open: string; // HH:mm
+  close: string; // HH:mm, '24:00' allowed
+}
+
+/**
+ * A business calendar as plain data, so it can travel in workflow inputs and be replayed unchanged.
+ * `alwaysOpen` calendars count wall-clock time (24/7 programs). Holidays are resolved to local dates
+ * (YYYY-MM-DD) when the case opens, so a holiday-library upgrade never changes a running case's clocks.
+ */
+export interface CalendarSpec {
+  zone: string; // IANA zone
+  alwaysOpen?: boolean;
+  windows: WeeklyWindow[];
+  closedDates: string[]; // local YYYY-MM-DD: public holidays + organisation's extra closed days
+  label?: string; // human form, e.g. 'Mon-Fri 08:00-20:00'
+}

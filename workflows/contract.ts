@@ -1,0 +1,209 @@
+/**
+ * The case workflow's public contract: its input, its handlers and the live state it returns.
+ * Shared by the workflow, the API (which only ever talks to a case through these) and tests.
+ * Evolve by adding optional fields; never rename or remove what running workflows or clients rely on.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CalendarSpec, CaseType, EntitlementId, Level, MarketRegion, SunRegion } from '../policy/types';
+
+export const TASK_QUEUE = 'cases';
+export const CASE_WORKFLOW_TYPE = 'caseWorkflow';
+
+/** One case, one workflow: the id is derived from the case id so a retried create finds the same workflow. */
+export function caseWorkflowId(caseId: string): string {
+  return `case-${caseId}`;
+}
+
+export type Role =
+  | 'case_admin'
+  | 'license_admin'
+  | 'support_partner'
+  | 'engineer'
+  | 'manager'
+  | 'admin'
+  | 'system';
+
+export interface Actor {
+  id: string;
+  role: Role;
+  name?: string;
+}
+
+export type CaseStatus = 'opened' | 'in_progress' | 'awaiting_customer' | 'resolved' | 'closed';
+
+export type CloseReason =
+  | 'confirmed' // customer confirmed the resolution
+  | 'resolution_timeout' // no reply within the configured business days after resolution
+  | 'no_customer_response' // three contact attempts on separate business days went unanswered
+  | 'customer_request';
+
+export type ResolutionType =
+  | 'workaround'
+  | 'configuration_change'
+  | 'hotfix'
+  | 'upgrade'
+  | 'documentation'
+  | 'third_party_referral'
+  | 'defect_fixed_in_later_release';
+
+/** Tunables a case pins when it opens (defaults live in the workflow module). */
+export interface CaseSettings {
+  warningThresholds: number[]; // fractions of the target, e.g. [0.75, 0.9]
+  sev1UpdateCadenceMinutes: number; // around-the-clock customer update cadence
+  managerAckBusinessMinutes: number; // talk-to-a-manager acknowledgement window, business time
+  managerEscalationLevels: number; // how many levels above the duty manager exist
+  resolutionAutoCloseBusinessDays: number;
+  contactAttempts: number; // 3 by policy
+  contactAttemptTime: string; // local HH:mm of each contact attempt inside business hours
+  maxHistoryLength: number; // continue-as-new threshold (events)
+}
+
+export interface CaseWorkflowInput {
+  caseId: string;
+  orgId: string;
+  supportId: string;
+  title: string;
+  type: CaseType;
+  entitlement: EntitlementId;
+  level: Level;
+  region: MarketRegion;
+  language: string;
+  openedAt: string; // ISO 8601 instant
+  openedBy: Actor;
+  /** Program coverage calendar (when the response clock runs), in the organisation's zone, holidays resolved. */
+  coverage: CalendarSpec;
+  /** Organisation business hours for contact attempts and business-day counts (Mon-Fri 08:00-17:00 by default). */
+  businessCalendar: CalendarSpec;
+  /** The customer runs the latest public build of the product (hotfixes only then). */
+  hotfixEligible: boolean;
+  policyVersion: string;
+  settings?: Partial<CaseSettings>;
+  relatedCaseId?: string;
+  /** Present only when the workflow continued as new: everything it had. Opaque outside the workflow. */
+  carried?: unknown;
+}
+
+/** Every handler input carries who acts and a request id: the same request id twice has one effect. */
+interface Command {
+  requestId: string;
+  actor: Actor;
+}
+
+export interface EngineerResponseInput extends Command {
+  message?: string;
+}
+export interface ChangeSeverityInput extends Command {
+  level: Level;
+  reason: string;
+}
+export interface RequestInfoInput extends Command {
+  message: string;
+}
+export interface CustomerReplyInput extends Command {
+  message?: string;
+}
+export interface TalkToManagerInput extends Command {
+  reason: string;
+}
+export interface ManagerAckInput extends Command {
+  note?: string;
+}
+export interface ResolveInput extends Command {
+  resolutionType: ResolutionType;
+  summary: string;
+}
+export interface ConfirmResolutionInput extends Command {
+  accepted: boolean; // false reopens the case
+  comment?: string;
+}
+export interface CloseCaseInput extends Command {
+  reason?: string;
+}
+export interface AssignInput extends Command {
+  ownerId: string;
+  region?: SunRegion;
+  note?: string;
+}
+export interface RcaDeliveredInput extends Command {
+  summary: string;
+}
+export interface CustomerAvailabilityInput extends Command {
+  available: boolean;
+  note?: string;
+}
+
+export type ClockState = 'running' | 'paused' | 'met' | 'breached' | 'no_target' | 'not_available' | 'best_effort' | 'stopped';
+
+export interface ClockView {
+  name: string; // 'firstResponse', 'sev1Update', 'managerAck', ...
+  state: ClockState;
+  dueAt: string | null;
+  startedAt: string | null;
+  stoppedAt: string | null;
+  breachedAt: string | null;
+  latenessMs: number | null;
+  target: string | null; // human form, e.g. '8 business hours'
+  explanation: string;
+}
+
+export interface ContactAttemptView {
+  round: number; // which request for information
+  attempt: number; // 1..3
+  businessDate: string; // local YYYY-MM-DD
+  scheduledAt: string;
+  madeAt: string | null;
+  status: 'scheduled' | 'made' | 'cancelled';
+}
+
+export interface HistoryEntry {
+  at: string;
+  type: string;
+  actorId: string;
+  data: Record<string, unknown>;
+}
+
+/** The live state a query or update returns. */
+export interface CaseView {
+  caseId: string;
+  status: CaseStatus;
+  closeReason: CloseReason | null;
+  entitlement: EntitlementId;
+  level: Level;
+  type: CaseType;
+  ownerId: string | null;
+  ownerRegion: SunRegion | null;
+  customerAvailable: boolean;
+  aroundTheClock: boolean;
+  openedAt: string;
+  firstResponseAt: string | null;
+  resolvedAt: string | null;
+  closedAt: string | null;
+  resolution: { type: ResolutionType; summary: string } | null;
+  clocks: Record<string, ClockView>; // always has 'firstResponse'
+  slaState: string; // summary for search: 'on_track' | 'at_risk' | 'breached' | 'met' | 'no_target' ...
+  nextDueAt: string | null;
+  contactAttempts: ContactAttemptView[];
+  managerEscalation: { level: number; requestedAt: string; acknowledgedAt: string | null } | null;
+  rca: { required: boolean; deliveredAt: string | null } | null;
+  history: HistoryEntry[];
+  /** Bumps on every state change: the read model keeps only the newest snapshot. */
+  version: number;
+}
+
+/** Returns once the case is recorded in the database; used with update-with-start by the API. */
+export const openedUpdate = defineUpdate<CaseView, [{ requestId: string }]>('opened');
+export const engineerResponseUpdate = defineUpdate<CaseView, [EngineerResponseInput]>('engineerResponse');
+export const changeSeverityUpdate = defineUpdate<CaseView, [ChangeSeverityInput]>('changeSeverity');
+export const requestInfoUpdate = defineUpdate<CaseView, [RequestInfoInput]>('requestInfo');
+export const customerReplyUpdate = defineUpdate<CaseView, [CustomerReplyInput]>('customerReply');
+export const talkToManagerUpdate = defineUpdate<CaseView, [TalkToManagerInput]>('talkToManager');
+export const managerAckUpdate = defineUpdate<CaseView, [ManagerAckInput]>('managerAck');
+export const resolveUpdate = defineUpdate<CaseView, [ResolveInput]>('resolve');
+export const confirmResolutionUpdate = defineUpdate<CaseView, [ConfirmResolutionInput]>('confirmResolution');
+export const closeCaseUpdate = defineUpdate<CaseView, [CloseCaseInput]>('closeCase');
+export const assignUpdate = defineUpdate<CaseView, [AssignInput]>('assign');
+export const rcaDeliveredUpdate = defineUpdate<CaseView, [RcaDeliveredInput]>('rcaDelivered');
+
+export const customerAvailabilitySignal = defineSignal<[CustomerAvailabilityInput]>('customerAvailability');
+
+export const getCaseQuery = defineQuery<CaseView>('getCase');
