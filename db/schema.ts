@@ -177,7 +177,7 @@ export const slaClocks = pgTable(
     explanation: text('explanation'),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.caseId, t.clock] })],
+  (t) => [primaryKey({ columns: [t.caseId, t.clock] }), index('sla_clocks_report_idx').on(t.clock, t.startedAt)],
 );
 
 export const contactAttempts = pgTable(
@@ -226,4 +226,19 @@ export const idempotencyKeys = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.principalId, t.key] })],
+);
+
+/** Phone calls routed for an existing case: which queue and language, and whom we tried to reconnect with. */
+export const phoneSessions = pgTable(
+  'phone_sessions',
+  {
+    id: text('id').primaryKey(),
+    caseId: text('case_id').notNull(),
+    principalId: text('principal_id').notNull(),
+    queue: text('queue').notNull(),
+    language: text('language').notNull(),
+    preferredEngineerId: text('preferred_engineer_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('phone_sessions_case_idx').on(t.caseId)],
 );
