@@ -79,6 +79,11 @@ export interface CaseWorkflowInput {
   policyVersion: string;
   settings?: Partial<CaseSettings>;
   relatedCaseId?: string;
+  /** Read-model fields recorded with the case row (the workflow itself never interprets them). */
+  description?: string;
+  productId?: string;
+  productVersion?: string;
+  build?: string;
   /** Present only when the workflow continued as new: everything it had. Opaque outside the workflow. */
   carried?: unknown;
 }
