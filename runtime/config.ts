@@ -1,0 +1,55 @@
+/**
+ * Process configuration, from the environment only. Defaults run everything embedded on one machine;
+ * TEMPORAL_ADDRESS and DATABASE_URL switch to external services (see README "Configuration").
+ */
+import { resolve } from 'node:path';
+import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  logLevel: string;
+  taskQueue: string;
+  temporal: {
+    /** true when TEMPORAL_ADDRESS (or a config-file profile) points at an existing cluster. */
+    external: boolean;
+    namespace: string;
+    connect: ClientConnectConfig['connectionOptions'];
+    devServerPort: number;
+    uiPort: number;
+  };
+}
+
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0 || value > 65535) throw new Error(`${name} must be a port number, got '${raw}'`);
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const devServerPort = intFromEnv(env, 'TEMPORAL_DEV_PORT', 7233);
+  const external = Boolean(env.TEMPORAL_ADDRESS);
+  // Temporal's own env-config conventions: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
+  // TEMPORAL_TLS*, TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE.
+  const loaded = loadClientConnectConfig({ overrideEnvVars: env as Record<string, string> });
+  const connect = external ? loaded.connectionOptions : { ...loaded.connectionOptions, address: `127.0.0.1:${devServerPort}` };
+  return {
+    port: intFromEnv(env, 'PORT', 3000),
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: resolve(env.DATA_DIR ?? '.data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'cases',
+    temporal: {
+      external,
+      namespace: loaded.namespace ?? env.TEMPORAL_NAMESPACE ?? 'default',
+      connect,
+      devServerPort,
+      uiPort: intFromEnv(env, 'TEMPORAL_UI_PORT', 8233),
+    },
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Keeps a case worker running for the life of the process. If Temporal goes away long enough for the
+ * worker to fail, it is rebuilt with backoff once Temporal answers again: timers and workflow state live in
+ * Temporal, so nothing is lost while no worker runs, only delayed.
+ */
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import type { Database } from '../db/client';
+import { createCaseWorker } from '../worker/create-worker';
+
+export interface SupervisorOptions {
+  connect: () => Promise<NativeConnection>;
+  namespace: string;
+  taskQueue: string;
+  database: Database;
+  logger: Logger;
+}
+
+export interface SupervisedWorker {
+  stop(): Promise<void>;
+}
+
+export function superviseWorker(opts: SupervisorOptions): SupervisedWorker {
+  const log = opts.logger.child({ component: 'worker' });
+  let stopping = false;
+  let current: { worker: Worker; connection: NativeConnection } | undefined;
+  let wake: (() => void) | undefined;
+
+  const loop = (async () => {
+    let backoffMs = 1000;
+    while (!stopping) {
+      let connection: NativeConnection | undefined;
+      try {
+        connection = await opts.connect();
+        const worker = await createCaseWorker({
+          connection,
+          namespace: opts.namespace,
+          taskQueue: opts.taskQueue,
+          database: opts.database,
+        });
+        current = { worker, connection };
+        log.info({ taskQueue: opts.taskQueue, namespace: opts.namespace }, 'worker running');
+        backoffMs = 1000;
+        await worker.run();
+        if (!stopping) log.error('worker stopped unexpectedly; restarting');
+      } catch (err) {
+        if (!stopping) log.error({ err: (err as Error).message, retryInMs: backoffMs }, 'worker failed; restarting');
+      } finally {
+        current = undefined;
+        await connection?.close().catch(() => undefined);
+      }
+      if (stopping) break;
+      await new Promise<void>((r) => {
+        wake = r;
+        setTimeout(r, backoffMs);
+      });
+      backoffMs = Math.min(backoffMs * 2, 30_000);
+    }
+  })();
+
+  return {
+    async stop() {
+      stopping = true;
+      wake?.();
+      if (current && current.worker.getState() === 'RUNNING') current.worker.shutdown();
+      await loop;
+    },
+  };
+}

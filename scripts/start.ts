@@ -1,0 +1,71 @@
+/**
+ * `npm start`: the whole service on one machine. A Temporal dev server (unless TEMPORAL_ADDRESS is set),
+ * the database (PGlite in .data unless DATABASE_URL is set) with migrations and demo data, the case worker
+ * and the API, in one process. Ctrl-C stops everything; the next start finds every case where it was.
+ */
+import { loadConfig } from '../runtime/config';
+import { openConfiguredDatabase } from '../runtime/database';
+import { loadOrSeedDemo } from '../runtime/demo';
+import { startDevServer } from '../runtime/dev-server';
+import { startHttpServer } from '../runtime/http-server';
+import { createLogger } from '../runtime/logger';
+import { onShutdown } from '../runtime/shutdown';
+import { connectClient, connectWorker } from '../runtime/temporal';
+import { superviseWorker } from '../runtime/worker-supervisor';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const register = onShutdown(logger);
+
+  let uiUrl: string | undefined;
+  if (!config.temporal.external) {
+    logger.info('starting the Temporal dev server (first run fetches the pinned CLI, which takes a while)');
+    const devServer = await startDevServer({
+      dataDir: config.dataDir,
+      port: config.temporal.devServerPort,
+      uiPort: config.temporal.uiPort,
+      namespace: config.temporal.namespace,
+      logger,
+    });
+    register('temporal dev server', devServer.stop);
+    uiUrl = devServer.uiUrl;
+  }
+
+  const database = await openConfiguredDatabase(config);
+  register('database', database.close);
+  const demo = await loadOrSeedDemo(database, config.dataDir);
+
+  const temporal = await connectClient(config);
+  register('temporal client', temporal.close);
+
+  const worker = superviseWorker({
+    connect: () => connectWorker(config),
+    namespace: config.temporal.namespace,
+    taskQueue: config.taskQueue,
+    database,
+    logger,
+  });
+  register('worker', worker.stop);
+
+  const http = await startHttpServer(config, { database, temporal: temporal.client, logger });
+  register('http server', http.close);
+
+  const api = `http://localhost:${config.port}`;
+  const lines = [
+    '',
+    `Caseflow is running (database: ${database.kind}, Temporal: ${config.temporal.connect.address}, namespace ${config.temporal.namespace})`,
+    `  API            ${api}   (try: curl ${api}/ready)`,
+    `  OpenAPI        ${api}/openapi.json`,
+    uiUrl ? `  Temporal UI    ${uiUrl}` : `  Temporal UI    (external cluster: use its own UI)`,
+    ...demo.describe(),
+    'Press Ctrl-C to stop.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});

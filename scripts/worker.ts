@@ -1,0 +1,29 @@
+/** The case worker alone (production: scale out as many as needed). Needs TEMPORAL_ADDRESS and DATABASE_URL. */
+import { loadConfig } from '../runtime/config';
+import { openConfiguredDatabase, requireSharedDatabase } from '../runtime/database';
+import { createLogger } from '../runtime/logger';
+import { onShutdown } from '../runtime/shutdown';
+import { connectWorker } from '../runtime/temporal';
+import { superviseWorker } from '../runtime/worker-supervisor';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  requireSharedDatabase(config, 'the worker');
+  const register = onShutdown(logger);
+  const database = await openConfiguredDatabase(config);
+  register('database', database.close);
+  const worker = superviseWorker({
+    connect: () => connectWorker(config),
+    namespace: config.temporal.namespace,
+    taskQueue: config.taskQueue,
+    database,
+    logger,
+  });
+  register('worker', worker.stop);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});
