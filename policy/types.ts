@@ -44,3 +44,43 @@ export interface CalendarSpec {
   closedDates: string[]; // local YYYY-MM-DD: public holidays + organisation's extra closed days
   label?: string; // human form, e.g. 'Mon-Fri 08:00-20:00'
 }
+
+/**
+ * A response target as policy data. `business` counts time inside the coverage calendar; `business_days`
+ * (Kasten plans) counts whole days of the Mon-Fri 08:00-17:00 calendar, 9 business hours each.
+ */
+export type Target =
+  | { kind: 'wall'; ms: number }
+  | { kind: 'business'; ms: number }
+  | { kind: 'business_days'; days: number }
+  | { kind: 'not_available' }
+  | { kind: 'best_effort' };
+
+/** One support program or plan, as published. */
+export interface EntitlementPolicy {
+  id: EntitlementId;
+  name: string;
+  scheme: 'severity' | 'priority';
+  /** Human description of when the response clock runs. */
+  coverage: string;
+  /** Weekly coverage in the customer's local time; null for 24/7 (wall clock) or best effort. */
+  coverageWindows: WeeklyWindow[] | null;
+  aroundTheClockCoverage: boolean;
+  phone: boolean;
+  web: boolean;
+  email: boolean;
+  /** Support Account Manager during the customer's local business hours (Premier). */
+  sam: boolean;
+  updates: boolean;
+  upgrades: boolean;
+  /** Upgrades limited to this many days (Kasten evaluation plans); null when unlimited or none. */
+  upgradeDays: number | null;
+  bestEffort: boolean;
+  targets: Record<Level, Target>;
+  /** Levels worked around the clock while the customer has a technical resource available. */
+  aroundTheClockLevels: Level[];
+  /** Levels that require a root-cause analysis (Premium critical incidents). */
+  rcaLevels: Level[];
+  /** Levels with "priority handling" (Kasten Premium P1/P2). */
+  priorityHandlingLevels: Level[];
+}

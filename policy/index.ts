@@ -1,0 +1,66 @@
+/**
+ * The support policy engine: pure, deterministic, safe to import from workflows (no I/O, no Node
+ * built-ins, explicit zones, no wall clock). The holiday resolver lives in ./holidays (not re-exported:
+ * it carries a holiday database that must stay out of the workflow bundle).
+ */
+export * from './types';
+export {
+  POLICY_VERSION,
+  ENTITLEMENTS,
+  LEVELS,
+  REGION_LANGUAGES,
+  SUN_HANDOFFS_UTC,
+  BUSINESS_DAY_MS,
+  isAroundTheClock,
+  rcaRequired,
+  phoneEligibility,
+  sunRegionAt,
+  nextSunHandoff,
+  levelLabel,
+  targetLabel,
+} from './entitlements';
+export {
+  isOpen,
+  nextOpening,
+  addBusinessTime,
+  businessTimeBetween,
+  businessTimeByDay,
+  closedDatesBetween,
+  nextBusinessDays,
+  type BusinessDay,
+  type BusinessDaySlice,
+} from './calendar';
+export {
+  coverageCalendar,
+  businessCalendar,
+  kastenBusinessDayCalendar,
+  describeWindows,
+  DEFAULT_BUSINESS_HOURS,
+  type OrgCalendarSettings,
+} from './calendars';
+export {
+  computeDeadline,
+  targetCalendar,
+  targetDurationMs,
+  formatLocal,
+  formatLocalWithZone,
+  type DeadlineResult,
+  type DeadlineInput,
+} from './deadline';
+export {
+  startClock,
+  pauseClock,
+  resumeClock,
+  stopClock,
+  changeSeverity,
+  nextWake,
+  fireDue,
+  clockState,
+  type SlaClock,
+  type ClockStatus,
+  type ClockThreshold,
+  type ClockChange,
+  type ClockDeadline,
+  type ClockWake,
+  type ClockEvent,
+} from './sla-clock';

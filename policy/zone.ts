@@ -1,0 +1,163 @@
+/**
+ * IANA zone offsets as a memoised table of constant-offset pieces.
+ *
+ * Asking Intl for an offset costs microseconds; business-time walks need many. So each zone is sampled
+ * once per 32-day chunk (every 6 hours, with a binary search to the exact millisecond of every change)
+ * and afterwards answered by plain arithmetic. The table only memoises what Intl (through luxon) says,
+ * so it is deterministic; it never reads the process time zone or the clock.
+ */
+import { IANAZone } from 'luxon';
+import { DAY, HOUR, formatHhMm } from './time';
+
+export interface OffsetPiece {
+  start: number; // inclusive instant
+  end: number; // exclusive instant
+  offset: number; // local = instant + offset (ms)
+}
+
+const CHUNK = 32 * DAY;
+const SAMPLE = 6 * HOUR;
+/** Offsets in tzdb stay within -12h..+14h; 15 h is a safe margin when mapping local times to instants. */
+export const MAX_OFFSET_SPAN = 15 * HOUR;
+const MAX_CACHED_CHUNKS = 50_000;
+
+interface ZoneTable {
+  zone: IANAZone;
+  chunks: Map<number, OffsetPiece[]>;
+}
+
+const tables = new Map<string, ZoneTable>();
+let cachedChunks = 0;
+
+function table(zoneName: string): ZoneTable {
+  let t = tables.get(zoneName);
+  if (!t) {
+    if (!IANAZone.isValidZone(zoneName)) throw new RangeError(`Unknown IANA time zone '${zoneName}'`);
+    t = { zone: IANAZone.create(zoneName), chunks: new Map() };
+    tables.set(zoneName, t);
+  }
+  return t;
+}
+
+export function assertZone(zoneName: string): void {
+  table(zoneName);
+}
+
+function rawOffset(zone: IANAZone, at: number): number {
+  return Math.round(zone.offset(at) * 60_000);
+}
+
+function buildChunk(zone: IANAZone, index: number): OffsetPiece[] {
+  const start = index * CHUNK;
+  const end = start + CHUNK;
+  const pieces: OffsetPiece[] = [];
+  let pieceStart = start;
+  let offset = rawOffset(zone, start);
+  let prev = start;
+  const last = end - 1;
+  for (let t = start + SAMPLE; ; t += SAMPLE) {
+    const probe = Math.min(t, last);
+    if (rawOffset(zone, probe) !== offset) {
+      // The change lies in (prev, probe]: find the first instant carrying the new offset.
+      let lo = prev;
+      let hi = probe;
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (rawOffset(zone, mid) === offset) lo = mid;
+        else hi = mid;
+      }
+      pieces.push({ start: pieceStart, end: hi, offset });
+      pieceStart = hi;
+      offset = rawOffset(zone, hi);
+      prev = hi;
+      t = hi; // resume sampling right after the change (handles several changes per sample)
+      continue;
+    }
+    prev = probe;
+    if (probe === last) break;
+  }
+  pieces.push({ start: pieceStart, end, offset });
+  return pieces;
+}
+
+function chunk(t: ZoneTable, index: number): OffsetPiece[] {
+  let pieces = t.chunks.get(index);
+  if (!pieces) {
+    if (cachedChunks >= MAX_CACHED_CHUNKS) {
+      for (const other of tables.values()) other.chunks.clear();
+      cachedChunks = 0;
+    }
+    pieces = buildChunk(t.zone, index);
+    t.chunks.set(index, pieces);
+    cachedChunks++;
+  }
+  return pieces;
+}
+
+/** Offset (ms) of the zone at an instant: local wall-clock ms = at + offsetAt(zone, at). */
+export function offsetAt(zoneName: string, at: number): number {
+  const pieces = chunk(table(zoneName), Math.floor(at / CHUNK));
+  for (const p of pieces) if (at < p.end) return p.offset;
+  return pieces[pieces.length - 1]!.offset;
+}
+
+/** Constant-offset pieces covering [from, to), in time order, clipped to the range. */
+export function piecesBetween(zoneName: string, from: number, to: number): OffsetPiece[] {
+  const t = table(zoneName);
+  const out: OffsetPiece[] = [];
+  for (let i = Math.floor(from / CHUNK); i * CHUNK < to; i++) {
+    for (const p of chunk(t, i)) {
+      if (p.end <= from || p.start >= to) continue;
+      const last = out[out.length - 1];
+      const start = Math.max(p.start, from);
+      const end = Math.min(p.end, to);
+      // Chunk borders split pieces artificially; glue them back.
+      if (last && last.end === start && last.offset === p.offset) last.end = end;
+      else out.push({ start, end, offset: p.offset });
+    }
+  }
+  return out;
+}
+
+/** Epoch day of the local date of an instant. */
+export function localDay(zoneName: string, at: number): number {
+  return Math.floor((at + offsetAt(zoneName, at)) / DAY);
+}
+
+/**
+ * The first instant whose local wall-clock time is at or after `localMs`: the instant itself when the
+ * local time exists once, the earlier one in a fall-back overlap, the end of the gap on spring-forward.
+ */
+export function firstInstantAtOrAfterLocal(zoneName: string, localMs: number): number {
+  for (const p of piecesBetween(zoneName, localMs - MAX_OFFSET_SPAN, localMs + MAX_OFFSET_SPAN)) {
+    // In a piece local time runs from p.start + offset to p.end + offset.
+    if (p.end + p.offset > localMs) return Math.max(p.start, localMs - p.offset);
+  }
+  throw new RangeError(`No instant found for local time ${localMs} in ${zoneName}`);
+}
+
+const abbreviations = new Map<string, string>();
+
+function zoneNamePart(locale: string, zoneName: string, at: number): string {
+  const parts = new Intl.DateTimeFormat(locale, { timeZone: zoneName, timeZoneName: 'short' }).formatToParts(at);
+  return parts.find((p) => p.type === 'timeZoneName')?.value ?? '';
+}
+
+/**
+ * Customer-facing abbreviation of the zone at an instant ('CET', 'EDT', 'BST'); falls back to the
+ * numeric form ('GMT+5:45') where no abbreviation is commonly used. Memoised per zone and offset.
+ */
+export function zoneAbbreviation(zoneName: string, at: number): string {
+  const offset = offsetAt(zoneName, at);
+  const key = `${zoneName}|${offset}`;
+  let name = abbreviations.get(key);
+  if (name === undefined) {
+    const british = zoneNamePart('en-GB', zoneName, at);
+    const american = zoneNamePart('en-US', zoneName, at);
+    if (!british.startsWith('GMT') || british === 'GMT') name = british;
+    else if (!american.startsWith('GMT')) name = american;
+    else name = offset === 0 ? 'UTC' : `GMT${offset < 0 ? '-' : '+'}${formatHhMm(Math.abs(offset) / 60_000).replace(/^0/, '').replace(/:00$/, '')}`;
+    abbreviations.set(key, name);
+  }
+  return name;
+}
