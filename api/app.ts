@@ -1,0 +1,86 @@
+/**
+ * The Express app: request log -> security headers -> health/ready/openapi (public) -> /v1: bearer auth ->
+ * per-token rate limit -> JSON body (size-limited) -> routes; every error leaves as problem+json.
+ */
+import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { Client } from '@temporalio/client';
+import express from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import type { Database } from '../db/client';
+import { TASK_QUEUE } from '../workflows/contract';
+import { authenticate } from './auth';
+import { buildOpenApiDocument } from './openapi';
+import { notFound, Problem, problemHandler, sendProblem } from './problem';
+import { livenessHandler, readinessHandler } from './readiness';
+import { requestLog } from './request-log';
+import type { Api } from './route';
+import { registerAdminRoutes } from './routes/admin';
+import { registerCaseActionRoutes } from './routes/case-actions';
+import { registerCaseRoutes } from './routes/cases';
+import { registerPhoneRoutes } from './routes/phone-sessions';
+import { registerPolicyRoutes } from './routes/policy';
+import { registerReportRoutes } from './routes/reports';
+import type { Services } from './services';
+
+export interface AppDeps {
+  database: Database;
+  temporal: Client;
+  logger: Logger;
+  namespace?: string;
+  taskQueue?: string;
+  /** Requests per token per minute (default 600). */
+  rateLimitPerMinute?: number;
+  /** Largest accepted JSON body (default 64 KiB). */
+  bodyLimit?: string;
+}
+
+export const API_PREFIX = '/v1';
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(requestLog(deps.logger));
+  app.use(helmet());
+
+  const api: Api = { router: express.Router(), registry: new OpenAPIRegistry(), prefix: API_PREFIX };
+  const services: Services = {
+    api,
+    db: deps.database.db,
+    temporal: deps.temporal,
+    taskQueue: deps.taskQueue ?? TASK_QUEUE,
+  };
+  registerPolicyRoutes(services);
+  registerCaseRoutes(services);
+  registerCaseActionRoutes(services);
+  registerPhoneRoutes(services);
+  registerReportRoutes(services);
+  registerAdminRoutes(services);
+
+  app.get('/health', livenessHandler);
+  app.get('/ready', readinessHandler(deps.database, deps.temporal, deps.namespace ?? deps.temporal.options.namespace));
+  const openapi = buildOpenApiDocument(api.registry);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+
+  app.use(
+    API_PREFIX,
+    authenticate(deps.database),
+    rateLimit({
+      windowMs: 60_000,
+      limit: deps.rateLimitPerMinute ?? 600,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      keyGenerator: (req) => req.principal!.tokenId,
+      handler: (req, res) => sendProblem(res, new Problem(429, 'rate-limited', 'too many requests for this token; retry after the RateLimit reset'), req.originalUrl),
+    }),
+    express.json({ limit: deps.bodyLimit ?? '64kb', type: ['application/json', 'application/*+json'] }),
+    api.router,
+  );
+  app.use((req, _res, next) => next(notFound(`${req.method} ${req.path}`)));
+  app.use(problemHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,66 @@
+/** The case as the API shows it: the read-model row's fixed facts plus the workflow's view (live or stored). */
+import { ENTITLEMENTS, levelLabel } from '../../policy';
+import type { EntitlementId, Level } from '../../policy/types';
+import type { cases } from '../../db/schema';
+import type { CaseView } from '../../workflows/contract';
+
+export type CaseRow = typeof cases.$inferSelect;
+export type ViewSource = 'workflow' | 'read_model';
+
+export function levelFields(entitlement: string, level: number) {
+  const ent = entitlement as EntitlementId;
+  const scheme = ENTITLEMENTS[ent]?.scheme ?? 'severity';
+  return {
+    severity: level,
+    priority: scheme === 'priority' ? (`P${level}` as 'P1' | 'P2' | 'P3' | 'P4') : null,
+    levelLabel: levelLabel(ent, level as Level),
+  };
+}
+
+export function caseResource(row: CaseRow, view: CaseView, source: ViewSource) {
+  return {
+    id: row.id,
+    number: row.number,
+    orgId: row.orgId,
+    type: view.type,
+    status: view.status,
+    closeReason: view.closeReason,
+    program: view.entitlement,
+    ...levelFields(view.entitlement, view.level),
+    title: row.title,
+    description: row.description,
+    language: row.language,
+    product: row.productId ? { id: row.productId, version: row.productVersion, build: row.build } : null,
+    relatedCaseId: row.relatedCaseId,
+    ownerId: view.ownerId,
+    ownerRegion: view.ownerRegion,
+    aroundTheClock: view.aroundTheClock,
+    customerAvailable: view.customerAvailable,
+    openedAt: view.openedAt,
+    firstResponseAt: view.firstResponseAt,
+    resolvedAt: view.resolvedAt,
+    closedAt: view.closedAt,
+    slaState: view.slaState,
+    nextDueAt: view.nextDueAt,
+    sla: view.clocks,
+    policyVersion: row.policyVersion,
+    source,
+    version: view.version,
+  };
+}
+
+export function caseDetail(row: CaseRow, view: CaseView, source: ViewSource) {
+  return {
+    ...caseResource(row, view, source),
+    resolution: view.resolution,
+    managerEscalation: view.managerEscalation,
+    contactAttempts: view.contactAttempts,
+    history: view.history,
+  };
+}
+
+/** List rows come from the read model alone (no workflow round trip per row). */
+export function caseSummary(row: CaseRow) {
+  const { description: _omit, ...rest } = caseResource(row, row.snapshot as CaseView, 'read_model');
+  return rest;
+}

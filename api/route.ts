@@ -1,0 +1,129 @@
+/**
+ * One declaration per endpoint: the zod schemas it validates with, the roles it admits and its responses.
+ * The same declaration registers the OpenAPI path, so the document cannot drift from the handlers.
+ */
+import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
+import type { Request, Response, Router } from 'express';
+import type { Role } from '../workflows/contract';
+import type { Principal } from './principal';
+import { fieldErrors, forbidden, invalid, Problem } from './problem';
+import { ProblemSchema } from './schemas/common';
+import { z } from './zod';
+
+type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
+type Shape = z.ZodType | undefined;
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface RouteSpec<B extends Shape, Q extends Shape, P extends Shape> {
+  method: Method;
+  /** Express path, e.g. /cases/:id (mounted under /v1). */
+  path: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  /** Roles admitted; others get 403. */
+  roles: readonly Role[];
+  body?: B;
+  query?: Q;
+  params?: P;
+  /** Documented request headers (e.g. Idempotency-Key). */
+  headers?: z.ZodObject;
+  response: { status: number; description: string; schema?: z.ZodType };
+  /** Problem statuses this endpoint documents besides 400/401/403/429. */
+  problems?: number[];
+}
+
+export interface Ctx<B extends Shape, Q extends Shape, P extends Shape> {
+  body: Out<B>;
+  query: Out<Q>;
+  params: Out<P>;
+  principal: Principal;
+  req: Request;
+  res: Response;
+}
+
+export interface Reply {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface Api {
+  router: Router;
+  registry: OpenAPIRegistry;
+  prefix: string;
+}
+
+function parse<S extends Shape>(schema: S, value: unknown, where: 'body' | 'query' | 'path'): Out<S> {
+  if (!schema) return undefined as Out<S>;
+  const result = schema.safeParse(value);
+  if (!result.success) throw invalid(fieldErrors(result.error, where));
+  return result.data as Out<S>;
+}
+
+const hasBody = (req: Request): boolean =>
+  Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+
+export function defineRoute<B extends Shape = undefined, Q extends Shape = undefined, P extends Shape = undefined>(
+  api: Api,
+  spec: RouteSpec<B, Q, P>,
+  handler: (ctx: Ctx<B, Q, P>) => Promise<Reply>,
+): void {
+  api.registry.registerPath(openApiPath(api.prefix, spec));
+  api.router[spec.method](spec.path, async (req, res) => {
+    const principal = req.principal;
+    if (!principal) throw new Problem(401, 'unauthorized', 'authentication required');
+    if (!spec.roles.includes(principal.role)) throw forbidden(`role ${principal.role} may not ${spec.summary.toLowerCase()}`);
+    if (spec.body && hasBody(req) && !req.is(['application/json', 'application/*+json'])) {
+      throw new Problem(415, 'unsupported-media-type', 'send the body as application/json');
+    }
+    const ctx: Ctx<B, Q, P> = {
+      params: parse(spec.params as P, req.params, 'path'),
+      query: parse(spec.query as Q, req.query, 'query'),
+      body: parse(spec.body as B, req.body ?? {}, 'body'),
+      principal,
+      req,
+      res,
+    };
+    const reply = await handler(ctx);
+    if (reply.headers) res.set(reply.headers);
+    res.status(reply.status ?? spec.response.status);
+    if (reply.body === undefined) res.end();
+    else res.json(reply.body);
+  });
+}
+
+function openApiPath(prefix: string, spec: RouteSpec<Shape, Shape, Shape>): RouteConfig {
+  const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+  const responses: RouteConfig['responses'] = {
+    [spec.response.status]: spec.response.schema
+      ? { description: spec.response.description, content: { 'application/json': { schema: spec.response.schema } } }
+      : { description: spec.response.description },
+    401: problem('Missing, unknown or revoked bearer token'),
+    403: problem(`Role not admitted (admitted: ${spec.roles.join(', ')})`),
+    429: problem('Rate limit for this token exceeded'),
+  };
+  if (spec.body || spec.query || spec.params) responses[400] = problem('Invalid input; `errors` names each field and reason');
+  const descriptions: Record<number, string> = {
+    404: 'Not found, or not visible to this principal',
+    409: 'Conflicts with the current state (or an Idempotency-Key reused with another body)',
+    413: 'Request body too large',
+    422: 'Well-formed but not acceptable (e.g. Support ID mismatch)',
+  };
+  for (const status of spec.problems ?? []) responses[status] = problem(descriptions[status] ?? 'Error');
+  const request: RouteConfig['request'] = {};
+  if (spec.body) request.body = { required: true, content: { 'application/json': { schema: spec.body } } };
+  if (spec.query) request.query = spec.query as z.ZodObject;
+  if (spec.params) request.params = spec.params as z.ZodObject;
+  if (spec.headers) request.headers = spec.headers;
+  return {
+    method: spec.method,
+    path: prefix + spec.path.replace(/:([A-Za-z]+)/g, '{$1}'),
+    summary: spec.summary,
+    description: spec.description,
+    tags: [spec.tag],
+    security: [{ bearer: [] }],
+    request,
+    responses,
+  };
+}

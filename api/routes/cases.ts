@@ -1,0 +1,172 @@
+/** Opening, listing and reading cases, and each case's SLA clocks. */
+import { and, desc, eq, inArray, lt, or, type SQL } from 'drizzle-orm';
+import { ENTITLEMENTS } from '../../policy';
+import type { EntitlementId } from '../../policy/types';
+import { cases } from '../../db/schema';
+import type { CaseView, ClockView } from '../../workflows/contract';
+import { caseDetail, caseSummary, levelFields } from '../cases/case-resource';
+import { liveView, loadCase } from '../cases/load-case';
+import { openCase } from '../cases/open-case';
+import { CASE_OPENERS, STAFF_ROLES, visibleOrgIds } from '../principal';
+import { invalid } from '../problem';
+import { defineRoute } from '../route';
+import {
+  CaseDetailSchema,
+  CaseListSchema,
+  CaseRefParams,
+  CaseSchema,
+  CreateCaseBody,
+  IdempotencyHeaders,
+  ListCasesQuery,
+  SlaSchema,
+} from '../schemas/cases';
+import type { Services } from '../services';
+
+const READERS = [...CASE_OPENERS, ...STAFF_ROLES];
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+function encodeCursor(row: { openedAt: Date; id: string }): string {
+  return Buffer.from(JSON.stringify([row.openedAt.toISOString(), row.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { openedAt: Date; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    const openedAt = new Date(String(at));
+    if (typeof id !== 'string' || Number.isNaN(openedAt.getTime())) throw new Error('shape');
+    return { openedAt, id };
+  } catch {
+    throw invalid([{ field: 'cursor', in: 'query', reason: 'not a cursor this API issued' }]);
+  }
+}
+
+export function registerCaseRoutes(svc: Services): void {
+  const { api, db, temporal } = svc;
+
+  defineRoute(
+    api,
+    {
+      method: 'post',
+      path: '/cases',
+      tag: 'Cases',
+      summary: 'Open a case',
+      description:
+        'Case and license administrators open cases for their organisation; support partners for organisations they are ' +
+        "linked to. The Support ID must match the organisation's. Answers once the case workflow has recorded the case, " +
+        'with its SLA due times. With an Idempotency-Key, retries (even concurrent ones) give the same case; the same key ' +
+        'with a different body is a 409.',
+      roles: CASE_OPENERS,
+      body: CreateCaseBody,
+      headers: IdempotencyHeaders,
+      response: { status: 201, description: 'The case, with sla.firstResponse', schema: CaseSchema },
+      problems: [404, 409, 413, 422],
+    },
+    async ({ body, principal, req }) => {
+      const key = req.get('idempotency-key');
+      if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+        throw invalid([{ field: 'Idempotency-Key', in: 'header', reason: '1-255 visible ASCII characters' }]);
+      }
+      const result = await openCase(svc, principal, body, key);
+      return {
+        status: 201,
+        body: result.body,
+        headers: { Location: `/v1/cases/${result.body.id}`, ...(result.replayed ? { 'Idempotent-Replayed': 'true' } : {}) },
+      };
+    },
+  );
+
+  defineRoute(
+    api,
+    {
+      method: 'get',
+      path: '/cases',
+      tag: 'Cases',
+      summary: 'List cases',
+      description: 'Newest first, from the read model. Customers see their organisation, partners their linked ones, staff all.',
+      roles: READERS,
+      query: ListCasesQuery,
+      response: { status: 200, description: 'One page of cases', schema: CaseListSchema },
+    },
+    async ({ query, principal }) => {
+      const visible = visibleOrgIds(principal);
+      const orgs = query.orgId ? (visible === null || visible.includes(query.orgId) ? [query.orgId] : []) : visible;
+      if (orgs && orgs.length === 0) return { body: { items: [], nextCursor: null } };
+      const conditions: (SQL | undefined)[] = [
+        orgs ? inArray(cases.orgId, orgs) : undefined,
+        query.status ? eq(cases.status, query.status) : undefined,
+        query.severity ? eq(cases.level, query.severity) : undefined,
+        query.slaState ? eq(cases.slaState, query.slaState) : undefined,
+        query.type ? eq(cases.type, query.type) : undefined,
+      ];
+      if (query.cursor) {
+        const after = decodeCursor(query.cursor);
+        conditions.push(or(lt(cases.openedAt, after.openedAt), and(eq(cases.openedAt, after.openedAt), lt(cases.id, after.id))));
+      }
+      const rows = await db
+        .select()
+        .from(cases)
+        .where(and(...conditions))
+        .orderBy(desc(cases.openedAt), desc(cases.id))
+        .limit(query.limit + 1);
+      const page = rows.slice(0, query.limit);
+      return {
+        body: {
+          items: page.map(caseSummary),
+          nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]) : null,
+        },
+      };
+    },
+  );
+
+  defineRoute(
+    api,
+    {
+      method: 'get',
+      path: '/cases/:id',
+      tag: 'Cases',
+      summary: 'Read a case',
+      description: "The read model plus the workflow's live state (history, contact attempts, escalation).",
+      roles: READERS,
+      params: CaseRefParams,
+      response: { status: 200, description: 'The case', schema: CaseDetailSchema },
+      problems: [404],
+    },
+    async ({ params, principal }) => {
+      const row = await loadCase(db, principal, params.id);
+      const { view, source } = await liveView(temporal, row);
+      return { body: caseDetail(row, view, source) };
+    },
+  );
+
+  defineRoute(
+    api,
+    {
+      method: 'get',
+      path: '/cases/:id/sla',
+      tag: 'Cases',
+      summary: "A case's SLA clocks, each with its explanation",
+      roles: READERS,
+      params: CaseRefParams,
+      response: { status: 200, description: 'Clocks', schema: SlaSchema },
+      problems: [404],
+    },
+    async ({ params, principal }) => {
+      const row = await loadCase(db, principal, params.id);
+      const { view, source } = await liveView(temporal, row);
+      return { body: slaResource(row.id, view, source) };
+    },
+  );
+}
+
+function slaResource(caseId: string, view: CaseView, source: 'workflow' | 'read_model') {
+  const clocks: ClockView[] = Object.values(view.clocks);
+  return {
+    caseId,
+    program: view.entitlement,
+    levelLabel: levelFields(view.entitlement, view.level).levelLabel,
+    slaState: view.slaState,
+    coverage: ENTITLEMENTS[view.entitlement as EntitlementId].coverage,
+    clocks,
+    source,
+  };
+}

@@ -1,0 +1,95 @@
+/** The policy in force: programs and plans with their targets, languages, follow-the-sun shifts, calendars. */
+import { eq } from 'drizzle-orm';
+import { ENTITLEMENTS, LEVELS, levelLabel, POLICY_VERSION, REGION_LANGUAGES, SUN_HANDOFFS_UTC, targetLabel, type Level } from '../../policy';
+import { organisations } from '../../db/schema';
+import { caseCalendars } from '../cases/calendars';
+import { canSeeOrg, CASE_OPENERS, STAFF_ROLES, type Principal } from '../principal';
+import { notFound } from '../problem';
+import { defineRoute } from '../route';
+import { CalendarSchema, IdSchema } from '../schemas/common';
+import type { Services } from '../services';
+import { z } from '../zod';
+
+const PolicySchema = z
+  .object({
+    version: z.string(),
+    entitlements: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        scheme: z.enum(['severity', 'priority']),
+        coverage: z.string(),
+        phone: z.boolean(),
+        web: z.boolean(),
+        email: z.boolean(),
+        sam: z.boolean(),
+        updates: z.boolean(),
+        upgrades: z.boolean(),
+        bestEffort: z.boolean(),
+        targets: z.record(z.string(), z.string()).openapi({ description: 'level label -> initial response target' }),
+        aroundTheClock: z.array(z.string()).openapi({ description: 'levels worked around the clock while the customer has a resource' }),
+      }),
+    ),
+    regionLanguages: z.record(z.string(), z.array(z.string())),
+    followTheSunUtc: z.array(z.object({ region: z.string(), fromHour: z.number(), toHour: z.number() })),
+    organisation: z
+      .object({ id: z.string(), coverage: CalendarSchema, businessCalendar: CalendarSchema })
+      .optional()
+      .openapi({ description: "the calendars a case opened now would pin: the caller's organisation, or ?orgId=" }),
+  })
+  .openapi('Policy');
+
+const ENTITLEMENT_VIEWS = Object.values(ENTITLEMENTS).map((e) => {
+  const label = (level: Level) => levelLabel(e.id, level);
+  return {
+    id: e.id,
+    name: e.name,
+    scheme: e.scheme,
+    coverage: e.coverage,
+    phone: e.phone,
+    web: e.web,
+    email: e.email,
+    sam: e.sam,
+    updates: e.updates,
+    upgrades: e.upgrades,
+    bestEffort: e.bestEffort,
+    targets: Object.fromEntries(LEVELS.map((level) => [label(level), targetLabel(e.targets[level])])),
+    aroundTheClock: e.aroundTheClockLevels.map(label),
+  };
+});
+
+export function registerPolicyRoutes({ api, db }: Services): void {
+  async function organisationCalendars(principal: Principal, orgId: string | undefined) {
+    const id = orgId ?? principal.orgId;
+    if (!id) return undefined;
+    const [org] = canSeeOrg(principal, id) ? await db.select().from(organisations).where(eq(organisations.id, id)) : [];
+    if (!org) throw notFound('organisation');
+    return { id: org.id, ...caseCalendars(org, new Date()) };
+  }
+
+  defineRoute(
+    api,
+    {
+      method: 'get',
+      path: '/policy',
+      tag: 'Policy',
+      summary: 'Programs, targets and calendars in force',
+      roles: [...CASE_OPENERS, ...STAFF_ROLES],
+      query: z.strictObject({ orgId: IdSchema.optional() }),
+      response: { status: 200, description: 'The policy', schema: PolicySchema },
+      problems: [404],
+    },
+    async ({ query, principal }) => {
+      const organisation = await organisationCalendars(principal, query.orgId);
+      return {
+        body: {
+          version: POLICY_VERSION,
+          entitlements: ENTITLEMENT_VIEWS,
+          regionLanguages: REGION_LANGUAGES,
+          followTheSunUtc: SUN_HANDOFFS_UTC,
+          ...(organisation ? { organisation } : {}),
+        },
+      };
+    },
+  );
+}

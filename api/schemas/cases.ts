@@ -1,0 +1,177 @@
+/** Cases: opening, listing, the case resource, its clocks and the case actions. */
+import { IdSchema, IsoInstant, PageQuery } from './common';
+import { BuildString, ENTITLEMENT_IDS, SUN_REGIONS, VersionString } from './admin';
+import { z } from '../zod';
+
+export const CASE_TYPES = ['technical', 'licensing', 'general_inquiry'] as const;
+export const CASE_STATUSES = ['opened', 'in_progress', 'awaiting_customer', 'resolved', 'closed'] as const;
+export const CLOCK_STATES = ['running', 'paused', 'met', 'breached', 'no_target', 'not_available', 'best_effort', 'stopped'] as const;
+export const RESOLUTION_TYPES = [
+  'workaround',
+  'configuration_change',
+  'hotfix',
+  'upgrade',
+  'documentation',
+  'third_party_referral',
+  'defect_fixed_in_later_release',
+] as const;
+
+const Severity = z.int().min(1).max(4).openapi({ description: 'programs: 1 (production down) .. 4 (how-to)' });
+const Priority = z.enum(['P1', 'P2', 'P3', 'P4']).openapi({ description: 'plans with priorities (Kasten-style)' });
+const Language = z.string().min(2).max(8).openapi({ example: 'en' });
+
+export const CaseIdSchema = z.uuid({ message: 'a case id (UUID)' });
+/** A case is addressed by its id or, as on the phone, by its number. */
+export const CaseRefParams = z.strictObject({
+  id: z.union([z.uuid(), z.string().regex(/^[1-9][0-9]{0,15}$/)], { message: 'a case id (UUID) or case number' }),
+});
+
+export const CreateCaseBody = z
+  .strictObject({
+    orgId: IdSchema.optional().openapi({ description: 'the customer organisation; required for support partners' }),
+    supportId: z.string().min(1).max(32).openapi({ description: "must equal the organisation's Support ID", example: '01700001' }),
+    type: z.enum(CASE_TYPES),
+    severity: Severity.optional().openapi({ description: 'programs: severity 1-4 (general inquiries default to 4)' }),
+    priority: Priority.optional().openapi({ description: 'plans: P1-P4 (general inquiries default to P4)' }),
+    product: IdSchema.optional().openapi({ description: 'required for technical cases' }),
+    version: VersionString.optional().openapi({ description: 'required with product' }),
+    build: BuildString.optional().openapi({ description: 'required for technical cases: hotfixes need the latest public build' }),
+    title: z.string().trim().min(1).max(200),
+    description: z.string().trim().min(1).max(20000),
+    language: Language.optional().openapi({ description: "one of the region's support languages; default: the organisation's" }),
+    relatedCaseId: CaseIdSchema.optional().openapi({ description: 'a closed case of the same organisation this one follows up' }),
+  })
+  .openapi('CreateCase');
+
+export const IdempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/)
+    .optional()
+    .openapi({ description: 'retry-safe create: the same key and body always give the same case' }),
+});
+
+export const ClockSchema = z
+  .object({
+    name: z.string(),
+    state: z.enum(CLOCK_STATES),
+    dueAt: IsoInstant.nullable(),
+    startedAt: IsoInstant.nullable(),
+    stoppedAt: IsoInstant.nullable(),
+    breachedAt: IsoInstant.nullable(),
+    latenessMs: z.number().nullable(),
+    target: z.string().nullable(),
+    explanation: z.string(),
+  })
+  .openapi('Clock');
+
+export const CaseSchema = z
+  .object({
+    id: z.string(),
+    number: z.number().int().nullable().openapi({ description: 'case number for phone support' }),
+    orgId: z.string(),
+    type: z.enum(CASE_TYPES),
+    status: z.enum(CASE_STATUSES),
+    closeReason: z.string().nullable(),
+    program: z.enum(ENTITLEMENT_IDS),
+    severity: z.number().int().openapi({ description: '1-4; for plans the priority number (P1 = 1)' }),
+    priority: Priority.nullable(),
+    levelLabel: z.string().openapi({ example: 'Severity 2' }),
+    title: z.string(),
+    description: z.string(),
+    language: z.string(),
+    product: z.object({ id: z.string(), version: z.string().nullable(), build: z.string().nullable() }).nullable(),
+    relatedCaseId: z.string().nullable(),
+    ownerId: z.string().nullable(),
+    ownerRegion: z.enum(SUN_REGIONS).nullable(),
+    aroundTheClock: z.boolean(),
+    customerAvailable: z.boolean(),
+    openedAt: IsoInstant,
+    firstResponseAt: IsoInstant.nullable(),
+    resolvedAt: IsoInstant.nullable(),
+    closedAt: IsoInstant.nullable(),
+    slaState: z.string(),
+    nextDueAt: IsoInstant.nullable(),
+    sla: z.record(z.string(), ClockSchema).openapi({ description: 'every clock; firstResponse always present' }),
+    policyVersion: z.string(),
+    source: z.enum(['workflow', 'read_model']).openapi({ description: 'live workflow state, or the stored snapshot' }),
+    version: z.number().int(),
+  })
+  .openapi('Case');
+
+export const CaseDetailSchema = CaseSchema.extend({
+  resolution: z.object({ type: z.enum(RESOLUTION_TYPES), summary: z.string() }).nullable(),
+  managerEscalation: z.object({ level: z.number(), requestedAt: z.string(), acknowledgedAt: z.string().nullable() }).nullable(),
+  contactAttempts: z.array(
+    z.object({
+      round: z.number(),
+      attempt: z.number(),
+      businessDate: z.string(),
+      scheduledAt: z.string(),
+      madeAt: z.string().nullable(),
+      status: z.string(),
+    }),
+  ),
+  history: z.array(z.object({ at: z.string(), type: z.string(), actorId: z.string(), data: z.record(z.string(), z.unknown()) })),
+}).openapi('CaseDetail');
+
+export const ListCasesQuery = z
+  .strictObject({
+    status: z.enum(CASE_STATUSES).optional(),
+    severity: z.coerce.number().int().min(1).max(4).optional(),
+    slaState: z.string().regex(/^[a-z_]{1,32}$/).optional().openapi({ description: 'e.g. on_track, at_risk, breached, met, no_target' }),
+    orgId: IdSchema.optional().openapi({ description: 'staff: any organisation; partners: a linked one' }),
+    type: z.enum(CASE_TYPES).optional(),
+    ...PageQuery,
+  })
+  .openapi('ListCasesQuery');
+
+export const CaseListSchema = z
+  .object({ items: z.array(CaseSchema.omit({ description: true })), nextCursor: z.string().nullable() })
+  .openapi('CaseList');
+
+export const SlaSchema = z
+  .object({
+    caseId: z.string(),
+    program: z.enum(ENTITLEMENT_IDS),
+    levelLabel: z.string(),
+    slaState: z.string(),
+    coverage: z.string().openapi({ description: 'when the response clock runs' }),
+    clocks: z.array(ClockSchema),
+    source: z.enum(['workflow', 'read_model']),
+  })
+  .openapi('CaseSla');
+
+const Message = z.string().trim().min(1).max(20000);
+export const ACTION_BODIES = {
+  severity: z.strictObject({ severity: Severity.optional(), priority: Priority.optional(), reason: z.string().trim().min(1).max(2000) }),
+  responses: z.strictObject({ message: Message.optional() }),
+  informationRequests: z.strictObject({ message: Message }),
+  replies: z.strictObject({ message: Message.optional() }),
+  availability: z.strictObject({ available: z.boolean(), note: z.string().trim().max(2000).optional() }),
+  managerRequests: z.strictObject({ reason: z.string().trim().min(1).max(2000) }),
+  managerAcknowledgements: z.strictObject({ note: z.string().trim().max(2000).optional() }),
+  resolution: z.strictObject({ resolutionType: z.enum(RESOLUTION_TYPES), summary: z.string().trim().min(1).max(20000) }),
+  confirmation: z.strictObject({ accepted: z.boolean(), comment: z.string().trim().max(20000).optional() }),
+  close: z.strictObject({ reason: z.string().trim().min(1).max(2000).optional() }),
+  assignment: z.strictObject({ ownerId: IdSchema, region: z.enum(SUN_REGIONS).optional(), note: z.string().trim().max(2000).optional() }),
+  rca: z.strictObject({ summary: z.string().trim().min(1).max(20000) }),
+};
+
+export const PhoneSessionBody = z
+  .strictObject({ language: Language.optional().openapi({ description: "caller's language; default: the case's" }) })
+  .openapi('OpenPhoneSession');
+
+export const PhoneSessionSchema = z
+  .object({
+    id: z.string(),
+    caseId: z.string(),
+    caseNumber: z.number().int(),
+    eligible: z.literal(true),
+    reason: z.string(),
+    queue: z.string().openapi({ example: 'EMEA-de' }),
+    language: z.string(),
+    preferredEngineer: z.object({ id: z.string(), name: z.string(), homeRegion: z.string().nullable() }).nullable(),
+    createdAt: IsoInstant,
+  })
+  .openapi('PhoneSession');

@@ -1,0 +1,61 @@
+/** Schemas shared by several endpoints. */
+import { IANAZone } from 'luxon';
+import { z } from '../zod';
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: 'https://caseflow.dev/problems/invalid-request' }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string(),
+    errors: z
+      .array(
+        z.object({
+          field: z.string().openapi({ example: 'severity' }),
+          in: z.enum(['body', 'query', 'path', 'header']),
+          reason: z.string(),
+        }),
+      )
+      .optional(),
+  })
+  .openapi('Problem', { description: 'RFC 9457 problem details' });
+
+export const IdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, - and _ only, at most 64 characters');
+
+export const IsoInstant = z.iso.datetime({ offset: true, message: 'an ISO 8601 instant with offset, e.g. 2026-05-01T09:00:00Z' });
+export const LocalDate = z.iso.date({ message: 'a YYYY-MM-DD date' });
+
+export const TimeZone = z
+  .string()
+  .max(64)
+  .refine((zone) => IANAZone.isValidZone(zone), 'not an IANA time zone, e.g. Europe/Berlin')
+  .openapi({ example: 'Europe/Berlin' });
+
+const HHmm = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:mm, 00:00-24:00');
+
+export const WeeklyWindowSchema = z
+  .strictObject({
+    day: z.literal([1, 2, 3, 4, 5, 6, 7]).openapi({ description: '1 = Monday .. 7 = Sunday' }),
+    open: HHmm,
+    close: HHmm,
+  })
+  .refine((w) => w.open < w.close, { message: 'open must be before close', path: ['close'] })
+  .openapi('WeeklyWindow');
+
+export const CalendarSchema = z
+  .object({
+    zone: z.string(),
+    alwaysOpen: z.boolean().optional(),
+    windows: z.array(WeeklyWindowSchema),
+    closedDates: z.array(z.string()),
+    label: z.string().optional(),
+  })
+  .openapi('Calendar');
+
+export const PageQuery = {
+  limit: z.coerce.number().int().min(1).max(100).default(25).openapi({ description: 'page size, 1-100' }),
+  cursor: z.string().max(200).optional().openapi({ description: 'nextCursor of the previous page' }),
+};

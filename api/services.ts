@@ -1,0 +1,11 @@
+/** What route modules share: the route registry, the database and the Temporal client. */
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db/client';
+import type { Api } from './route';
+
+export interface Services {
+  api: Api;
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+}
