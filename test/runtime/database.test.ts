@@ -1,7 +1,7 @@
 
 
 import { sql } from 'drizzle-orm';
-import { createTestDatabase } from './helpers/db';
+import { createTestDatabase } from '../helpers/db';
 
 
 test('database: migrations applied and queries run', async () => {

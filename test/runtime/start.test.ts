@@ -1,0 +1,134 @@
+/**
+ * `npm start` as a newcomer runs it: the real script in a child process (dev server, PGlite, worker, API).
+ * Ready answers 200, the Web UI serves HTML, demo tokens work, data survives a restart, and a dead
+ * Temporal server turns /ready into a 503 that names Temporal.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '..', '..');
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+}
+
+function startService(env: NodeJS.ProcessEnv): Running {
+  let out = '';
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'scripts/start.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  return { child, output: () => out };
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, svc: Running, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (svc.child.exitCode !== null) throw new Error(`service exited while waiting for ${what}:\n${svc.output()}`);
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${svc.output()}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function stop(svc: Running): Promise<number | null> {
+  if (svc.child.exitCode !== null) return Promise.resolve(svc.child.exitCode);
+  return new Promise((res) => {
+    svc.child.once('exit', (code) => res(code));
+    svc.child.kill('SIGINT');
+  });
+}
+
+describe('npm start', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'caseflow-start-'));
+  let env: NodeJS.ProcessEnv;
+  let api: string;
+  let svc: Running | undefined;
+
+  beforeAll(async () => {
+    const [port, devPort, uiPort] = [await freePort(), await freePort(), await freePort()];
+    env = { DATA_DIR: dataDir, PORT: String(port), TEMPORAL_DEV_PORT: String(devPort), TEMPORAL_UI_PORT: String(uiPort), DATABASE_URL: '', TEMPORAL_ADDRESS: '' };
+    api = `http://127.0.0.1:${port}`;
+  });
+
+  afterAll(async () => {
+    if (svc) await stop(svc);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const ready = async () => {
+    const res = await fetch(`${api}/ready`);
+    return res.status === 200 ? res : undefined;
+  };
+
+  test('comes up ready, serves the Web UI, keeps cases across a restart, and reports a dead Temporal', async () => {
+    svc = startService(env);
+    await waitFor('/ready 200', ready, svc, 180_000);
+    const ui = await fetch(`http://127.0.0.1:${env.TEMPORAL_UI_PORT}/`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toMatch(/<html/i);
+    expect(svc.output()).toContain(api.replace('127.0.0.1', 'localhost'));
+
+    // Demo tokens were issued and saved; a case administrator opens a case.
+    const demo = JSON.parse(readFileSync(join(dataDir, 'demo-tokens.json'), 'utf8')) as {
+      tokens: Array<{ role: string; token: string; orgId?: string; supportId?: string }>;
+    };
+    const admin = demo.tokens.find((t) => t.role === 'case_admin' && t.supportId);
+    expect(admin).toBeDefined();
+    const created = await fetch(`${api}/v1/cases`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin!.token}`, 'content-type': 'application/json', 'idempotency-key': 'start-test-1' },
+      body: JSON.stringify({
+        supportId: admin!.supportId,
+        type: 'licensing',
+        severity: 3,
+        title: 'License count wrong after renewal',
+        description: 'The portal shows 50 instances, the renewal was for 80',
+      }),
+    });
+    const body = await created.text();
+    expect({ status: created.status, body }).toMatchObject({ status: 201 });
+    const caseId = JSON.parse(body).id as string;
+
+    // Stop and start again: the case is still there, in the database and in Temporal.
+    expect(await stop(svc)).toBe(0);
+    svc = startService(env);
+    await waitFor('/ready 200 after restart', ready, svc, 120_000);
+    const again = await fetch(`${api}/v1/cases/${caseId}`, { headers: { authorization: `Bearer ${admin!.token}` } });
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { id: string }).id).toBe(caseId);
+
+    // Kill the dev server: /ready answers 503 and names Temporal.
+    const killed = spawnSync('pkill', ['-KILL', '-f', join(dataDir, 'temporal.sqlite')]);
+    expect(killed.status).toBe(0);
+    const unavailable = await waitFor(
+      '/ready 503',
+      async () => {
+        const res = await fetch(`${api}/ready`);
+        return res.status === 503 ? ((await res.json()) as Record<string, unknown>) : undefined;
+      },
+      svc,
+      30_000,
+    );
+    expect(JSON.stringify(unavailable)).toMatch(/temporal/i);
+  }, 400_000);
+});
