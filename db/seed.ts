@@ -1,0 +1,116 @@
+/**
+ * Demo data: one organisation per program or plan, in different countries and time zones, with their
+ * contacts; a support partner linked to one of them; engineers in every follow-the-sun region; duty and
+ * escalation managers; an administrator; products and versions. Idempotent: a second run changes nothing
+ * and issues no tokens (tokens are stored hashed, so plaintext exists only in the run that created them).
+ */
+import { hashToken, newToken } from '../api/tokens';
+import type { Db } from './client';
+import { apiTokens, organisations, partnerLinks, principals, products, productVersions } from './schema';
+
+export interface DemoToken {
+  principalId: string;
+  name: string;
+  role: string;
+  orgId: string | null;
+  token: string;
+}
+
+export interface SeedResult {
+  /** False when the demo data was already there. */
+  created: boolean;
+  /** Plaintext tokens, only in the run that created them. */
+  tokens: DemoToken[];
+}
+
+type Org = typeof organisations.$inferInsert;
+type PrincipalRow = typeof principals.$inferInsert;
+
+export const DEMO_ADMIN_ID = 'demo-admin';
+
+export const DEMO_ORGS: Org[] = [
+  { id: 'acme-premier', name: 'Acme Logistics GmbH', supportId: '01700001', entitlement: 'premier', marketRegion: 'EMEA', country: 'DE', subdivision: 'BY', timeZone: 'Europe/Berlin', language: 'de' },
+  { id: 'northwind-production', name: 'Northwind Traders Inc.', supportId: '01700002', entitlement: 'production', marketRegion: 'US', country: 'US', subdivision: 'CA', timeZone: 'America/Los_Angeles', language: 'en' },
+  { id: 'sakura-basic', name: 'Sakura Manufacturing KK', supportId: '01700003', entitlement: 'basic', marketRegion: 'APAC', country: 'JP', timeZone: 'Asia/Tokyo', language: 'ja' },
+  { id: 'maple-evaluation', name: 'Maple Health Ltd.', supportId: '01700004', entitlement: 'evaluation', marketRegion: 'CA', country: 'CA', subdivision: 'QC', timeZone: 'America/Toronto', language: 'fr' },
+  { id: 'pampas-free', name: 'Pampas Cooperativa', supportId: '01700005', entitlement: 'free', marketRegion: 'LATAM', country: 'AR', timeZone: 'America/Argentina/Buenos_Aires', language: 'es' },
+  { id: 'cloudnine-vcsp', name: 'CloudNine Hosting plc', supportId: '01700006', entitlement: 'vcsp_production', marketRegion: 'EMEA', country: 'GB', timeZone: 'Europe/London', language: 'en' },
+  { id: 'koala-premium', name: 'Koala Data Pty Ltd', supportId: '01700007', entitlement: 'plan_premium', marketRegion: 'APAC', country: 'AU', subdivision: 'NSW', timeZone: 'Australia/Sydney', language: 'en' },
+  { id: 'ipe-plan-basic', name: 'Ipê Sistemas Ltda', supportId: '01700008', entitlement: 'plan_basic', marketRegion: 'LATAM', country: 'BR', timeZone: 'America/Sao_Paulo', language: 'pt' },
+  { id: 'fjord-plan-evaluation', name: 'Fjord Analytics AS', supportId: '01700009', entitlement: 'plan_evaluation', marketRegion: 'EMEA', country: 'NO', timeZone: 'Europe/Oslo', language: 'en' },
+];
+
+const contact = (orgId: string, first: string, role: 'case_admin' | 'license_admin' = 'case_admin'): PrincipalRow => ({
+  id: `${orgId}-${first.toLowerCase()}`,
+  orgId,
+  name: `${first} (${orgId})`,
+  email: `${first.toLowerCase()}@${orgId}.example`,
+  role,
+});
+
+export const DEMO_PRINCIPALS: PrincipalRow[] = [
+  { id: DEMO_ADMIN_ID, name: 'Ada Admin', email: 'admin@caseflow.example', role: 'admin' },
+  contact('acme-premier', 'Anna'),
+  contact('acme-premier', 'Lukas', 'license_admin'),
+  contact('northwind-production', 'Nancy'),
+  contact('sakura-basic', 'Haruto'),
+  contact('maple-evaluation', 'Chloe'),
+  contact('pampas-free', 'Mateo'),
+  contact('cloudnine-vcsp', 'Oliver'),
+  contact('koala-premium', 'Charlotte'),
+  contact('ipe-plan-basic', 'Joao'),
+  contact('fjord-plan-evaluation', 'Ingrid'),
+  { id: 'partner-bytesmith', name: 'Bytesmith Consulting (partner)', email: 'support@bytesmith.example', role: 'support_partner' },
+  { id: 'eng-apac', name: 'Mei (engineer, APAC)', email: 'mei@caseflow.example', role: 'engineer', homeRegion: 'APAC' },
+  { id: 'eng-emea', name: 'Jonas (engineer, EMEA)', email: 'jonas@caseflow.example', role: 'engineer', homeRegion: 'EMEA' },
+  { id: 'eng-americas', name: 'Sofia (engineer, Americas)', email: 'sofia@caseflow.example', role: 'engineer', homeRegion: 'AMERICAS' },
+  { id: 'mgr-duty', name: 'Dana (duty manager)', email: 'dana@caseflow.example', role: 'manager', managerLevel: 1 },
+  { id: 'mgr-escalation', name: 'Eli (escalation manager)', email: 'eli@caseflow.example', role: 'manager', managerLevel: 2 },
+];
+
+export const DEMO_PARTNER_LINKS = [{ partnerId: 'partner-bytesmith', orgId: 'northwind-production' }];
+
+export const DEMO_PRODUCTS = [
+  { id: 'backup-replication', name: 'Backup & Replication' },
+  { id: 'kasten', name: 'Kasten K10' },
+];
+
+export const DEMO_VERSIONS: (typeof productVersions.$inferInsert)[] = [
+  { productId: 'backup-replication', version: '12.3', lifecycle: 'current', latestBuild: '12.3.1.1139' },
+  { productId: 'backup-replication', version: '12.2', lifecycle: 'limited', latestBuild: '12.2.0.334' },
+  { productId: 'backup-replication', version: '11', lifecycle: 'discontinued', latestBuild: '11.0.1.1261' },
+  { productId: 'kasten', version: '7.5', lifecycle: 'current', latestBuild: '7.5.2' },
+];
+
+export async function seedDemo(db: Db): Promise<SeedResult> {
+  return db.transaction(async (tx) => {
+    const [admin] = await tx
+      .insert(principals)
+      .values(DEMO_PRINCIPALS[0])
+      .onConflictDoNothing()
+      .returning({ id: principals.id });
+    // The admin row is the marker: present means an earlier run (or an operator) seeded this database.
+    if (!admin) return { created: false, tokens: [] };
+    await tx.insert(organisations).values(DEMO_ORGS).onConflictDoNothing();
+    await tx.insert(principals).values(DEMO_PRINCIPALS.slice(1)).onConflictDoNothing();
+    await tx.insert(partnerLinks).values(DEMO_PARTNER_LINKS).onConflictDoNothing();
+    await tx.insert(products).values(DEMO_PRODUCTS).onConflictDoNothing();
+    await tx.insert(productVersions).values(DEMO_VERSIONS).onConflictDoNothing();
+    const tokens: DemoToken[] = DEMO_PRINCIPALS.map((p) => ({
+      principalId: p.id,
+      name: p.name,
+      role: p.role,
+      orgId: p.orgId ?? null,
+      token: newToken(),
+    }));
+    await tx.insert(apiTokens).values(
+      tokens.map((t) => ({
+        id: `demo-${t.principalId}`,
+        principalId: t.principalId,
+        tokenHash: hashToken(t.token),
+        label: 'demo',
+      })),
+    );
+    return { created: true, tokens };
+  });
+}

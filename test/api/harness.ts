@@ -1,0 +1,72 @@
+/**
+ * The real API over real components: a fresh migrated database (PGlite, or PostgreSQL with DATABASE_URL)
+ * with the demo seed, a Temporal dev server and, when a test opens cases, the case worker.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { Express } from 'express';
+import pino from 'pino';
+import request from 'supertest';
+import { createApp } from '../../api/app';
+import type { Database } from '../../db/client';
+import { seedDemo } from '../../db/seed';
+import { createCaseWorker } from '../../worker/create-worker';
+import { createTestDatabase } from '../helpers/db';
+import { createDevServerEnv } from '../helpers/temporal';
+
+export interface ApiHarness {
+  app: Express;
+  database: Database;
+  env: TestWorkflowEnvironment;
+  /** Demo token per principal id. */
+  tokens: Record<string, string>;
+  /** supertest against the app. */
+  http: () => ReturnType<typeof request>;
+  /** Authorization header of a demo principal. */
+  as: (principalId: string) => { Authorization: string };
+  close: () => Promise<void>;
+}
+
+export interface HarnessOptions {
+  worker?: boolean;
+  rateLimitPerMinute?: number;
+}
+
+export async function startApiHarness(opts: HarnessOptions = {}): Promise<ApiHarness> {
+  const database = await createTestDatabase();
+  const seeded = await seedDemo(database.db);
+  const tokens = Object.fromEntries(seeded.tokens.map((t) => [t.principalId, t.token]));
+  const env = await createDevServerEnv();
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  if (opts.worker) {
+    worker = await createCaseWorker({ connection: env.nativeConnection, database, notifier: null });
+    running = worker.run();
+  }
+  const app = createApp({
+    database,
+    temporal: env.client,
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000,
+  });
+  return {
+    app,
+    database,
+    env,
+    tokens,
+    http: () => request(app),
+    as: (principalId) => {
+      const token = tokens[principalId];
+      if (!token) throw new Error(`no demo token for ${principalId}`);
+      return { Authorization: `Bearer ${token}` };
+    },
+    close: async () => {
+      if (worker) {
+        worker.shutdown();
+        await running;
+      }
+      await env.teardown();
+      await database.close();
+    },
+  };
+}

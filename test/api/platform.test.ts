@@ -1,0 +1,145 @@
+/** Health, readiness, the OpenAPI document, security headers, problem+json for transport-level errors, rate limit. */
+import { Client, Connection } from '@temporalio/client';
+import pino from 'pino';
+import request from 'supertest';
+import { createApp } from '../../api/app';
+import { createTestDatabase } from '../helpers/db';
+import { startApiHarness, type ApiHarness } from './harness';
+
+let h: ApiHarness;
+beforeAll(async () => {
+  h = await startApiHarness();
+});
+afterAll(() => h?.close());
+
+const PROBLEM = /^application\/problem\+json/;
+
+describe('health and readiness', () => {
+  test('GET /health is 200 without a token', async () => {
+    const res = await h.http().get('/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  test('GET /ready is 200 when Temporal and the database answer', async () => {
+    const res = await h.http().get('/ready');
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('ready');
+    expect(res.body.checks.temporal.ok).toBe(true);
+    expect(res.body.checks.database.ok).toBe(true);
+  });
+
+  test('GET /ready is 503 naming Temporal when it does not answer', async () => {
+    const connection = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 500 });
+    const app = createApp({ database: h.database, temporal: new Client({ connection }), logger: pino({ level: 'silent' }) });
+    const res = await request(app).get('/ready');
+    expect(res.status).toBe(503);
+    expect(res.body.status).toBe('unavailable');
+    expect(res.body.checks.temporal.ok).toBe(false);
+    expect(typeof res.body.checks.temporal.error).toBe('string');
+    expect(res.body.checks.database.ok).toBe(true);
+    await connection.close();
+  });
+
+  test('GET /ready is 503 naming the database when it does not answer', async () => {
+    const database = await createTestDatabase();
+    await database.close();
+    const app = createApp({ database, temporal: h.env.client, logger: pino({ level: 'silent' }) });
+    const res = await request(app).get('/ready');
+    expect(res.status).toBe(503);
+    expect(res.body.checks.database.ok).toBe(false);
+    expect(res.body.checks.temporal.ok).toBe(true);
+  });
+});
+
+describe('OpenAPI document', () => {
+  test('is OpenAPI 3.1 and describes every route with its schemas', async () => {
+    const res = await h.http().get('/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = res.body;
+    expect(doc.openapi).toBe('3.1.0');
+    const paths = Object.keys(doc.paths);
+    for (const p of [
+      '/v1/cases',
+      '/v1/cases/{id}',
+      '/v1/cases/{id}/sla',
+      '/v1/cases/{id}/severity',
+      '/v1/cases/{id}/phone-sessions',
+      '/v1/policy',
+      '/v1/reports/sla',
+      '/v1/organisations',
+      '/v1/principals/{id}/tokens',
+      '/v1/products/{id}/versions',
+    ]) {
+      expect(paths).toContain(p);
+    }
+    const create = doc.paths['/v1/cases'].post;
+    expect(create.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CreateCase' });
+    expect(doc.components.schemas.CreateCase.additionalProperties).toBe(false);
+    expect(doc.components.schemas.CreateCase.required).toEqual(expect.arrayContaining(['supportId', 'type', 'title', 'description']));
+    expect(create.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Case' });
+    expect(create.responses['422'].content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/Problem' });
+    expect(create.parameters.map((p: { name: string }) => p.name)).toContain('idempotency-key');
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+});
+
+describe('transport', () => {
+  test('security headers are set', async () => {
+    const res = await h.http().get('/health');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['strict-transport-security']).toBeDefined();
+    expect(res.headers['x-powered-by']).toBeUndefined();
+    expect(res.headers['x-request-id']).toBeDefined();
+  });
+
+  test('missing, malformed and unknown tokens are 401 problems', async () => {
+    for (const auth of [undefined, 'Basic abc', 'Bearer ', 'Bearer cf_unknown']) {
+      const req = h.http().get('/v1/policy');
+      const res = await (auth === undefined ? req : req.set('Authorization', auth));
+      expect(res.status).toBe(401);
+      expect(res.headers['content-type']).toMatch(PROBLEM);
+      expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+      expect(res.body).toMatchObject({ status: 401, title: 'Authentication required', instance: '/v1/policy' });
+    }
+  });
+
+  test('unknown routes are 404 problems', async () => {
+    const res = await h.http().get('/v1/nothing-here').set(h.as('demo-admin'));
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(PROBLEM);
+  });
+
+  test('malformed JSON is a 400 naming the body', async () => {
+    const res = await h.http().post('/v1/products').set(h.as('demo-admin')).set('Content-Type', 'application/json').send('{"id": ');
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ field: '(body)', in: 'body', reason: 'malformed JSON' }]);
+  });
+
+  test('a body over the limit is a 413', async () => {
+    const res = await h
+      .http()
+      .post('/v1/products')
+      .set(h.as('demo-admin'))
+      .send({ id: 'big', name: 'x'.repeat(70_000) });
+    expect(res.status).toBe(413);
+    expect(res.headers['content-type']).toMatch(PROBLEM);
+  });
+
+  test('a non-JSON body is a 415', async () => {
+    const res = await h.http().post('/v1/products').set(h.as('demo-admin')).set('Content-Type', 'text/plain').send('id=x');
+    expect(res.status).toBe(415);
+  });
+
+  test('the rate limit is per token and answers 429 problems', async () => {
+    const app = createApp({ database: h.database, temporal: h.env.client, logger: pino({ level: 'silent' }), rateLimitPerMinute: 3 });
+    const admin = h.as('demo-admin');
+    for (let i = 0; i < 3; i++) expect((await request(app).get('/v1/products').set(admin)).status).toBe(200);
+    const limited = await request(app).get('/v1/products').set(admin);
+    expect(limited.status).toBe(429);
+    expect(limited.headers['content-type']).toMatch(PROBLEM);
+    expect(limited.headers.ratelimit).toBeDefined();
+    // Another token has its own budget.
+    expect((await request(app).get('/v1/products').set(h.as('eng-emea'))).status).toBe(200);
+  });
+});
