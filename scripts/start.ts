@@ -8,7 +8,7 @@ import { openConfiguredDatabase } from '../runtime/database';
 import { loadOrSeedDemo } from '../runtime/demo';
 import { startDevServer } from '../runtime/dev-server';
 import { startHttpServer } from '../runtime/http-server';
-import { createLogger } from '../runtime/logger';
+import { createLogger, installTemporalLogging } from '../runtime/logger';
 import { onShutdown } from '../runtime/shutdown';
 import { connectClient, connectWorker } from '../runtime/temporal';
 import { superviseWorker } from '../runtime/worker-supervisor';
@@ -16,6 +16,7 @@ import { superviseWorker } from '../runtime/worker-supervisor';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  installTemporalLogging(logger);
   const register = onShutdown(logger);
 
   let uiUrl: string | undefined;

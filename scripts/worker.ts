@@ -1,7 +1,7 @@
 /** The case worker alone (production: scale out as many as needed). Needs TEMPORAL_ADDRESS and DATABASE_URL. */
 import { loadConfig } from '../runtime/config';
 import { openConfiguredDatabase, requireSharedDatabase } from '../runtime/database';
-import { createLogger } from '../runtime/logger';
+import { createLogger, installTemporalLogging } from '../runtime/logger';
 import { onShutdown } from '../runtime/shutdown';
 import { connectWorker } from '../runtime/temporal';
 import { superviseWorker } from '../runtime/worker-supervisor';
@@ -9,6 +9,7 @@ import { superviseWorker } from '../runtime/worker-supervisor';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  installTemporalLogging(logger);
   requireSharedDatabase(config, 'the worker');
   const register = onShutdown(logger);
   const database = await openConfiguredDatabase(config);
