@@ -158,7 +158,10 @@ export function addBusinessTime(cal: CalendarSpec, at: number, ms: number): numb
 
 /** Coverage time in [from, to); negative when `to` precedes `from`. */
 export function businessTimeBetween(cal: CalendarSpec, from: number, to: number): number {
-  if (to < from) return -businessTimeBetween(cal, to, from);
+  if (to < from) {
+    const forward = businessTimeBetween(cal, to, from);
+    return forward === 0 ? 0 : -forward; // never -0: results are compared and serialised
+  }
   const c = compile(cal);
   if (c.alwaysOpen) return to - from;
   let total = 0;
