@@ -11,7 +11,7 @@ import { ENTITLEMENTS, POLICY_VERSION } from '../../policy';
 import type { EntitlementId, Level, MarketRegion } from '../../policy/types';
 import { cases, organisations, productVersions } from '../../db/schema';
 import { CASE_WORKFLOW_TYPE, caseWorkflowId, openedUpdate, type CaseView, type CaseWorkflowInput } from '../../workflows/contract';
-import { languageProblem } from '../languages';
+import { languageProblem, levelUnavailable } from '../policy-checks';
 import { actorOf, canSeeOrg, type Principal } from '../principal';
 import { invalid, notFound, unprocessable } from '../problem';
 import type { CreateCaseBody } from '../schemas/cases';
@@ -107,9 +107,13 @@ function caseLevel(entitlement: EntitlementId, body: Body): Level {
     throw unprocessable(other, scheme === 'priority' ? 'this plan uses priorities: send priority P1-P4' : 'this program uses severities: send severity 1-4');
   }
   const value = scheme === 'priority' ? (body.priority ? Number(body.priority.slice(1)) : undefined) : body.severity;
-  if (value !== undefined) return value as Level;
-  if (body.type === 'general_inquiry') return 4;
-  throw invalid([{ field: wanted, in: 'body', reason: `required for ${body.type} cases` }]);
+  if (value === undefined) {
+    if (body.type === 'general_inquiry') return 4;
+    throw invalid([{ field: wanted, in: 'body', reason: `required for ${body.type} cases` }]);
+  }
+  const unavailable = levelUnavailable(entitlement, value as Level);
+  if (unavailable) throw unprocessable(wanted, unavailable);
+  return value as Level;
 }
 
 /** Technical cases name product, version and build; hotfixes only for the latest public build. */

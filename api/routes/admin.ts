@@ -4,7 +4,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { apiTokens, organisations, partnerLinks, principals, products, productVersions } from '../../db/schema';
 import type { Role } from '../../workflows/contract';
 import { isUniqueViolation } from '../db-errors';
-import { languageProblem } from '../languages';
+import { languageProblem } from '../policy-checks';
 import { visibleOrgIds } from '../principal';
 import { conflict, notFound, unprocessable } from '../problem';
 import { defineRoute } from '../route';

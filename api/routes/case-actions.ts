@@ -30,6 +30,7 @@ import {
 import { caseResource, type CaseRow } from '../cases/case-resource';
 import { loadCase } from '../cases/load-case';
 import { asProblem } from '../cases/temporal-errors';
+import { levelUnavailable } from '../policy-checks';
 import { actorOf, CUSTOMER_SIDE } from '../principal';
 import { invalid, unprocessable } from '../problem';
 import { defineRoute } from '../route';
@@ -73,7 +74,10 @@ function severityInput(body: z.output<Bodies['severity']>, { row }: ActionCtx) {
   const misplaced = scheme === 'priority' ? 'severity' : 'priority';
   if (body[misplaced] !== undefined) throw unprocessable(misplaced, `this case uses ${scheme === 'priority' ? 'priorities P1-P4' : 'severities 1-4'}`);
   if (value === undefined) throw invalid([{ field: scheme, in: 'body', reason: 'required' }]);
-  return { level: (typeof value === 'string' ? Number(value.slice(1)) : value) as Level, reason: body.reason };
+  const level = (typeof value === 'string' ? Number(value.slice(1)) : value) as Level;
+  const unavailable = levelUnavailable(row.entitlement as EntitlementId, level);
+  if (unavailable) throw unprocessable(scheme, unavailable);
+  return { level, reason: body.reason };
 }
 
 async function assignInput(body: z.output<Bodies['assignment']>, { svc }: ActionCtx) {

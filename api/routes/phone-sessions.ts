@@ -11,7 +11,7 @@ import { caseEvents, organisations, phoneSessions, principals } from '../../db/s
 import type { Role } from '../../workflows/contract';
 import type { CaseRow } from '../cases/case-resource';
 import { loadCase } from '../cases/load-case';
-import { languageProblem } from '../languages';
+import { languageProblem } from '../policy-checks';
 import { CUSTOMER_SIDE } from '../principal';
 import { conflict, Problem, unprocessable } from '../problem';
 import { defineRoute } from '../route';
