@@ -12,6 +12,8 @@ export interface Config {
   databaseUrl: string | undefined;
   logLevel: string;
   taskQueue: string;
+  /** host:port for the worker's Prometheus endpoint (the SDK's metrics); unset = off. */
+  workerMetricsAddress: string | undefined;
   temporal: {
     /** true when TEMPORAL_ADDRESS (or a config-file profile) points at an existing cluster. */
     external: boolean;
@@ -44,6 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'cases',
+    workerMetricsAddress: env.WORKER_METRICS_ADDRESS || undefined,
     temporal: {
       external,
       namespace: loaded.namespace ?? env.TEMPORAL_NAMESPACE ?? 'default',

@@ -8,7 +8,8 @@ import { openConfiguredDatabase } from '../runtime/database';
 import { loadOrSeedDemo } from '../runtime/demo';
 import { startDevServer } from '../runtime/dev-server';
 import { startHttpServer } from '../runtime/http-server';
-import { createLogger, installTemporalLogging } from '../runtime/logger';
+import { createLogger } from '../runtime/logger';
+import { installTemporalRuntime } from '../runtime/temporal-runtime';
 import { onShutdown } from '../runtime/shutdown';
 import { connectClient, connectWorker } from '../runtime/temporal';
 import { superviseWorker } from '../runtime/worker-supervisor';
@@ -16,7 +17,7 @@ import { superviseWorker } from '../runtime/worker-supervisor';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  installTemporalLogging(logger);
+  installTemporalRuntime(logger, { metricsBindAddress: config.workerMetricsAddress });
   const register = onShutdown(logger);
 
   let uiUrl: string | undefined;

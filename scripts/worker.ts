@@ -1,7 +1,8 @@
 /** The case worker alone (production: scale out as many as needed). Needs TEMPORAL_ADDRESS and DATABASE_URL. */
 import { loadConfig } from '../runtime/config';
 import { openConfiguredDatabase, requireSharedDatabase } from '../runtime/database';
-import { createLogger, installTemporalLogging } from '../runtime/logger';
+import { createLogger } from '../runtime/logger';
+import { installTemporalRuntime } from '../runtime/temporal-runtime';
 import { onShutdown } from '../runtime/shutdown';
 import { connectWorker } from '../runtime/temporal';
 import { superviseWorker } from '../runtime/worker-supervisor';
@@ -9,7 +10,7 @@ import { superviseWorker } from '../runtime/worker-supervisor';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  installTemporalLogging(logger);
+  installTemporalRuntime(logger, { metricsBindAddress: config.workerMetricsAddress });
   requireSharedDatabase(config, 'the worker');
   const register = onShutdown(logger);
   const database = await openConfiguredDatabase(config);

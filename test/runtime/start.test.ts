@@ -109,6 +109,10 @@ describe('npm start', () => {
     expect({ status: created.status, body }).toMatchObject({ status: 201 });
     const caseId = JSON.parse(body).id as string;
 
+    // Prometheus metrics count that request under its route template.
+    const metrics = await (await fetch(`${api}/metrics`)).text();
+    expect(metrics).toMatch(/caseflow_http_request_duration_seconds_count\{[^}]*route="\/v1\/cases"[^}]*status="201"[^}]*\} 1/);
+
     // Stop and start again: the case is still there, in the database and in Temporal.
     expect(await stop(svc)).toBe(0);
     svc = startService(env);
