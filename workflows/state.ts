@@ -1,0 +1,51 @@
+/**
+ * The case workflow's whole state: plain data, so it can be carried through continue-as-new unchanged.
+ * Instants are epoch milliseconds of workflow time.
+ */
+import type { SlaClock } from '../policy';
+import type { Level, SunRegion } from '../policy/types';
+import type { CaseStatus, CloseReason, HistoryEntry, ResolutionType } from './contract';
+
+export interface ContactAttemptState {
+  round: number;
+  attempt: number;
+  businessDate: string;
+  scheduledAt: number;
+  closesAt: number; // end of that business day: the last attempt's deadline for a reply
+  madeAt: number | null;
+  status: 'scheduled' | 'made' | 'cancelled';
+}
+
+export interface CaseState {
+  status: CaseStatus;
+  closeReason: CloseReason | null;
+  level: Level;
+  /** Most severe level the case ever had: root-cause analysis follows the incident's worst moment. */
+  worstLevel: Level;
+  ownerId: string | null;
+  ownerRegion: SunRegion | null;
+  customerAvailable: boolean;
+  aroundTheClock: boolean;
+  firstResponseAt: number | null;
+  resolvedAt: number | null;
+  closedAt: number | null;
+  resolution: { type: ResolutionType; summary: string } | null;
+  clocks: Record<string, SlaClock>;
+  /** Clocks that no longer apply (e.g. the update cadence after Severity 1 ended): shown as 'stopped'. */
+  retiredClocks: string[];
+  contactRound: number;
+  contactAttempts: ContactAttemptState[];
+  /** When the unanswered last contact attempt closes the case (end of its business day). */
+  contactCloseAt: number | null;
+  managerEscalation: { level: number; requestedAt: number; acknowledgedAt: number | null } | null;
+  autoCloseAt: number | null;
+  nextHandoffAt: number | null;
+  samNotifyAt: number | null;
+  rca: { required: boolean; deliveredAt: number | null } | null;
+  history: HistoryEntry[];
+  /** History entries dropped from the carried state (they stay in the case_events table). */
+  historyTrimmed: number;
+  /** Recent request ids, oldest first: the same request id twice has one effect. */
+  seenRequests: string[];
+  version: number;
+}
