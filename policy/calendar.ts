@@ -21,18 +21,33 @@ import { MAX_OFFSET_SPAN, assertZone, firstInstantAtOrAfterLocal, localDay, piec
 /** No calendar legitimately stays closed this long; beyond it the spec is treated as broken. */
 const MAX_CLOSED_RUN_DAYS = 3660;
 const MAX_CACHED_DAYS = 4096;
+const MAX_SHARED_ENTRIES = 2048;
+
+/**
+ * Window instants depend only on zone, weekly windows and date, so they are shared by every spec with
+ * the same zone and hours (many organisations, and specs freshly parsed from JSON); closed dates are
+ * applied on top, per spec.
+ */
+interface WeeklyHours {
+  zone: string;
+  /** Index 1..7 (ISO weekday): merged [open, close) minute pairs, flattened. */
+  byWeekday: number[][];
+  /** Epoch day -> flattened [start, end) instant pairs in time order (closed dates not applied). */
+  days: Map<number, number[]>;
+}
 
 interface Compiled {
   zone: string;
   alwaysOpen: boolean;
-  /** Index 1..7 (ISO weekday): merged [open, close) minute pairs, flattened. */
-  byWeekday: number[][];
+  hours: WeeklyHours;
   closed: Set<number>;
-  /** Epoch day -> flattened [start, end) instant pairs in time order. */
-  days: Map<number, number[]>;
 }
 
 const compiledSpecs = new WeakMap<CalendarSpec, Compiled>();
+const sharedHours = new Map<string, WeeklyHours>();
+const sharedClosed = new Map<string, Set<number>>();
+const NO_INTERVALS: number[] = [];
+const ALL_DAY = ([1, 2, 3, 4, 5, 6, 7] as const).map((day) => ({ day, open: '00:00', close: '24:00' }));
 
 function mergeMinutes(windows: Array<[number, number]>): number[] {
   windows.sort((a, b) => a[0] - b[0]);
@@ -57,6 +72,16 @@ function compileWindows(windows: WeeklyWindow[]): number[][] {
   return perDay.map(mergeMinutes);
 }
 
+function remember<V>(cache: Map<string, V>, key: string, make: () => V): V {
+  let v = cache.get(key);
+  if (v === undefined) {
+    v = make();
+    if (cache.size >= MAX_SHARED_ENTRIES) cache.clear();
+    cache.set(key, v);
+  }
+  return v;
+}
+
 /**
  * Calendars are values: a spec object must not be mutated after first use (its compiled form is memoised
  * per object; workflow state and JSON round trips produce fresh objects, which is fine).
@@ -66,13 +91,12 @@ function compile(cal: CalendarSpec): Compiled {
   if (!c) {
     assertZone(cal.zone);
     const alwaysOpen = cal.alwaysOpen === true;
-    c = {
-      zone: cal.zone,
-      alwaysOpen,
-      byWeekday: alwaysOpen ? [[], [0, 1440], [0, 1440], [0, 1440], [0, 1440], [0, 1440], [0, 1440], [0, 1440]] : compileWindows(cal.windows),
-      closed: alwaysOpen ? new Set() : new Set(cal.closedDates.map(parseIsoDate)),
-      days: new Map(),
-    };
+    const windows = alwaysOpen ? ALL_DAY : cal.windows;
+    const hoursKey = `${cal.zone}#${windows.map((w) => `${w.day}${w.open}${w.close}`).join('|')}`;
+    const hours = remember(sharedHours, hoursKey, () => ({ zone: cal.zone, byWeekday: compileWindows(windows), days: new Map() }));
+    const closedDates = alwaysOpen ? [] : cal.closedDates;
+    const closed = remember(sharedClosed, closedDates.join(','), () => new Set(closedDates.map(parseIsoDate)));
+    c = { zone: cal.zone, alwaysOpen, hours, closed };
     compiledSpecs.set(cal, c);
   }
   return c;
@@ -80,11 +104,13 @@ function compile(cal: CalendarSpec): Compiled {
 
 /** Open intervals of one local date, as flattened instant pairs. */
 function dayIntervals(c: Compiled, day: number): number[] {
-  let out = c.days.get(day);
+  if (c.closed.has(day)) return NO_INTERVALS;
+  const hours = c.hours;
+  let out = hours.days.get(day);
   if (out) return out;
   out = [];
-  const minutes = c.byWeekday[isoWeekday(day)]!;
-  if (minutes.length > 0 && !c.closed.has(day)) {
+  const minutes = hours.byWeekday[isoWeekday(day)]!;
+  if (minutes.length > 0) {
     const dayStart = day * DAY;
     const pieces = piecesBetween(c.zone, dayStart - MAX_OFFSET_SPAN, dayStart + DAY + MAX_OFFSET_SPAN);
     for (let i = 0; i < minutes.length; i += 2) {
@@ -101,8 +127,8 @@ function dayIntervals(c: Compiled, day: number): number[] {
       }
     }
   }
-  if (c.days.size >= MAX_CACHED_DAYS) c.days.clear();
-  c.days.set(day, out);
+  if (hours.days.size >= MAX_CACHED_DAYS) hours.days.clear();
+  hours.days.set(day, out);
   return out;
 }
 
@@ -209,7 +235,7 @@ export function closedDatesBetween(cal: CalendarSpec, from: number, to: number):
   const first = localDay(c.zone, from);
   const last = localDay(c.zone, to - 1);
   for (const day of c.closed) {
-    if (day >= first && day <= last && c.byWeekday[isoWeekday(day)]!.length > 0) out.push(day);
+    if (day >= first && day <= last && c.hours.byWeekday[isoWeekday(day)]!.length > 0) out.push(day);
   }
   return out.sort((a, b) => a - b).map(formatIsoDate);
 }
