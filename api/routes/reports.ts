@@ -2,7 +2,8 @@
  * SLA achievement from the read model's sla_clocks: per program and level, first-response clocks started
  * in [from, to): met, breached, still open, without a target, and median / 90th-percentile response time.
  */
-import { sql } from 'drizzle-orm';
+import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { slaClocks } from '../../db/schema';
 import { levelLabel } from '../../policy';
 import type { EntitlementId, Level } from '../../policy/types';
 import { STAFF_ROLES } from '../principal';
@@ -43,18 +44,6 @@ const ReportSchema = z
   })
   .openapi('SlaReport');
 
-interface ReportRow extends Record<string, unknown> {
-  entitlement: string;
-  level: number;
-  cases: number;
-  met: number;
-  breached: number;
-  open: number;
-  no_target: number;
-  median_ms: number | null;
-  p90_ms: number | null;
-}
-
 export function registerReportRoutes({ api, db }: Services): void {
   defineRoute(
     api,
@@ -74,37 +63,48 @@ export function registerReportRoutes({ api, db }: Services): void {
       if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * 86_400_000) {
         throw invalid([{ field: 'to', in: 'query', reason: `a period spans at most ${MAX_PERIOD_DAYS} days` }]);
       }
-      const result = await db.execute<ReportRow>(sql`
-        select entitlement, level,
-          count(*)::int as cases,
-          (count(*) filter (where state = 'met' and breached_at is null))::int as met,
-          (count(*) filter (where state = 'breached' or breached_at is not null))::int as breached,
-          (count(*) filter (where state in ('running', 'paused') and breached_at is null))::int as open,
-          (count(*) filter (where state in ('no_target', 'not_available', 'best_effort')))::int as no_target,
-          (percentile_cont(0.5) within group (order by elapsed_ms) filter (where elapsed_ms is not null))::float8 as median_ms,
-          (percentile_cont(0.9) within group (order by elapsed_ms) filter (where elapsed_ms is not null))::float8 as p90_ms
-        from sla_clocks
-        where clock = 'firstResponse' and started_at >= ${from} and started_at < ${to}
-          ${query.program ? sql`and entitlement = ${query.program}` : sql``}
-        group by entitlement, level
-        order by entitlement, level`);
-      const rows = (Array.isArray(result) ? result : (result as { rows: ReportRow[] }).rows) as ReportRow[];
+      const count = (filter: SQL) => sql<number>`(count(*) filter (where ${filter}))::int`;
+      const percentile = (p: number) =>
+        sql<number | null>`(percentile_cont(${sql.raw(String(p))}) within group (order by ${slaClocks.elapsedMs}) filter (where ${slaClocks.elapsedMs} is not null))::float8`;
+      const rows = await db
+        .select({
+          entitlement: slaClocks.entitlement,
+          level: slaClocks.level,
+          cases: sql<number>`count(*)::int`,
+          met: count(sql`${slaClocks.state} = 'met' and ${slaClocks.breachedAt} is null`),
+          breached: count(sql`${slaClocks.state} = 'breached' or ${slaClocks.breachedAt} is not null`),
+          open: count(sql`${slaClocks.state} in ('running', 'paused') and ${slaClocks.breachedAt} is null`),
+          noTarget: count(sql`${slaClocks.state} in ('no_target', 'not_available', 'best_effort')`),
+          medianMs: percentile(0.5),
+          p90Ms: percentile(0.9),
+        })
+        .from(slaClocks)
+        .where(
+          and(
+            eq(slaClocks.clock, 'firstResponse'),
+            gte(slaClocks.startedAt, from),
+            lt(slaClocks.startedAt, to),
+            query.program ? eq(slaClocks.entitlement, query.program) : undefined,
+          ),
+        )
+        .groupBy(slaClocks.entitlement, slaClocks.level)
+        .orderBy(slaClocks.entitlement, slaClocks.level);
       return {
         body: {
           from: from.toISOString(),
           to: to.toISOString(),
           rows: rows.map((r) => ({
-            program: r.entitlement,
-            severity: r.level,
-            levelLabel: levelLabel(r.entitlement as EntitlementId, r.level as Level),
+            program: r.entitlement ?? 'unknown',
+            severity: r.level ?? 0,
+            levelLabel: r.entitlement && r.level ? levelLabel(r.entitlement as EntitlementId, r.level as Level) : 'unknown',
             cases: r.cases,
             met: r.met,
             breached: r.breached,
             open: r.open,
-            noTarget: r.no_target,
+            noTarget: r.noTarget,
             achievement: r.met + r.breached > 0 ? r.met / (r.met + r.breached) : null,
-            medianFirstResponseMs: r.median_ms === null ? null : Math.round(r.median_ms),
-            p90FirstResponseMs: r.p90_ms === null ? null : Math.round(r.p90_ms),
+            medianFirstResponseMs: r.medianMs === null ? null : Math.round(r.medianMs),
+            p90FirstResponseMs: r.p90Ms === null ? null : Math.round(r.p90Ms),
           })),
         },
       };

@@ -30,7 +30,8 @@ describe('health and readiness', () => {
   });
 
   test('GET /ready is 503 naming Temporal when it does not answer', async () => {
-    const connection = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 500 });
+    // No retry interceptor: its backoff timers would outlive the connection this test closes.
+    const connection = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 500, interceptors: [] });
     const app = createApp({ database: h.database, temporal: new Client({ connection }), logger: pino({ level: 'silent' }) });
     const res = await request(app).get('/ready');
     expect(res.status).toBe(503);
