@@ -36,9 +36,11 @@ const windowArb: fc.Arbitrary<WeeklyWindow> = fc
 
 const officeHours = (open: string, close: string): WeeklyWindow[] => ([1, 2, 3, 4, 5] as const).map((day) => ({ day, open, close }));
 
-/** Instants: uniform over three years, or within a few days of the DST seasons of both hemispheres. */
+/** Instants: uniform over three years (minutes or whole hours), or in the DST seasons of both hemispheres. */
 export const instantArb: fc.Arbitrary<number> = fc.oneof(
   fc.integer({ min: FROM / MIN, max: TO / MIN }).map((m) => m * MIN),
+  // Whole hours: together with whole-hour durations these land exactly on window opens and closes.
+  fc.integer({ min: FROM / HOUR, max: TO / HOUR }).map((h) => h * HOUR),
   fc
     .record({
       year: fc.integer({ min: 2025, max: 2027 }),

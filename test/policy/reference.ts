@@ -6,7 +6,7 @@
  * boundary falls on a quantum: windows on quarter hours, offsets that are multiples of 15 minutes (all
  * zones used here, incl. +05:45 and +12:45) and transitions at quarter hours; `quantumOpen` checks that.
  */
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import type { CalendarSpec } from '../../policy/types';
 
 export const QUANTUM = 15 * 60_000;
@@ -42,11 +42,14 @@ export function refIsOpen(cal: CalendarSpec, at: number): boolean {
   return p.windowsByDay[local.weekday]!.some(([open, close]) => minute >= open && minute < close);
 }
 
-/** Openness is constant inside a quantum; checking it at the start and just before the end proves it. */
+/**
+ * Openness is constant inside a quantum when the offset does not change inside it (then local time runs
+ * linearly through one quarter hour, and windows and offsets sit on quarter hours); checked every time.
+ */
 function quantumOpen(cal: CalendarSpec, qStart: number): boolean {
-  const open = refIsOpen(cal, qStart);
-  if (refIsOpen(cal, qStart + QUANTUM - 60_000) !== open) throw new Error(`boundary inside quantum at ${new Date(qStart).toISOString()}`);
-  return open;
+  const zone = IANAZone.create(cal.zone);
+  if (zone.offset(qStart) !== zone.offset(qStart + QUANTUM - 1)) throw new Error(`offset change inside quantum at ${new Date(qStart).toISOString()}`);
+  return refIsOpen(cal, qStart);
 }
 
 const floorQ = (t: number) => Math.floor(t / QUANTUM) * QUANTUM;
@@ -84,8 +87,9 @@ export function refNextBusinessDays(cal: CalendarSpec, from: number, n: number, 
     if (guard > 3000) throw new Error('no business day found');
     const iso = date.toISODate()!;
     const quanta: Array<{ q: number; open: boolean; localMinute: number }> = [];
-    // Every quantum whose local date is this date (scan a generous UTC range around it).
-    for (let q = floorQ(date.toMillis()) - 16 * 3_600_000; q < date.toMillis() + 40 * 3_600_000; q += QUANTUM) {
+    // Every quantum whose local date is this date (scan an hour beyond luxon's day boundaries).
+    const next = date.plus({ days: 1 }).startOf('day');
+    for (let q = floorQ(date.toMillis()) - 3_600_000; q < next.toMillis() + 3_600_000; q += QUANTUM) {
       const local = DateTime.fromMillis(q, { zone: cal.zone });
       if (local.toISODate() !== iso) continue;
       quanta.push({ q, open: quantumOpen(cal, q), localMinute: local.hour * 60 + local.minute });
@@ -102,7 +106,7 @@ export function refNextBusinessDays(cal: CalendarSpec, from: number, n: number, 
       }
       if (chosen >= from) out.push({ date: iso, at: chosen, opensAt, closesAt });
     }
-    date = date.plus({ days: 1 }).startOf('day');
+    date = next;
   }
   return out;
 }
