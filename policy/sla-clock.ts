@@ -117,6 +117,11 @@ function schedule(c: SlaClock, segmentStart: number): ClockThreshold[] {
   });
 }
 
+/**
+ * Starts a clock at `at`. `deadline` is computeDeadline()'s result for an opening at `at` (its dueAt is the
+ * promise made to the customer) or a bare Target measured from `at`; `calendar` is the coverage calendar
+ * the target's own calendar derives from (see targetCalendar).
+ */
 export function startClock(input: { name: string; at: number; deadline: ClockDeadline; calendar: CalendarSpec; thresholds: number[] }): SlaClock {
   const r = resolve(input.deadline, input.at, input.calendar);
   const timed = r.status === 'running';

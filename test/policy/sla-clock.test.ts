@@ -200,6 +200,16 @@ describe('severity change', () => {
     expect(nextWake(c)).toBeNull();
   });
 
+  it('from a level without a target to one with a target: the clock starts running at the change', () => {
+    let c = clockFor('evaluation', 1, '2026-11-30T10:00');
+    expect(clockState(c)).toBe('not_available');
+    c = change(c, 'evaluation', 2, '2026-11-30T11:00', false);
+    expect(clockState(c)).toBe('running');
+    expect(local(c.dueAt)).toBe('2026-12-01T10:00+01:00');
+    expect(c.changes[0]).toMatchObject({ oldDueAt: null, newDueAt: at('2026-12-01T10:00'), oldTargetLabel: 'not available', newTargetLabel: '8 business hours' });
+    expect(nextWake(c)).toEqual({ at: at('2026-11-30T17:00'), kind: 'warning', threshold: 0.75 });
+  });
+
   it('a change while paused re-targets the remainder from the resume', () => {
     let c = clockFor('basic', 3, '2026-11-30T10:00');
     c = pauseClock(c, at('2026-11-30T11:00'));
