@@ -210,8 +210,13 @@ export interface BusinessDaySlice {
 
 /** Coverage time in [from, to) per local date (dates with none are left out); used for explanations. */
 export function businessTimeByDay(cal: CalendarSpec, from: number, to: number): BusinessDaySlice[] {
+  return businessTimeByEpochDay(cal, from, to).map((s) => ({ date: formatIsoDate(s.day), ms: s.ms }));
+}
+
+/** businessTimeByDay with epoch days instead of date strings (no formatting on the hot path). */
+export function businessTimeByEpochDay(cal: CalendarSpec, from: number, to: number): Array<{ day: number; ms: number }> {
   const c = compile(cal);
-  const out: BusinessDaySlice[] = [];
+  const out: Array<{ day: number; ms: number }> = [];
   if (to <= from) return out;
   const last = localDay(c.zone, to - 1);
   for (let day = localDay(c.zone, from); day <= last; day++) {
@@ -222,22 +227,29 @@ export function businessTimeByDay(cal: CalendarSpec, from: number, to: number): 
       const e = Math.min(iv[i + 1]!, to);
       if (e > s) ms += e - s;
     }
-    if (ms > 0) out.push({ date: formatIsoDate(day), ms });
+    if (ms > 0) out.push({ day, ms });
   }
   return out;
 }
 
 /** Closed dates (holidays, extra closures) that would otherwise have had coverage, within [from, to). */
 export function closedDatesBetween(cal: CalendarSpec, from: number, to: number): string[] {
+  return closedEpochDaysBetween(cal, from, to).map(formatIsoDate);
+}
+
+export function closedEpochDaysBetween(cal: CalendarSpec, from: number, to: number): number[] {
   const c = compile(cal);
-  if (c.alwaysOpen || to <= from) return [];
+  if (c.alwaysOpen || to <= from || c.closed.size === 0) return [];
   const out: number[] = [];
   const first = localDay(c.zone, from);
   const last = localDay(c.zone, to - 1);
-  for (const day of c.closed) {
-    if (day >= first && day <= last && c.hours.byWeekday[isoWeekday(day)]!.length > 0) out.push(day);
+  const hasCoverage = (day: number) => c.hours.byWeekday[isoWeekday(day)]!.length > 0;
+  if (last - first < c.closed.size) {
+    for (let day = first; day <= last; day++) if (c.closed.has(day) && hasCoverage(day)) out.push(day);
+    return out;
   }
-  return out.sort((a, b) => a - b).map(formatIsoDate);
+  for (const day of c.closed) if (day >= first && day <= last && hasCoverage(day)) out.push(day);
+  return out.sort((a, b) => a - b);
 }
 
 export interface BusinessDay {

@@ -3,10 +3,10 @@
  * a due instant (or a typed "no due instant" outcome) with an explanation a customer can read.
  */
 import type { CalendarSpec, CaseType, EntitlementId, Level, Target } from './types';
-import { addBusinessTime, businessTimeByDay, closedDatesBetween, nextOpening } from './calendar';
+import { addBusinessTime, businessTimeByEpochDay, closedEpochDaysBetween, nextOpening } from './calendar';
 import { describeWindows, kastenBusinessDayCalendar } from './calendars';
 import { BUSINESS_DAY_MS, ENTITLEMENTS, levelLabel, targetLabel } from './entitlements';
-import { DAY, formatDayLabel, formatDuration, formatLocalTime, parseIsoDate } from './time';
+import { DAY, formatDayLabel, formatDuration, formatLocalTime } from './time';
 import { offsetAt, zoneAbbreviation } from './zone';
 
 export type DeadlineResult =
@@ -70,7 +70,7 @@ export function formatLocalWithZone(zone: string, at: number): string {
 
 /** Per-day breakdown, shortened for long targets: first three days, a summary, the last day. */
 function describeSlices(cal: CalendarSpec, from: number, to: number): string {
-  const slices = businessTimeByDay(cal, from, to).map((s) => `${formatDuration(s.ms)} on ${formatDayLabel(parseIsoDate(s.date))}`);
+  const slices = businessTimeByEpochDay(cal, from, to).map((s) => `${formatDuration(s.ms)} on ${formatDayLabel(s.day)}`);
   if (slices.length <= 5) return slices.join(', ');
   const middle = slices.length - 4;
   return `${slices.slice(0, 3).join(', ')}, ... ${middle} more business days ..., ${slices[slices.length - 1]}`;
@@ -81,8 +81,8 @@ function explainBusiness(cal: CalendarSpec, openedAt: number, dueAt: number, lab
   const startsAt = nextOpening(cal, openedAt);
   let opened = `opened ${formatLocal(zone, openedAt)}`;
   if (startsAt !== openedAt) opened += ` (outside coverage, clock starts ${formatLocal(zone, startsAt)})`;
-  const closed = closedDatesBetween(cal, openedAt, dueAt);
-  const closedNote = closed.length > 0 ? `, closed on ${closed.map((d) => formatDayLabel(parseIsoDate(d))).join(', ')}` : '';
+  const closed = closedEpochDaysBetween(cal, openedAt, dueAt);
+  const closedNote = closed.length > 0 ? `, closed on ${closed.map(formatDayLabel).join(', ')}` : '';
   return `${label}${counting}, ${cal.label ?? describeWindows(cal.windows)} ${zone}, ${opened}${closedNote}: ${describeSlices(cal, openedAt, dueAt)}, due ${formatLocalWithZone(zone, dueAt)}`;
 }
 

@@ -136,7 +136,7 @@ export function firstInstantAtOrAfterLocal(zoneName: string, localMs: number): n
   throw new RangeError(`No instant found for local time ${localMs} in ${zoneName}`);
 }
 
-const abbreviations = new Map<string, string>();
+const abbreviations = new Map<string, Map<number, string>>();
 
 function zoneNamePart(locale: string, zoneName: string, at: number): string {
   const parts = new Intl.DateTimeFormat(locale, { timeZone: zoneName, timeZoneName: 'short' }).formatToParts(at);
@@ -149,15 +149,19 @@ function zoneNamePart(locale: string, zoneName: string, at: number): string {
  */
 export function zoneAbbreviation(zoneName: string, at: number): string {
   const offset = offsetAt(zoneName, at);
-  const key = `${zoneName}|${offset}`;
-  let name = abbreviations.get(key);
+  let perOffset = abbreviations.get(zoneName);
+  if (!perOffset) {
+    perOffset = new Map();
+    abbreviations.set(zoneName, perOffset);
+  }
+  let name = perOffset.get(offset);
   if (name === undefined) {
     const british = zoneNamePart('en-GB', zoneName, at);
     const american = zoneNamePart('en-US', zoneName, at);
     if (!british.startsWith('GMT') || british === 'GMT') name = british;
     else if (!american.startsWith('GMT')) name = american;
     else name = offset === 0 ? 'UTC' : `GMT${offset < 0 ? '-' : '+'}${formatHhMm(Math.abs(offset) / 60_000).replace(/^0/, '').replace(/:00$/, '')}`;
-    abbreviations.set(key, name);
+    perOffset.set(offset, name);
   }
   return name;
 }
