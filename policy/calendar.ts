@@ -21,7 +21,7 @@ import { MAX_OFFSET_SPAN, assertZone, firstInstantAtOrAfterLocal, localDay, piec
 /** No calendar legitimately stays closed this long; beyond it the spec is treated as broken. */
 const MAX_CLOSED_RUN_DAYS = 3660;
 const MAX_CACHED_DAYS = 4096;
-const MAX_SHARED_ENTRIES = 2048;
+const MAX_SHARED_ENTRIES = 512;
 
 /**
  * Window instants depend only on zone, weekly windows and date, so they are shared by every spec with

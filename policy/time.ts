@@ -93,18 +93,11 @@ export function formatLocalTime(localMs: number): string {
   return formatHhMm(minutes);
 }
 
-/** Human duration: '30 min', '1 h', '6 h 30 min', '2 d 3 h' (wall durations only use days). */
-export function formatDuration(ms: number, useDays = false): string {
+/** Human duration: '30 min', '1 h', '6 h 30 min'. */
+export function formatDuration(ms: number): string {
   const totalMinutes = Math.round(ms / MINUTE);
-  const parts: string[] = [];
-  let rest = totalMinutes;
-  if (useDays && rest >= 24 * 60) {
-    parts.push(`${Math.floor(rest / (24 * 60))} d`);
-    rest %= 24 * 60;
-  }
-  const h = Math.floor(rest / 60);
-  const min = rest % 60;
-  if (h > 0) parts.push(`${h} h`);
-  if (min > 0 || parts.length === 0) parts.push(`${min} min`);
-  return parts.join(' ');
+  const h = Math.floor(totalMinutes / 60);
+  const min = totalMinutes % 60;
+  if (h === 0) return `${min} min`;
+  return min === 0 ? `${h} h` : `${h} h ${min} min`;
 }

@@ -63,6 +63,20 @@ describe('DST inside a coverage window', () => {
   });
 });
 
+describe('contact-attempt times on DST days', () => {
+  const zone = 'Europe/Berlin';
+  const sundays = inZone(sundayWindow('00:00', '06:00'), zone);
+  it('a local time in the spring-forward gap moves to the end of the gap', () => {
+    const [day] = nextBusinessDays(sundays, L('2026-03-28T12:00', zone), 1, { at: '02:30' });
+    expect(show(day!.at, zone)).toBe('2026-03-29T03:00+02:00');
+  });
+  it('a local time in the fall-back overlap uses its first occurrence', () => {
+    const [day] = nextBusinessDays(sundays, L('2026-10-24T12:00', zone), 1, { at: '02:30' });
+    expect(show(day!.at, zone)).toBe('2026-10-25T02:30+02:00');
+    expect(day!.closesAt - day!.opensAt).toBe(7 * H);
+  });
+});
+
 describe('DST across coverage windows', () => {
   it('Basic, Berlin, over the spring-forward weekend', () => {
     expect(due('Europe/Berlin', '2026-03-27T18:00', 'basic', 2)).toBe('2026-03-30T14:00+02:00');
