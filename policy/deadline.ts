@@ -93,6 +93,8 @@ function explainWall(zone: string, openedAt: number, dueAt: number, label: strin
 
 export function computeDeadline(input: DeadlineInput): DeadlineResult {
   const policy = ENTITLEMENTS[input.entitlement];
+  if (!policy) throw new RangeError(`Unknown entitlement '${input.entitlement}'`);
+  if (!policy.targets[input.level]) throw new RangeError(`Unknown level ${input.level}: expected 1..4`);
   if (input.caseType === 'general_inquiry') {
     return { kind: 'no_target', targetLabel: 'no target', explanation: 'General inquiries have no response target (no SLA) and no phone support.' };
   }

@@ -123,6 +123,12 @@ describe('calendars', () => {
   });
 });
 
+it('computeDeadline rejects unknown entitlements and levels with a clear error', () => {
+  const coverage = coverageCalendar('basic', { zone: 'UTC', closedDates: [] });
+  expect(() => computeDeadline({ openedAt: 0, entitlement: 'gold' as EntitlementId, level: 1, caseType: 'technical', coverage })).toThrow(/Unknown entitlement 'gold'/);
+  expect(() => computeDeadline({ openedAt: 0, entitlement: 'basic', level: 5 as Level, caseType: 'technical', coverage })).toThrow(/Unknown level 5/);
+});
+
 describe('explanations', () => {
   it('reads like the published example, with the per-day breakdown', () => {
     const d = computeDeadline({
