@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/client';
 import { TASK_QUEUE } from '../workflows/contract';
 import { authenticate } from './auth';
+import { createCaches } from './caches';
 import { buildOpenApiDocument } from './openapi';
 import { notFound, Problem, problemHandler, sendProblem } from './problem';
 import { livenessHandler, readinessHandler } from './readiness';
@@ -34,6 +35,8 @@ export interface AppDeps {
   rateLimitPerMinute?: number;
   /** Largest accepted JSON body (default 64 KiB). */
   bodyLimit?: string;
+  /** How long tokens, organisations and product versions are cached (default 5 s; 0 disables). */
+  cacheTtlMs?: number;
 }
 
 export const API_PREFIX = '/v1';
@@ -46,11 +49,13 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(helmet());
 
   const api: Api = { router: express.Router(), registry: new OpenAPIRegistry(), prefix: API_PREFIX };
+  const caches = createCaches(deps.database.db, deps.cacheTtlMs ?? 5000);
   const services: Services = {
     api,
     db: deps.database.db,
     temporal: deps.temporal,
     taskQueue: deps.taskQueue ?? TASK_QUEUE,
+    caches,
   };
   registerPolicyRoutes(services);
   registerCaseRoutes(services);
@@ -68,7 +73,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(
     API_PREFIX,
-    authenticate(deps.database),
+    authenticate(deps.database.db, caches),
     rateLimit({
       windowMs: 60_000,
       limit: deps.rateLimitPerMinute ?? 600,

@@ -1,6 +1,7 @@
 /** What route modules share: the route registry, the database and the Temporal client. */
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
+import type { Caches } from './caches';
 import type { Api } from './route';
 
 export interface Services {
@@ -8,4 +9,5 @@ export interface Services {
   db: Db;
   temporal: Client;
   taskQueue: string;
+  caches: Caches;
 }

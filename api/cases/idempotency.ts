@@ -36,7 +36,12 @@ export type Claim = { replay: unknown } | { replay: null };
 
 /** Records the key (first writer wins) and says whether a stored response can be replayed. */
 export async function claimKey(db: Db, principalId: string, key: string, hash: string, resourceId: string): Promise<Claim> {
-  await db.insert(idempotencyKeys).values({ principalId, key, requestHash: hash, resourceId }).onConflictDoNothing();
+  const inserted = await db
+    .insert(idempotencyKeys)
+    .values({ principalId, key, requestHash: hash, resourceId })
+    .onConflictDoNothing()
+    .returning({ key: idempotencyKeys.key });
+  if (inserted.length > 0) return { replay: null };
   const [row] = await db
     .select()
     .from(idempotencyKeys)

@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { ENTITLEMENTS, POLICY_VERSION } from '../../policy';
 import type { EntitlementId, Level, MarketRegion } from '../../policy/types';
-import { cases, organisations, productVersions } from '../../db/schema';
+import { cases } from '../../db/schema';
 import { CASE_WORKFLOW_TYPE, caseWorkflowId, openedUpdate, type CaseView, type CaseWorkflowInput } from '../../workflows/contract';
 import { languageProblem, levelUnavailable } from '../policy-checks';
 import { actorOf, canSeeOrg, type Principal } from '../principal';
@@ -33,7 +33,7 @@ export async function openCase(svc: Services, principal: Principal, body: Body, 
   const { db } = svc;
   const orgId = body.orgId ?? principal.orgId;
   if (!orgId) throw invalid([{ field: 'orgId', in: 'body', reason: 'support partners name the customer organisation' }]);
-  const [org] = canSeeOrg(principal, orgId) ? await db.select().from(organisations).where(eq(organisations.id, orgId)) : [];
+  const org = canSeeOrg(principal, orgId) ? await svc.caches.organisation(orgId) : undefined;
   if (!org) throw notFound('organisation');
   if (body.supportId !== org.supportId) throw unprocessable('supportId', "does not match the organisation's Support ID");
 
@@ -127,10 +127,7 @@ async function productFacts(svc: Services, body: Body): Promise<boolean> {
     return false;
   }
   if (!body.version) throw invalid([{ field: 'version', in: 'body', reason: 'required with product' }]);
-  const [version] = await svc.db
-    .select()
-    .from(productVersions)
-    .where(and(eq(productVersions.productId, body.product), eq(productVersions.version, body.version)));
+  const version = await svc.caches.productVersion(body.product, body.version);
   if (!version) throw unprocessable('version', `no version ${body.version} of product ${body.product}`);
   return body.build === version.latestBuild;
 }

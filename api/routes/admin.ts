@@ -75,7 +75,12 @@ function checkOrganisation(o: { marketRegion: string; language: string; country:
 
 const IdParams = z.strictObject({ id: IdSchema });
 
-export function registerAdminRoutes({ api, db }: Services): void {
+export function registerAdminRoutes({ api, db, caches }: Services): void {
+  /** Every administration write clears this instance's caches before answering. */
+  const write = <T>(reply: T): T => {
+    caches.clear();
+    return reply;
+  };
   defineRoute(
     api,
     {
@@ -96,7 +101,7 @@ export function registerAdminRoutes({ api, db }: Services): void {
         .onConflictDoNothing()
         .returning();
       if (!row) throw conflict('an organisation with this id or Support ID exists');
-      return { body: organisationResource(row) };
+      return write({ body: organisationResource(row) });
     },
   );
 
@@ -167,7 +172,7 @@ export function registerAdminRoutes({ api, db }: Services): void {
           .set({ ...body, updatedAt: sql`now()` })
           .where(eq(organisations.id, params.id))
           .returning();
-        return { body: organisationResource(row) };
+        return write({ body: organisationResource(row) });
       } catch (err) {
         if (isUniqueViolation(err)) throw conflict('another organisation has this Support ID');
         throw err;
@@ -213,7 +218,7 @@ export function registerAdminRoutes({ api, db }: Services): void {
         .onConflictDoNothing()
         .returning();
       if (!row) throw conflict('a principal with this id or email exists');
-      return { body: principalResource(row, body.role === 'support_partner' ? [] : undefined) };
+      return write({ body: principalResource(row, body.role === 'support_partner' ? [] : undefined) });
     },
   );
 
@@ -263,7 +268,7 @@ export function registerAdminRoutes({ api, db }: Services): void {
         .set({ ...rest, ...disabledAt })
         .where(eq(principals.id, params.id))
         .returning();
-      return { body: principalResource(row) };
+      return write({ body: principalResource(row) });
     },
   );
 
@@ -290,7 +295,7 @@ export function registerAdminRoutes({ api, db }: Services): void {
         .insert(apiTokens)
         .values({ id: randomUUID(), principalId: owner.id, tokenHash: hashToken(token), label: body.label ?? null })
         .returning();
-      return { body: { id: row.id, principalId: row.principalId, label: row.label, token, createdAt: row.createdAt.toISOString() } };
+      return write({ body: { id: row.id, principalId: row.principalId, label: row.label, token, createdAt: row.createdAt.toISOString() } });
     },
   );
 
@@ -313,7 +318,7 @@ export function registerAdminRoutes({ api, db }: Services): void {
         .where(and(eq(apiTokens.id, params.tokenId), eq(apiTokens.principalId, params.id)))
         .returning({ id: apiTokens.id });
       if (!row) throw notFound('token');
-      return { status: 204 };
+      return write({ status: 204 });
     },
   );
 
@@ -337,7 +342,7 @@ export function registerAdminRoutes({ api, db }: Services): void {
       const [org] = await db.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, body.orgId));
       if (!org) throw unprocessable('orgId', 'no such organisation');
       await db.insert(partnerLinks).values({ partnerId: partner.id, orgId: org.id }).onConflictDoNothing();
-      return { body: principalResource(partner, await linkedOrgs(partner.id)) };
+      return write({ body: principalResource(partner, await linkedOrgs(partner.id)) });
     },
   );
 
@@ -359,7 +364,7 @@ export function registerAdminRoutes({ api, db }: Services): void {
         .where(and(eq(partnerLinks.partnerId, params.id), eq(partnerLinks.orgId, params.orgId)))
         .returning({ orgId: partnerLinks.orgId });
       if (removed.length === 0) throw notFound('partner link');
-      return { status: 204 };
+      return write({ status: 204 });
     },
   );
 
@@ -383,7 +388,7 @@ export function registerAdminRoutes({ api, db }: Services): void {
     async ({ body }) => {
       const [row] = await db.insert(products).values(body).onConflictDoNothing().returning();
       if (!row) throw conflict('a product with this id exists');
-      return { body: { id: row.id, name: row.name, versions: [] } };
+      return write({ body: { id: row.id, name: row.name, versions: [] } });
     },
   );
 
@@ -432,7 +437,7 @@ export function registerAdminRoutes({ api, db }: Services): void {
       if (!product) throw notFound('product');
       const [row] = await db.insert(productVersions).values({ productId: product.id, ...body }).onConflictDoNothing().returning();
       if (!row) throw conflict(`version ${body.version} exists`);
-      return { body: { version: row.version, lifecycle: row.lifecycle, latestBuild: row.latestBuild } };
+      return write({ body: { version: row.version, lifecycle: row.lifecycle, latestBuild: row.latestBuild } });
     },
   );
 
@@ -457,7 +462,7 @@ export function registerAdminRoutes({ api, db }: Services): void {
           ? await db.update(productVersions).set(body).where(where).returning()
           : await db.select().from(productVersions).where(where);
       if (!row) throw notFound('product version');
-      return { body: { version: row.version, lifecycle: row.lifecycle, latestBuild: row.latestBuild } };
+      return write({ body: { version: row.version, lifecycle: row.lifecycle, latestBuild: row.latestBuild } });
     },
   );
 }

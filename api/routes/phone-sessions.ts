@@ -7,13 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { phoneEligibility } from '../../policy';
 import type { CaseType, EntitlementId } from '../../policy/types';
-import { caseEvents, organisations, phoneSessions, principals } from '../../db/schema';
+import { caseEvents, phoneSessions, principals } from '../../db/schema';
 import type { Role } from '../../workflows/contract';
 import type { CaseRow } from '../cases/case-resource';
 import { loadCase } from '../cases/load-case';
 import { languageProblem } from '../policy-checks';
 import { CUSTOMER_SIDE } from '../principal';
-import { conflict, Problem, unprocessable } from '../problem';
+import { conflict, notFound, Problem, unprocessable } from '../problem';
 import { defineRoute } from '../route';
 import { CaseRefParams, PhoneSessionBody, PhoneSessionSchema } from '../schemas/cases';
 import type { Services } from '../services';
@@ -61,7 +61,8 @@ export function registerPhoneRoutes(svc: Services): void {
         throw new Problem(422, 'phone-not-eligible', eligibility.reason, [{ field: 'id', in: 'path', reason: eligibility.reason }]);
       }
       if (row.status === 'closed') throw conflict('the case is closed: open a new case that references it', 'case-finished');
-      const [org] = await db.select({ marketRegion: organisations.marketRegion }).from(organisations).where(eq(organisations.id, row.orgId));
+      const org = await svc.caches.organisation(row.orgId);
+      if (!org) throw notFound('organisation');
       const language = body.language ?? row.language;
       const languageIssue = languageProblem(org.marketRegion, language);
       if (languageIssue) throw unprocessable('language', languageIssue);

@@ -1,7 +1,5 @@
 /** The policy in force: programs and plans with their targets, languages, follow-the-sun shifts, calendars. */
-import { eq } from 'drizzle-orm';
 import { ENTITLEMENTS, LEVELS, levelLabel, POLICY_VERSION, REGION_LANGUAGES, SUN_HANDOFFS_UTC, targetLabel, type Level } from '../../policy';
-import { organisations } from '../../db/schema';
 import { caseCalendars } from '../cases/calendars';
 import { canSeeOrg, CASE_OPENERS, STAFF_ROLES, type Principal } from '../principal';
 import { notFound } from '../problem';
@@ -58,11 +56,11 @@ const ENTITLEMENT_VIEWS = Object.values(ENTITLEMENTS).map((e) => {
   };
 });
 
-export function registerPolicyRoutes({ api, db }: Services): void {
+export function registerPolicyRoutes({ api, caches }: Services): void {
   async function organisationCalendars(principal: Principal, orgId: string | undefined) {
     const id = orgId ?? principal.orgId;
     if (!id) return undefined;
-    const [org] = canSeeOrg(principal, id) ? await db.select().from(organisations).where(eq(organisations.id, id)) : [];
+    const org = canSeeOrg(principal, id) ? await caches.organisation(id) : undefined;
     if (!org) throw notFound('organisation');
     return { id: org.id, ...caseCalendars(org, new Date()) };
   }

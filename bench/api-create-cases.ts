@@ -1,0 +1,119 @@
+/**
+ * POST /v1/cases end to end: HTTP -> auth -> validation -> update-with-start -> workflow -> activity writes
+ * the case row -> 201 with SLA due times. One process hosts the API, the case worker and the database
+ * (PGlite in memory, or PostgreSQL with DATABASE_URL), next to a Temporal dev server: `npm start`'s topology.
+ *
+ *   npx tsx bench/api-create-cases.ts [cases=2000] [concurrency=32]
+ *
+ * Prints throughput, latency percentiles and memory. Every request carries an Idempotency-Key, as a
+ * well-behaved client would.
+ */
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import pino from 'pino';
+import { createApp } from '../api/app';
+import { openDatabase } from '../db/client';
+import { seedDemo } from '../db/seed';
+import { ensureTemporalCli } from '../scripts/temporal-toolchain';
+import { createCaseWorker } from '../worker/create-worker';
+import { CaseProgram, CaseRegion, CaseSeverity, CaseStatus, NextDueAt, SlaState, SupportId } from '../workflows/search-attributes';
+
+const TOTAL = Number(process.argv[2] ?? 2000);
+const CONCURRENCY = Number(process.argv[3] ?? 32);
+const WARMUP = Math.min(200, Math.ceil(TOTAL / 10));
+
+const OPENERS = [
+  { who: 'acme-premier-anna', supportId: '01700001', level: { severity: 2 } },
+  { who: 'northwind-production-nancy', supportId: '01700002', level: { severity: 1 } },
+  { who: 'sakura-basic-haruto', supportId: '01700003', level: { severity: 3 } },
+  { who: 'maple-evaluation-chloe', supportId: '01700004', level: { severity: 2 } },
+  { who: 'cloudnine-vcsp-oliver', supportId: '01700006', level: { severity: 4 } },
+  { who: 'koala-premium-charlotte', supportId: '01700007', level: { priority: 'P2' } },
+  { who: 'ipe-plan-basic-joao', supportId: '01700008', level: { priority: 'P4' } },
+];
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+async function main(): Promise<void> {
+  const database = await openDatabase({ url: process.env.DATABASE_URL });
+  const { tokens } = await seedDemo(database.db);
+  const tokenOf = Object.fromEntries(tokens.map((t) => [t.principalId, t.token]));
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: ensureTemporalCli() },
+      searchAttributes: [CaseSeverity, CaseProgram, CaseStatus, SlaState, NextDueAt, CaseRegion, SupportId],
+      extraArgs: ['--log-level', 'error'],
+    },
+  });
+  const worker = await createCaseWorker({ connection: env.nativeConnection, database, notifier: null });
+  const running = worker.run();
+  const app = createApp({ database, temporal: env.client, logger: pino({ level: 'warn' }), rateLimitPerMinute: 1_000_000 });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  let next = 0;
+  const failures = new Map<number, number>();
+  async function openOne(i: number): Promise<number> {
+    const o = OPENERS[i % OPENERS.length];
+    const started = performance.now();
+    const res = await fetch(`${base}/v1/cases`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${tokenOf[o.who]}`, 'Content-Type': 'application/json', 'Idempotency-Key': `bench-${i}` },
+      body: JSON.stringify({
+        supportId: o.supportId,
+        type: 'technical',
+        ...o.level,
+        product: 'backup-replication',
+        version: '12.3',
+        build: '12.3.1.1139',
+        title: `Bench case ${i}`,
+        description: 'Backup job fails with error 0x80070005 on the proxy.',
+      }),
+    });
+    const body = (await res.json()) as { sla?: { firstResponse?: { state: string } } };
+    if (res.status !== 201 || !body.sla?.firstResponse?.state) failures.set(res.status, (failures.get(res.status) ?? 0) + 1);
+    return performance.now() - started;
+  }
+  async function run(count: number, offset: number): Promise<number[]> {
+    next = 0;
+    const latencies: number[] = [];
+    await Promise.all(
+      Array.from({ length: Math.min(CONCURRENCY, count) }, async () => {
+        while (next < count) latencies.push(await openOne(offset + next++));
+      }),
+    );
+    return latencies;
+  }
+
+  await run(WARMUP, 1_000_000);
+  failures.clear();
+  global.gc?.();
+  const before = process.memoryUsage();
+  const started = performance.now();
+  const latencies = (await run(TOTAL, 0)).sort((a, b) => a - b);
+  const seconds = (performance.now() - started) / 1000;
+  const after = process.memoryUsage();
+
+  const lines = [
+    `POST /v1/cases end to end (${database.kind}, dev server, worker in process), ${TOTAL} cases, concurrency ${CONCURRENCY}, after ${WARMUP} warm-up`,
+    `  throughput   ${(TOTAL / seconds).toFixed(0)} cases/s (${seconds.toFixed(1)} s)`,
+    `  latency ms   p50 ${percentile(latencies, 50).toFixed(0)}  p95 ${percentile(latencies, 95).toFixed(0)}  p99 ${percentile(latencies, 99).toFixed(0)}  max ${latencies[latencies.length - 1].toFixed(0)}`,
+    `  memory       rss ${mb(before.rss)} -> ${mb(after.rss)}, heap used ${mb(before.heapUsed)} -> ${mb(after.heapUsed)}`,
+    `  failures     ${failures.size === 0 ? 'none' : JSON.stringify(Object.fromEntries(failures))}`,
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+
+  server.close();
+  worker.shutdown();
+  await running;
+  await env.teardown();
+  await database.close();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
