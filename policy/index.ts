@@ -2,6 +2,7 @@
  * The support policy engine: pure, deterministic, safe to import from workflows (no I/O, no Node
  * built-ins, explicit zones, no wall clock). The holiday resolver lives in ./holidays (not re-exported:
  * it carries a holiday database that must stay out of the workflow bundle).
+ * Readings of the ambiguous policy parts, tests and benchmark numbers: docs/policy.md.
  */
 export * from './types';
 export {
