@@ -3,9 +3,12 @@
  * calendars, instants and durations, biased towards DST seasons and awkward zones. Zero disagreements.
  */
 import fc from 'fast-check';
+import type { CalendarSpec, EntitlementId, Level } from '../../policy/types';
 import { addBusinessTime, businessTimeBetween, isOpen, nextBusinessDays, nextOpening } from '../../policy/calendar';
+import { coverageCalendar } from '../../policy/calendars';
+import { computeDeadline } from '../../policy/deadline';
 import { refAdd, refBetween, refIsOpen, refNextBusinessDays, refNextOpening } from './reference';
-import { HOUR, MIN, calendarArb, instantArb, quarter } from './arbitraries';
+import { HOUR, MIN, ZONES, calendarArb, instantArb, quarter } from './arbitraries';
 
 const durationArb = fc.oneof(
   fc.integer({ min: 0, max: 16 * 60 }).map((m) => m * MIN),
@@ -64,6 +67,46 @@ describe('engine agrees with the brute-force reference', () => {
         );
       }),
       { numRuns: 250 },
+    );
+  });
+
+  it('computeDeadline against the published targets applied by the reference', () => {
+    // The policy restated independently: [calendar kind, hours] per entitlement and level (null: no due instant).
+    type Ref = ['wall' | 'basic' | 'office', number] | null;
+    const published: Record<EntitlementId, Ref[]> = {
+      premier: [['wall', 0.5], ['wall', 0.5], ['wall', 0.5], ['wall', 0.5]],
+      production: [['wall', 1], ['wall', 3], ['wall', 6], ['wall', 8]],
+      vcsp_production: [['wall', 1], ['wall', 3], ['wall', 6], ['wall', 8]],
+      basic: [['basic', 2], ['basic', 8], ['basic', 12], ['basic', 24]],
+      evaluation: [null, ['office', 8], ['office', 12], ['office', 24]],
+      free: [null, null, null, null],
+      plan_premium: [['wall', 1], ['wall', 2], ['wall', 6], ['office', 9]],
+      plan_basic: [['office', 2], ['office', 4], ['office', 9], ['office', 18]],
+      plan_evaluation: [null, null, null, null],
+    };
+    const days = (open: string, close: string) => ([1, 2, 3, 4, 5] as const).map((day) => ({ day, open, close }));
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ZONES),
+        fc.constantFrom(...(Object.keys(published) as EntitlementId[])),
+        fc.constantFrom<Level>(1, 2, 3, 4),
+        instantArb,
+        fc.array(fc.integer({ min: 0, max: 60 }), { maxLength: 6 }),
+        (zone, entitlement, level, openedAt, offsets) => {
+          const firstDay = Math.floor(openedAt / (24 * HOUR));
+          const closedDates = offsets.map((o) => new Date((firstDay + o) * 24 * HOUR).toISOString().slice(0, 10));
+          const d = computeDeadline({ openedAt, entitlement, level, caseType: 'technical', coverage: coverageCalendar(entitlement, { zone, closedDates }) });
+          const ref = published[entitlement][level - 1]!;
+          if (ref === null) {
+            expect(d.kind).not.toBe('due');
+            return;
+          }
+          const [kind, hours] = ref;
+          const cal: CalendarSpec = kind === 'wall' ? { zone, alwaysOpen: true, windows: [], closedDates: [] } : { zone, windows: days('08:00', kind === 'basic' ? '20:00' : '17:00'), closedDates };
+          expect(d.kind === 'due' ? iso(d.dueAt) : d.kind).toBe(iso(refAdd(cal, openedAt, hours * HOUR)));
+        },
+      ),
+      { numRuns: 1500 },
     );
   });
 });
