@@ -9,13 +9,14 @@
  * well-behaved client would.
  */
 import type { AddressInfo } from 'node:net';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import pino from 'pino';
 import { createApp } from '../api/app';
-import { openDatabase } from '../db/client';
 import { seedDemo } from '../db/seed';
 import { ensureTemporalCli } from '../scripts/temporal-toolchain';
+import { createTestDatabase } from '../test/helpers/db';
 import { createCaseWorker } from '../worker/create-worker';
 import { CaseProgram, CaseRegion, CaseSeverity, CaseStatus, NextDueAt, SlaState, SupportId } from '../workflows/search-attributes';
 
@@ -37,7 +38,8 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function main(): Promise<void> {
-  const database = await openDatabase({ url: process.env.DATABASE_URL });
+  // A fresh database (in-memory PGlite, or a new database on DATABASE_URL's server, dropped afterwards).
+  const database = await createTestDatabase();
   const { tokens } = await seedDemo(database.db);
   const tokenOf = Object.fromEntries(tokens.map((t) => [t.principalId, t.token]));
   const env = await TestWorkflowEnvironment.createLocal({
@@ -92,14 +94,19 @@ async function main(): Promise<void> {
   failures.clear();
   global.gc?.();
   const before = process.memoryUsage();
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const latencies = (await run(TOTAL, 0)).sort((a, b) => a - b);
   const seconds = (performance.now() - started) / 1000;
   const after = process.memoryUsage();
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 
   const lines = [
     `POST /v1/cases end to end (${database.kind}, dev server, worker in process), ${TOTAL} cases, concurrency ${CONCURRENCY}, after ${WARMUP} warm-up`,
     `  throughput   ${(TOTAL / seconds).toFixed(0)} cases/s (${seconds.toFixed(1)} s)`,
+    // The machine may be shared: CPU time of this process (API + worker + embedded database) is the steadier figure.
+    `  cpu          ${cpuSeconds.toFixed(1)} CPU-s in this process = ${((cpuSeconds * 1000) / TOTAL).toFixed(1)} CPU-ms per case (${(TOTAL / cpuSeconds).toFixed(0)} cases per CPU-s); load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`,
     `  latency ms   p50 ${percentile(latencies, 50).toFixed(0)}  p95 ${percentile(latencies, 95).toFixed(0)}  p99 ${percentile(latencies, 99).toFixed(0)}  max ${latencies[latencies.length - 1].toFixed(0)}`,
     `  memory       rss ${mb(before.rss)} -> ${mb(after.rss)}, heap used ${mb(before.heapUsed)} -> ${mb(after.heapUsed)}`,
     `  failures     ${failures.size === 0 ? 'none' : JSON.stringify(Object.fromEntries(failures))}`,
