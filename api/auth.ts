@@ -1,5 +1,5 @@
 /** Bearer-token authentication against api_tokens (hashed), active principals only. */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { RequestHandler } from 'express';
 import type { Db } from '../db/client';
 import { apiTokens, partnerLinks, principals } from '../db/schema';
@@ -27,6 +27,8 @@ async function lookup(db: Db, tokenHash: string): Promise<Principal | null> {
     .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt), isNull(principals.disabledAt)))
     .limit(1);
   if (!row) return null;
+  // Once per cache miss (at most every TTL per token and instance): enough to find tokens nobody uses.
+  await db.update(apiTokens).set({ lastUsedAt: sql`now()` }).where(eq(apiTokens.id, row.tokenId));
   const linkedOrgIds =
     row.role === 'support_partner'
       ? (await db.select({ orgId: partnerLinks.orgId }).from(partnerLinks).where(eq(partnerLinks.partnerId, row.id))).map((l) => l.orgId)

@@ -1,4 +1,6 @@
 /** Administration: organisations, principals, tokens, partner links, products; who may do it; invalid input. */
+import { eq } from 'drizzle-orm';
+import { apiTokens } from '../../db/schema';
 import { startApiHarness, type ApiHarness } from './harness';
 
 let h: ApiHarness;
@@ -109,6 +111,16 @@ describe('principals and tokens', () => {
     const revoked = await h.http().delete(`/v1/principals/tulip-tess/tokens/${issued.body.id}`).set(admin());
     expect(revoked.status).toBe(204);
     expect((await h.http().get('/v1/organisations').set(bearer)).status).toBe(401);
+  });
+
+  test('a token records when it was last used', async () => {
+    const issued = await h.http().post('/v1/principals/eng-emea/tokens').set(admin()).send({ label: 'usage' });
+    const token = async () => (await h.database.db.select().from(apiTokens).where(eq(apiTokens.id, issued.body.id)))[0];
+    const unused = await token();
+    expect(unused.lastUsedAt).toBeNull();
+    await h.http().get('/v1/products').set({ Authorization: `Bearer ${issued.body.token}` });
+    const used = await token();
+    expect(used.lastUsedAt).toBeInstanceOf(Date);
   });
 
   test('tokens are stored hashed', async () => {
