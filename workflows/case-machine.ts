@@ -8,6 +8,7 @@ import {
   addBusinessTime,
   changeSeverity,
   computeDeadline,
+  ENTITLEMENTS,
   fireDue,
   isAroundTheClock,
   nextBusinessDays,
@@ -152,8 +153,10 @@ export class CaseMachine {
     rejectUnless(level !== this.s.level, `The case is already at level ${level}`);
     rejectUnless(typeof reason === 'string' && reason.trim().length > 0, 'A severity change needs a reason');
     rejectUnless(actor.role !== 'system', 'A severity change needs a person who agreed it');
-    const deadline = this.firstResponseDeadline(0, level);
-    rejectUnless(deadline.kind !== 'not_available', `Level ${level} is not available on the ${this.input.entitlement} program`);
+    rejectUnless(
+      ENTITLEMENTS[this.input.entitlement].targets[level].kind !== 'not_available',
+      `Level ${level} is not available on the ${this.input.entitlement} program`,
+    );
   }
 
   validateRequestInfo(actor: Actor): void {
@@ -482,6 +485,7 @@ export class CaseMachine {
       },
       rca: s.rca && { required: s.rca.required, deliveredAt: iso(s.rca.deliveredAt) },
       history: s.history,
+      historyOmitted: s.historyTrimmed,
       version: s.version,
     };
   }

@@ -8,6 +8,7 @@ import {
   condition,
   continueAsNew,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
@@ -41,10 +42,13 @@ import { CaseProgram, CaseRegion, CaseSeverity, CaseStatus, NextDueAt, SlaState,
 import { resolveSettings } from './settings';
 import type { CaseState } from './state';
 
-// The read model must catch up whatever happens, so writes retry without limit (they are idempotent).
-const { recordCaseChange } = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
+// The read-model write is a short, idempotent database transaction on every step: as a local activity it
+// runs inside the workflow task (no extra round trips through the server), which keeps an update's answer
+// and a breach notification within milliseconds of the step. It retries without limit: the read model must
+// catch up whatever happens (a longer outage turns into durable timers between attempts).
+const { recordCaseChange } = proxyLocalActivities<CaseActivities>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 // A webhook that stays down for a day is reported on the outbox row (last_error) and in the audit trail.
 const { deliverNotifications } = proxyActivities<CaseActivities>({
@@ -58,26 +62,30 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   const record = caseRecord(input);
   let recorded = false;
   let wakeMain = false;
-  let flushing = false;
   let flushedVersion = -1;
   const deliveries: Promise<void>[] = [];
   let lastSearch = '';
 
-  /** Writes everything changed since the last write, one batch at a time, in order. */
-  async function flush(): Promise<void> {
-    await condition(() => !flushing);
+  /**
+   * Writes everything changed since the last write. Calls are chained, so batches go out one at a time in
+   * call order, and a call that finds nothing new costs nothing; the chain (rather than a flag checked by
+   * several waiters) keeps the command sequence identical on replay.
+   */
+  let writes: Promise<void> = Promise.resolve();
+  function flush(): Promise<void> {
+    const next = writes.then(writeChanges);
+    writes = next.catch(() => undefined);
+    return next;
+  }
+
+  async function writeChanges(): Promise<void> {
     if (m.s.version === flushedVersion && m.pendingEvents.length === 0 && m.pendingNotifications.length === 0) return;
-    flushing = true;
-    try {
-      const view = m.view();
-      const { events, notifications } = m.drain();
-      const result = await recordCaseChange({ record, view, events, notifications });
-      flushedVersion = view.version;
-      if (result.toDeliver.length > 0) deliveries.push(deliver(result.toDeliver));
-      recorded = true;
-    } finally {
-      flushing = false;
-    }
+    const view = m.view();
+    const { events, notifications } = m.drain();
+    const result = await recordCaseChange({ record, view, events, notifications });
+    flushedVersion = view.version;
+    recorded = true;
+    if (result.toDeliver.length > 0) deliveries.push(deliver(result.toDeliver));
     syncSearchAttributes();
   }
 

@@ -191,6 +191,8 @@ export interface CaseView {
   managerEscalation: { level: number; requestedAt: string; acknowledgedAt: string | null } | null;
   rca: { required: boolean; deliveredAt: string | null } | null;
   history: HistoryEntry[];
+  /** Oldest history entries left out of `history` on very long cases (all of them stay in case_events). */
+  historyOmitted?: number;
   /** Bumps on every state change: the read model keeps only the newest snapshot. */
   version: number;
 }
