@@ -37,6 +37,8 @@ export interface AppDeps {
   bodyLimit?: string;
   /** How long tokens, organisations and product versions are cached (default 5 s; 0 disables). */
   cacheTtlMs?: number;
+  /** How long a request waits for a case workflow to answer before a 503 (default 20 s). */
+  workflowTimeoutMs?: number;
 }
 
 export const API_PREFIX = '/v1';
@@ -56,6 +58,7 @@ export function createApp(deps: AppDeps): express.Express {
     temporal: deps.temporal,
     taskQueue: deps.taskQueue ?? TASK_QUEUE,
     caches,
+    withDeadline: (fn) => deps.temporal.withDeadline(Date.now() + (deps.workflowTimeoutMs ?? 20_000), fn),
   };
   registerPolicyRoutes(services);
   registerCaseRoutes(services);

@@ -10,4 +10,6 @@ export interface Services {
   temporal: Client;
   taskQueue: string;
   caches: Caches;
+  /** Runs Temporal calls under the API's deadline: a case that does not answer in time is a 503, never a hung request. */
+  withDeadline<T>(fn: () => Promise<T>): Promise<T>;
 }

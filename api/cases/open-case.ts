@@ -89,11 +89,13 @@ async function startCase(svc: Services, input: CaseWorkflowInput, requestId: str
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
   });
   try {
-    return await svc.temporal.workflow.executeUpdateWithStart(openedUpdate, {
-      args: [{ requestId }],
-      updateId: `opened-${requestId}`,
-      startWorkflowOperation,
-    });
+    return await svc.withDeadline(() =>
+      svc.temporal.workflow.executeUpdateWithStart(openedUpdate, {
+        args: [{ requestId }],
+        updateId: `opened-${requestId}`,
+        startWorkflowOperation,
+      }),
+    );
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return null;
     throw temporalProblem(err) ?? err;

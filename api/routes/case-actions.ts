@@ -132,7 +132,7 @@ export function registerCaseActionRoutes(svc: Services): void {
         const ctx: ActionCtx = { svc, row, actor: actorOf(principal), requestId: requestIdOf(req.get('idempotency-key')) };
         const input = { ...(await a.input(body as never, ctx)), actor: ctx.actor, requestId: ctx.requestId };
         const handle = temporal.workflow.getHandle(row.workflowId);
-        const view = await asProblem(handle.executeUpdate(a.update, { args: [input], updateId: `${a.update.name}-${ctx.requestId}` }));
+        const view = await asProblem(svc.withDeadline(() => handle.executeUpdate(a.update, { args: [input], updateId: `${a.update.name}-${ctx.requestId}` })));
         return { body: caseResource(row, view, 'workflow') };
       },
     );
@@ -156,7 +156,7 @@ export function registerCaseActionRoutes(svc: Services): void {
     async ({ params, body, principal, req }) => {
       const row = await loadCase(db, principal, params.id);
       const input = { ...body, actor: actorOf(principal), requestId: requestIdOf(req.get('idempotency-key')) };
-      await asProblem(temporal.workflow.getHandle(row.workflowId).signal(customerAvailabilitySignal, input));
+      await asProblem(svc.withDeadline(() => temporal.workflow.getHandle(row.workflowId).signal(customerAvailabilitySignal, input)));
       return { body: { caseId: row.id, available: body.available } };
     },
   );

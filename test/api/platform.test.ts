@@ -53,6 +53,22 @@ describe('health and readiness', () => {
   });
 });
 
+describe('Temporal not answering', () => {
+  test('opening a case with no worker polling is a 503 after the deadline, not a hung request', async () => {
+    const app = createApp({ database: h.database, temporal: h.env.client, logger: pino({ level: 'silent' }), workflowTimeoutMs: 1500 });
+    const started = Date.now();
+    const res = await request(app)
+      .post('/v1/cases')
+      .set(h.as('acme-premier-anna'))
+      .set('Idempotency-Key', 'no-worker-1')
+      .send({ supportId: '01700001', type: 'licensing', severity: 3, title: 'No worker', description: 'Nobody polls the task queue' });
+    expect(res.status).toBe(503);
+    expect(res.headers['content-type']).toMatch(PROBLEM);
+    expect(res.body.detail).toMatch(/retry with the same Idempotency-Key/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
+
 describe('OpenAPI document', () => {
   test('is OpenAPI 3.1 and describes every route with its schemas', async () => {
     const res = await h.http().get('/openapi.json');
