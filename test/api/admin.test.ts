@@ -1,6 +1,7 @@
 /** Administration: organisations, principals, tokens, partner links, products; who may do it; invalid input. */
 import { eq } from 'drizzle-orm';
 import { apiTokens } from '../../db/schema';
+import { seedDemo } from '../../db/seed';
 import { startApiHarness, type ApiHarness } from './harness';
 
 let h: ApiHarness;
@@ -23,6 +24,16 @@ const ORG = {
   businessHours: [{ day: 1, open: '09:00', close: '18:00' }],
   closedDates: ['2026-12-24'],
 };
+
+describe('demo seed', () => {
+  test('a second run changes nothing and issues no tokens', async () => {
+    const before = await h.database.db.$count(apiTokens);
+    const again = await seedDemo(h.database.db);
+    expect(again).toEqual({ created: false, tokens: [] });
+    expect(await h.database.db.$count(apiTokens)).toBe(before);
+    expect(Object.keys(h.tokens)).toEqual(expect.arrayContaining(['demo-admin', 'eng-apac', 'mgr-duty', 'mgr-escalation', 'partner-bytesmith']));
+  });
+});
 
 describe('organisations', () => {
   test('an admin registers, reads, updates and lists organisations', async () => {
