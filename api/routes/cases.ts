@@ -1,8 +1,8 @@
 /** Opening, listing and reading cases, and each case's SLA clocks. */
-import { and, desc, eq, inArray, lt, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, or, type SQL } from 'drizzle-orm';
 import { ENTITLEMENTS } from '../../policy';
 import type { EntitlementId } from '../../policy/types';
-import { cases } from '../../db/schema';
+import { caseEvents, cases } from '../../db/schema';
 import type { CaseView, ClockView } from '../../workflows/contract';
 import { caseDetail, caseSummary, levelFields } from '../cases/case-resource';
 import { liveView, loadCase } from '../cases/load-case';
@@ -20,7 +20,9 @@ import {
   ListCasesQuery,
   SlaSchema,
 } from '../schemas/cases';
+import { PageQuery } from '../schemas/common';
 import type { Services } from '../services';
+import { z } from '../zod';
 
 const READERS = [...CASE_OPENERS, ...STAFF_ROLES];
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -142,6 +144,48 @@ export function registerCaseRoutes(svc: Services): void {
     api,
     {
       method: 'get',
+      path: '/cases/:id/events',
+      tag: 'Cases',
+      summary: "A case's audit trail",
+      description: 'The append-only event log the workflow writes (oldest first): who did what, when, with old and new due times.',
+      roles: READERS,
+      params: CaseRefParams,
+      query: z.strictObject({
+        after: z.coerce.number().int().min(0).optional().openapi({ description: 'nextCursor of the previous page' }),
+        limit: PageQuery.limit,
+      }),
+      response: { status: 200, description: 'Events', schema: EventListSchema },
+      problems: [404],
+    },
+    async ({ params, query, principal }) => {
+      const row = await loadCase(db, principal, params.id);
+      const events = await db
+        .select()
+        .from(caseEvents)
+        .where(and(eq(caseEvents.caseId, row.id), query.after === undefined ? undefined : gt(caseEvents.id, query.after)))
+        .orderBy(asc(caseEvents.id))
+        .limit(query.limit + 1);
+      const page = events.slice(0, query.limit);
+      return {
+        body: {
+          items: page.map((e) => ({
+            id: e.id,
+            type: e.type,
+            actorId: e.actorId,
+            data: e.data as Record<string, unknown>,
+            occurredAt: e.occurredAt.toISOString(),
+            recordedAt: e.recordedAt.toISOString(),
+          })),
+          nextCursor: events.length > query.limit ? String(page[page.length - 1].id) : null,
+        },
+      };
+    },
+  );
+
+  defineRoute(
+    api,
+    {
+      method: 'get',
       path: '/cases/:id/sla',
       tag: 'Cases',
       summary: "A case's SLA clocks, each with its explanation",
@@ -157,6 +201,22 @@ export function registerCaseRoutes(svc: Services): void {
     },
   );
 }
+
+const EventListSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        id: z.number().int(),
+        type: z.string(),
+        actorId: z.string(),
+        data: z.record(z.string(), z.unknown()),
+        occurredAt: z.string(),
+        recordedAt: z.string(),
+      }),
+    ),
+    nextCursor: z.string().nullable(),
+  })
+  .openapi('CaseEventList');
 
 function slaResource(caseId: string, view: CaseView, source: 'workflow' | 'read_model') {
   const clocks: ClockView[] = Object.values(view.clocks);

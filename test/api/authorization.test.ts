@@ -64,6 +64,7 @@ const c = () => `/v1/cases/${caseId}`;
 const ENDPOINTS: Endpoint[] = [
   { name: 'read case', method: 'get', path: c, expect: readers },
   { name: 'read SLA', method: 'get', path: () => `${c()}/sla`, expect: readers },
+  { name: 'read audit trail', method: 'get', path: () => `${c()}/events`, expect: readers },
   { name: 'change severity', method: 'post', path: () => `${c()}/severity`, body: { severity: 3, reason: 'matrix' }, expect: customerSide({ staff: 'allowed' }) },
   { name: 'engineer response', method: 'post', path: () => `${c()}/responses`, body: { message: 'm' }, expect: staffOnly() },
   { name: 'request information', method: 'post', path: () => `${c()}/information-requests`, body: { message: 'm' }, expect: staffOnly() },

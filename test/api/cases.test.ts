@@ -387,6 +387,17 @@ describe('a case from opening to closing', () => {
     expect(detail.body.resolution).toEqual({ type: 'workaround', summary: 'Disable the proxy' });
     expect(detail.body.history.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['opened']));
 
+    // The audit trail, oldest first, paged.
+    const trail = await h.http().get(`/v1/cases/${id}/events?limit=100`).set(h.as(PARTNER));
+    expect(trail.status).toBe(200);
+    const types = trail.body.items.map((e: { type: string }) => e.type);
+    expect(types[0]).toBe('opened');
+    expect(trail.body.items.map((e: { actorId: string }) => e.actorId)).toEqual(expect.arrayContaining([NANCY, 'eng-americas', 'mgr-duty', PARTNER]));
+    const first = await h.http().get(`/v1/cases/${id}/events?limit=2`).set(h.as(NANCY));
+    const second = await h.http().get(`/v1/cases/${id}/events?limit=2&after=${first.body.nextCursor}`).set(h.as(NANCY));
+    expect([...first.body.items, ...second.body.items].map((e: { id: number }) => e.id)).toEqual(trail.body.items.slice(0, 4).map((e: { id: number }) => e.id));
+    expect((await h.http().get(`/v1/cases/${id}/events`).set(h.as(ANNA))).status).toBe(404);
+
     // The read model follows the workflow.
     const [row] = await h.database.db.select().from(cases).where(eq(cases.id, id));
     expect(row.status).toBe('closed');
