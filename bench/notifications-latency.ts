@@ -9,6 +9,7 @@
  *   npx tsx bench/notifications-latency.ts [cases=1000] [concurrency=50]
  */
 import { randomUUID } from 'node:crypto';
+import { availableParallelism, loadavg } from 'node:os';
 import { and, inArray, sql } from 'drizzle-orm';
 import { notifications } from '../db/schema';
 import { createCaseWorker } from '../worker/create-worker';
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   const worker = await createCaseWorker({ connection: env.nativeConnection, database, notifier: null, maxCachedWorkflows: CASES + 100 });
   const running = worker.run();
   const run = randomUUID().slice(0, 8);
+  const cpuStart = process.cpuUsage();
   try {
     const openStart = Date.now();
     let next = 0;
@@ -89,6 +91,13 @@ async function main(): Promise<void> {
       `lateness after due instant: p50 ${percentile(lateness, 50)} ms, p90 ${percentile(lateness, 90)} ms, p99 ${percentile(lateness, 99)} ms, max ${lateness.at(-1)} ms, min ${lateness[0]} ms`,
     );
     console.log(`throughput: ${(rows.length / span).toFixed(0)} notifications/s over ${span.toFixed(1)} s; database: ${database.kind}`);
+    const cpu = process.cpuUsage(cpuStart);
+    // Worker + client + database in this process; the dev server's own CPU is not included.
+    console.log(
+      `worker-process CPU: ${((cpu.user + cpu.system) / 1000 / CASES).toFixed(1)} ms per case (open + warning + breach); load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${availableParallelism()} cores`,
+    );
   } finally {
     worker.shutdown();
     await running;
