@@ -99,6 +99,28 @@ describe('OpenAPI document', () => {
     expect(create.parameters.map((p: { name: string }) => p.name)).toContain('idempotency-key');
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
+
+  test('every $ref resolves and every operation documents its errors as problems', async () => {
+    const doc = (await h.http().get('/openapi.json')).body;
+    const refs = new Set<string>();
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === 'object') {
+        for (const [k, v] of Object.entries(node)) if (k === '$ref' && typeof v === 'string') refs.add(v);
+        else walk(v);
+      }
+    };
+    walk(doc);
+    for (const ref of refs) expect(doc.components.schemas[ref.replace('#/components/schemas/', '')]).toBeDefined();
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, unknown>; summary: string }>>)) {
+      for (const op of Object.values(item)) {
+        expect(op.summary).toBeTruthy();
+        expect(op.responses['401']).toBeDefined();
+        expect(Object.keys(op.responses).some((s) => s.startsWith('2'))).toBe(true);
+        if (path.includes('{id}')) expect(op.responses['404'] ?? op.responses['400']).toBeDefined();
+      }
+    }
+  });
 });
 
 describe('transport', () => {
