@@ -33,6 +33,8 @@ export interface AppDeps {
   taskQueue?: string;
   /** Requests per token per minute (default 600). */
   rateLimitPerMinute?: number;
+  /** Failed authentications (401) per client IP per minute before that IP gets 429s (default 30). */
+  authFailuresPerMinute?: number;
   /** Largest accepted JSON body (default 64 KiB). */
   bodyLimit?: string;
   /** How long tokens, organisations and product versions are cached (default 5 s; 0 disables). */
@@ -74,8 +76,20 @@ export function createApp(deps: AppDeps): express.Express {
     res.json(openapi);
   });
 
+  const tooMany = (detail: string) => (req: express.Request, res: express.Response) =>
+    sendProblem(res, new Problem(429, 'rate-limited', detail), req.originalUrl);
   app.use(
     API_PREFIX,
+    // Token guessing: only failed authentications count against the client's address.
+    rateLimit({
+      windowMs: 60_000,
+      limit: deps.authFailuresPerMinute ?? 30,
+      skipSuccessfulRequests: true,
+      requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: tooMany('too many failed authentications from this address; wait a minute'),
+    }),
     authenticate(deps.database.db, caches),
     rateLimit({
       windowMs: 60_000,
@@ -83,7 +97,7 @@ export function createApp(deps: AppDeps): express.Express {
       standardHeaders: 'draft-8',
       legacyHeaders: false,
       keyGenerator: (req) => req.principal!.tokenId,
-      handler: (req, res) => sendProblem(res, new Problem(429, 'rate-limited', 'too many requests for this token; retry after the RateLimit reset'), req.originalUrl),
+      handler: tooMany('too many requests for this token; retry after the RateLimit reset'),
     }),
     express.json({ limit: deps.bodyLimit ?? '64kb', type: ['application/json', 'application/*+json'] }),
     api.router,

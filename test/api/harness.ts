@@ -48,6 +48,7 @@ export async function startApiHarness(opts: HarnessOptions = {}): Promise<ApiHar
     temporal: env.client,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000,
+    authFailuresPerMinute: 1000,
   });
   return {
     app,

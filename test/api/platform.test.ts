@@ -170,6 +170,17 @@ describe('transport', () => {
     expect(res.status).toBe(415);
   });
 
+  test('failed authentications are limited per client address', async () => {
+    const app = createApp({ database: h.database, temporal: h.env.client, logger: pino({ level: 'silent' }), authFailuresPerMinute: 3 });
+    for (let i = 0; i < 3; i++) expect((await request(app).get('/v1/products').set('Authorization', `Bearer cf_guess${i}`)).status).toBe(401);
+    const blocked = await request(app).get('/v1/products').set('Authorization', 'Bearer cf_guess4');
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.detail).toMatch(/failed authentications/);
+    // Successful requests never counted: a fresh app lets a valid token through many times.
+    const fresh = createApp({ database: h.database, temporal: h.env.client, logger: pino({ level: 'silent' }), authFailuresPerMinute: 3 });
+    for (let i = 0; i < 5; i++) expect((await request(fresh).get('/v1/products').set(h.as('eng-emea'))).status).toBe(200);
+  });
+
   test('the rate limit is per token and answers 429 problems', async () => {
     const app = createApp({ database: h.database, temporal: h.env.client, logger: pino({ level: 'silent' }), rateLimitPerMinute: 3 });
     const admin = h.as('demo-admin');
