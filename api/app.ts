@@ -41,6 +41,8 @@ export interface AppDeps {
   cacheTtlMs?: number;
   /** How long a request waits for a case workflow to answer before a 503 (default 20 s). */
   workflowTimeoutMs?: number;
+  /** Express 'trust proxy' (behind a load balancer: its hop count or subnet), so client addresses are real. */
+  trustProxy?: boolean | number | string;
 }
 
 export const API_PREFIX = '/v1';
@@ -49,6 +51,7 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
   app.use(requestLog(deps.logger));
   app.use(helmet());
 
