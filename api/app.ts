@@ -89,7 +89,7 @@ export function createApp(deps: AppDeps): express.Express {
       limit: deps.authFailuresPerMinute ?? 30,
       skipSuccessfulRequests: true,
       requestWasSuccessful: (_req, res) => res.statusCode !== 401,
-      standardHeaders: 'draft-8',
+      standardHeaders: false, // RateLimit headers describe the per-token budget below
       legacyHeaders: false,
       handler: tooMany('too many failed authentications from this address; wait a minute'),
     }),
