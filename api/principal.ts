@@ -25,7 +25,6 @@ declare global {
   }
 }
 
-export const CUSTOMER_ROLES: Role[] = ['case_admin', 'license_admin'];
 export const STAFF_ROLES: Role[] = ['engineer', 'manager', 'admin'];
 /** Who may open cases, by policy. */
 export const CASE_OPENERS: Role[] = ['case_admin', 'license_admin', 'support_partner'];

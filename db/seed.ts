@@ -26,7 +26,7 @@ export interface SeedResult {
 type Org = typeof organisations.$inferInsert;
 type PrincipalRow = typeof principals.$inferInsert;
 
-export const DEMO_ADMIN_ID = 'demo-admin';
+const DEMO_ADMIN_ID = 'demo-admin';
 
 export const DEMO_ORGS: Org[] = [
   { id: 'acme-premier', name: 'Acme Logistics GmbH', supportId: '01700001', entitlement: 'premier', marketRegion: 'EMEA', country: 'DE', subdivision: 'BY', timeZone: 'Europe/Berlin', language: 'de' },

@@ -35,7 +35,7 @@ const EVERYONE: Role[] = ['case_admin', 'license_admin', 'support_partner', 'eng
 type OrgRow = typeof organisations.$inferSelect;
 type PrincipalRow = typeof principals.$inferSelect;
 
-export const organisationResource = (o: OrgRow) => ({
+const organisationResource = (o: OrgRow) => ({
   id: o.id,
   name: o.name,
   supportId: o.supportId,
