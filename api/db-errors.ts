@@ -8,4 +8,3 @@ function pgCode(err: unknown): string | undefined {
 }
 
 export const isUniqueViolation = (err: unknown): boolean => pgCode(err) === '23505';
-export const isForeignKeyViolation = (err: unknown): boolean => pgCode(err) === '23503';
