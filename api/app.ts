@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/client';
 import { TASK_QUEUE } from '../workflows/contract';
 import { authenticate } from './auth';
+import { limitFailedAuthentications } from './auth-failure-limit';
 import { createCaches } from './caches';
 import { buildOpenApiDocument } from './openapi';
 import { notFound, Problem, problemHandler, sendProblem } from './problem';
@@ -83,16 +84,7 @@ export function createApp(deps: AppDeps): express.Express {
     sendProblem(res, new Problem(429, 'rate-limited', detail), req.originalUrl);
   app.use(
     API_PREFIX,
-    // Token guessing: only failed authentications count against the client's address.
-    rateLimit({
-      windowMs: 60_000,
-      limit: deps.authFailuresPerMinute ?? 30,
-      skipSuccessfulRequests: true,
-      requestWasSuccessful: (_req, res) => res.statusCode !== 401,
-      standardHeaders: false, // RateLimit headers describe the per-token budget below
-      legacyHeaders: false,
-      handler: tooMany('too many failed authentications from this address; wait a minute'),
-    }),
+    limitFailedAuthentications(deps.authFailuresPerMinute ?? 30, 60_000, tooMany('too many failed authentications from this address; wait a minute')),
     authenticate(deps.database.db, caches),
     rateLimit({
       windowMs: 60_000,

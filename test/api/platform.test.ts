@@ -181,6 +181,15 @@ describe('transport', () => {
     for (let i = 0; i < 5; i++) expect((await request(fresh).get('/v1/products').set(h.as('eng-emea'))).status).toBe(200);
   });
 
+  test('many concurrent good requests from one address are not mistaken for token guessing', async () => {
+    const app = createApp({ database: h.database, temporal: h.env.client, logger: pino({ level: 'silent' }), authFailuresPerMinute: 3 });
+    const statuses = await Promise.all(Array.from({ length: 12 }, () => request(app).get('/v1/products').set(h.as('eng-emea')).then((r) => r.status)));
+    expect(statuses).toEqual(Array(12).fill(200));
+    // Failures still count once answered.
+    for (let i = 0; i < 3; i++) expect((await request(app).get('/v1/products').set('Authorization', `Bearer cf_guess${i}`)).status).toBe(401);
+    expect((await request(app).get('/v1/products').set(h.as('eng-emea'))).status).toBe(429);
+  });
+
   test('the rate limit is per token and answers 429 problems', async () => {
     const app = createApp({ database: h.database, temporal: h.env.client, logger: pino({ level: 'silent' }), rateLimitPerMinute: 3 });
     const admin = h.as('demo-admin');
