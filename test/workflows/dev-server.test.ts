@@ -1,7 +1,7 @@
 /**
  * On the real Temporal dev server: update-with-start as the API opens cases (a retry finds the same case),
  * search attributes and memo for the Web UI's visibility queries, and outbox delivery through the signed
- * webhook, including a receiver that fails once.
+ * webhook, including a receiver that fails once; timers that come due while no worker runs.
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -122,4 +122,25 @@ test('search attributes answer the operator queries of the Web UI', async () => 
   // Nothing is running towards a due instant any more, so NextDueAt was removed rather than left stale.
   expect(sa.getAll().map((p) => p.key.name)).not.toContain('NextDueAt');
   expect((await handle.query(getCaseQuery)).slaState).toBe('breached');
+});
+
+test('timers that come due while no worker runs fire once when a worker returns', async () => {
+  const { handle } = await h.open(
+    caseInput({ caseId: 'dev-down', openedAt: Date.now(), entitlement: 'production', level: 1, settings: { sev1UpdateCadenceMinutes: 0.05, warningThresholds: [0.5] } }),
+  );
+  // The worker is gone for 6 s: the cadence warning (1.5 s) and breach (3 s) come due meanwhile.
+  await h.restartWorker(() => new Promise((r) => setTimeout(r, 6000)));
+  const live = await eventually(
+    () => handle.query(getCaseQuery),
+    (v) => v.clocks.sev1Update!.state === 'breached',
+  );
+  expect(live.history.filter((e) => e.type === 'sla_breach')).toHaveLength(1);
+  expect(live.history.filter((e) => e.type === 'sla_warning')).toHaveLength(1);
+  const rm = await eventually(
+    () => h.readModel('dev-down'),
+    (m) => m.row!.snapshotVersion === live.version,
+  );
+  expect(rm.outbox.filter((n) => n.kind === 'sla_breach').map((n) => n.recipient).sort()).toEqual(['manager:duty', 'oncall:' + live.ownerRegion]);
+  expect(rm.outbox.filter((n) => n.kind === 'sla_warning')).toHaveLength(1);
+  expect(rm.row!.slaState).toBe('breached');
 });

@@ -21,6 +21,8 @@ export interface Harness {
   env: TestWorkflowEnvironment;
   database: Database;
   worker: Worker;
+  /** Stops the worker (as a crash would, between tasks) and starts a fresh one on the same database. */
+  restartWorker(between?: () => Promise<void>): Promise<void>;
   open(input: CaseWorkflowInput): Promise<{ handle: WorkflowHandle<typeof caseWorkflow>; view: CaseView }>;
   now(): Promise<number>;
   /** Moves server time to `at` (time-skipping server only). */
@@ -41,19 +43,24 @@ export async function startHarness(kind: 'time-skipping' | 'dev', opts: { notifi
   const env = kind === 'dev' ? await createDevServerEnv() : await createTimeSkippingEnv();
   const database = await createTestDatabase();
   await insertOrganisation(database);
-  const worker = await createCaseWorker({
-    connection: env.nativeConnection,
-    taskQueue: TASK_QUEUE,
-    database,
-    notifier: opts.notifier ?? null,
-  });
-  const running = worker.run();
+  const newWorker = () => createCaseWorker({ connection: env.nativeConnection, taskQueue: TASK_QUEUE, database, notifier: opts.notifier ?? null });
+  let worker = await newWorker();
+  let running = worker.run();
   const client = env.client;
 
   return {
     env,
     database,
-    worker,
+    get worker() {
+      return worker;
+    },
+    async restartWorker(between) {
+      worker.shutdown();
+      await running;
+      await between?.();
+      worker = await newWorker();
+      running = worker.run();
+    },
     async open(input) {
       const handle = await client.workflow.start(caseWorkflow, {
         workflowId: caseWorkflowId(input.caseId),
