@@ -2,11 +2,12 @@
  * IANA zone offsets as a memoised table of constant-offset pieces.
  *
  * Asking Intl for an offset costs microseconds; business-time walks need many. So each zone is sampled
- * once per 32-day chunk (every 6 hours, with a binary search to the exact millisecond of every change)
- * and afterwards answered by plain arithmetic. The table only memoises what Intl (through luxon) says,
- * so it is deterministic; it never reads the process time zone or the clock.
+ * once per 8-day chunk (every 6 hours, with a binary search to the exact millisecond of every change)
+ * and afterwards answered by plain arithmetic. Chunks are short because a workflow sandbox starts every
+ * case with empty module state: a case touches a few days, and sampling a month per touch dominated the
+ * cost of opening a case. The table only memoises what Intl says, so it is deterministic; it never reads
+ * the process time zone or the clock.
  */
-import { IANAZone } from 'luxon';
 import { DAY, HOUR, formatHhMm } from './time';
 
 export interface OffsetPiece {
@@ -15,14 +16,15 @@ export interface OffsetPiece {
   offset: number; // local = instant + offset (ms)
 }
 
-const CHUNK = 32 * DAY;
+const CHUNK = 8 * DAY;
 const SAMPLE = 6 * HOUR;
 /** Offsets in tzdb stay within -12h..+14h; 15 h is a safe margin when mapping local times to instants. */
 export const MAX_OFFSET_SPAN = 15 * HOUR;
 const MAX_CACHED_CHUNKS = 50_000;
 
 interface ZoneTable {
-  zone: IANAZone;
+  /** Formats an instant as e.g. '1 AM GMT+05:30': the cheapest Intl output that carries the offset. */
+  offsets: Intl.DateTimeFormat;
   chunks: Map<number, OffsetPiece[]>;
 }
 
@@ -32,8 +34,14 @@ let cachedChunks = 0;
 function table(zoneName: string): ZoneTable {
   let t = tables.get(zoneName);
   if (!t) {
-    if (!IANAZone.isValidZone(zoneName)) throw new RangeError(`Unknown IANA time zone '${zoneName}'`);
-    t = { zone: IANAZone.create(zoneName), chunks: new Map() };
+    let offsets: Intl.DateTimeFormat;
+    try {
+      // Intl rejects unknown zones here, so this is also the validity check.
+      offsets = new Intl.DateTimeFormat('en-US', { timeZone: zoneName, hour: 'numeric', timeZoneName: 'longOffset' });
+    } catch {
+      throw new RangeError(`Unknown IANA time zone '${zoneName}'`);
+    }
+    t = { offsets, chunks: new Map() };
     tables.set(zoneName, t);
   }
   return t;
@@ -43,32 +51,40 @@ export function assertZone(zoneName: string): void {
   table(zoneName);
 }
 
-function rawOffset(zone: IANAZone, at: number): number {
-  return Math.round(zone.offset(at) * 60_000);
+const LONG_OFFSET = /GMT(?:([+\-\u2212])(\d{2}):(\d{2})(?::(\d{2}))?)?$/;
+
+/** Offset (ms) Intl reports for an instant ('GMT' alone is zero; historic local mean times carry seconds). */
+function rawOffset(offsets: Intl.DateTimeFormat, at: number): number {
+  const text = offsets.format(at);
+  const match = LONG_OFFSET.exec(text);
+  if (!match) throw new RangeError(`Unexpected zone offset '${text}'`);
+  if (!match[1]) return 0;
+  const ms = (Number(match[2]) * 3600 + Number(match[3]) * 60 + Number(match[4] ?? 0)) * 1000;
+  return match[1] === '+' ? ms : -ms;
 }
 
-function buildChunk(zone: IANAZone, index: number): OffsetPiece[] {
+function buildChunk(offsets: Intl.DateTimeFormat, index: number): OffsetPiece[] {
   const start = index * CHUNK;
   const end = start + CHUNK;
   const pieces: OffsetPiece[] = [];
   let pieceStart = start;
-  let offset = rawOffset(zone, start);
+  let offset = rawOffset(offsets, start);
   let prev = start;
   const last = end - 1;
   for (let t = start + SAMPLE; ; t += SAMPLE) {
     const probe = Math.min(t, last);
-    if (rawOffset(zone, probe) !== offset) {
+    if (rawOffset(offsets, probe) !== offset) {
       // The change lies in (prev, probe]: find the first instant carrying the new offset.
       let lo = prev;
       let hi = probe;
       while (hi - lo > 1) {
         const mid = Math.floor((lo + hi) / 2);
-        if (rawOffset(zone, mid) === offset) lo = mid;
+        if (rawOffset(offsets, mid) === offset) lo = mid;
         else hi = mid;
       }
       pieces.push({ start: pieceStart, end: hi, offset });
       pieceStart = hi;
-      offset = rawOffset(zone, hi);
+      offset = rawOffset(offsets, hi);
       prev = hi;
       t = hi; // resume sampling right after the change (handles several changes per sample)
       continue;
@@ -87,7 +103,7 @@ function chunk(t: ZoneTable, index: number): OffsetPiece[] {
       for (const other of tables.values()) other.chunks.clear();
       cachedChunks = 0;
     }
-    pieces = buildChunk(t.zone, index);
+    pieces = buildChunk(t.offsets, index);
     t.chunks.set(index, pieces);
     cachedChunks++;
   }
@@ -138,9 +154,16 @@ export function firstInstantAtOrAfterLocal(zoneName: string, localMs: number): n
 
 const abbreviations = new Map<string, Map<number, string>>();
 
+const zoneNameFormats = new Map<string, Intl.DateTimeFormat>();
+
 function zoneNamePart(locale: string, zoneName: string, at: number): string {
-  const parts = new Intl.DateTimeFormat(locale, { timeZone: zoneName, timeZoneName: 'short' }).formatToParts(at);
-  return parts.find((p) => p.type === 'timeZoneName')?.value ?? '';
+  const key = `${locale} ${zoneName}`;
+  let format = zoneNameFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { timeZone: zoneName, timeZoneName: 'short' });
+    zoneNameFormats.set(key, format);
+  }
+  return format.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? '';
 }
 
 /**
