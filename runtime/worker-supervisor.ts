@@ -7,21 +7,16 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
 import { createCaseWorker } from '../worker/create-worker';
-
-export interface SupervisorOptions {
-  connect: () => Promise<NativeConnection>;
-  namespace: string;
-  taskQueue: string;
-  database: Database;
-  logger: Logger;
-}
+import type { Config } from './config';
+import { connectWorker } from './temporal';
 
 export interface SupervisedWorker {
   stop(): Promise<void>;
 }
 
-export function superviseWorker(opts: SupervisorOptions): SupervisedWorker {
-  const log = opts.logger.child({ component: 'worker' });
+export function superviseWorker(config: Config, database: Database, logger: Logger): SupervisedWorker {
+  const opts = { namespace: config.temporal.namespace, taskQueue: config.taskQueue };
+  const log = logger.child({ component: 'worker' });
   let stopping = false;
   let current: { worker: Worker; connection: NativeConnection } | undefined;
   let wake: (() => void) | undefined;
@@ -31,12 +26,12 @@ export function superviseWorker(opts: SupervisorOptions): SupervisedWorker {
     while (!stopping) {
       let connection: NativeConnection | undefined;
       try {
-        connection = await opts.connect();
+        connection = await connectWorker(config);
         const worker = await createCaseWorker({
           connection,
           namespace: opts.namespace,
           taskQueue: opts.taskQueue,
-          database: opts.database,
+          database,
         });
         current = { worker, connection };
         log.info({ taskQueue: opts.taskQueue, namespace: opts.namespace }, 'worker running');

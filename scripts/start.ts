@@ -11,7 +11,7 @@ import { startHttpServer } from '../runtime/http-server';
 import { createLogger } from '../runtime/logger';
 import { installTemporalRuntime } from '../runtime/temporal-runtime';
 import { onShutdown } from '../runtime/shutdown';
-import { connectClient, connectWorker } from '../runtime/temporal';
+import { connectClient } from '../runtime/temporal';
 import { superviseWorker } from '../runtime/worker-supervisor';
 
 async function main(): Promise<void> {
@@ -41,13 +41,7 @@ async function main(): Promise<void> {
   const temporal = await connectClient(config);
   register('temporal client', temporal.close);
 
-  const worker = superviseWorker({
-    connect: () => connectWorker(config),
-    namespace: config.temporal.namespace,
-    taskQueue: config.taskQueue,
-    database,
-    logger,
-  });
+  const worker = superviseWorker(config, database, logger);
   register('worker', worker.stop);
 
   const http = await startHttpServer(config, { database, temporal: temporal.client, logger });

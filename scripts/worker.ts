@@ -4,7 +4,6 @@ import { openConfiguredDatabase, requireSharedDatabase } from '../runtime/databa
 import { createLogger } from '../runtime/logger';
 import { installTemporalRuntime } from '../runtime/temporal-runtime';
 import { onShutdown } from '../runtime/shutdown';
-import { connectWorker } from '../runtime/temporal';
 import { superviseWorker } from '../runtime/worker-supervisor';
 
 async function main(): Promise<void> {
@@ -15,13 +14,7 @@ async function main(): Promise<void> {
   const register = onShutdown(logger);
   const database = await openConfiguredDatabase(config);
   register('database', database.close);
-  const worker = superviseWorker({
-    connect: () => connectWorker(config),
-    namespace: config.temporal.namespace,
-    taskQueue: config.taskQueue,
-    database,
-    logger,
-  });
+  const worker = superviseWorker(config, database, logger);
   register('worker', worker.stop);
 }
 
