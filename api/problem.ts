@@ -5,6 +5,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import { isDatabaseUnavailable } from './db-errors';
 
 export interface FieldError {
   field: string;
@@ -74,7 +75,7 @@ export function sendProblem(res: Response, problem: Problem, instance: string): 
     });
 }
 
-/** Body-parser failures are client errors; anything unexpected is logged and answered as a bare 500. */
+/** Body-parser failures are client errors; a database outage is a 503; anything unexpected is logged and answered as a bare 500. */
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     let problem: Problem;
@@ -83,7 +84,10 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     else if (err?.type === 'entity.parse.failed') problem = invalid([{ field: '(body)', in: 'body', reason: 'malformed JSON' }]);
     else if (err?.type === 'charset.unsupported' || err?.type === 'encoding.unsupported') problem = new Problem(415, 'unsupported-media-type', err.message);
     else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) problem = new Problem(err.status, 'bad-request', String(err.message));
-    else {
+    else if (isDatabaseUnavailable(err)) {
+      (req.log ?? logger).warn({ err }, 'database unavailable');
+      problem = new Problem(503, 'database-unavailable', 'the database is unavailable; retry shortly (with the same Idempotency-Key for creates)');
+    } else {
       (req.log ?? logger).error({ err }, 'unhandled error');
       problem = new Problem(500, 'internal', 'an unexpected error occurred');
     }

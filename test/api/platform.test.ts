@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../api/app';
+import { openDatabase } from '../../db/client';
 import { createTestDatabase } from '../helpers/db';
 import { startApiHarness, type ApiHarness } from './harness';
 
@@ -50,6 +51,19 @@ describe('health and readiness', () => {
     expect(res.status).toBe(503);
     expect(res.body.checks.database.ok).toBe(false);
     expect(res.body.checks.temporal.ok).toBe(true);
+  });
+});
+
+describe('database not answering', () => {
+  test('a request that needs the database is a 503 problem, not a 500', async () => {
+    // A real postgres.js client pointed at a port where nothing listens: every query is refused.
+    const database = await openDatabase({ url: 'postgres://caseflow@127.0.0.1:1/caseflow', migrate: false, maxConnections: 1 });
+    const app = createApp({ database, temporal: h.env.client, logger: pino({ level: 'silent' }) });
+    const res = await request(app).get('/v1/cases').set(h.as('acme-premier-anna'));
+    expect(res.status).toBe(503);
+    expect(res.headers['content-type']).toMatch(PROBLEM);
+    expect(res.body.type).toMatch(/database-unavailable$/);
+    await database.close();
   });
 });
 
