@@ -179,9 +179,11 @@ export function zoneAbbreviation(zoneName: string, at: number): string {
   }
   let name = perOffset.get(offset);
   if (name === undefined) {
+    // British names first (CET, BST); American ones (EST, PDT) only where British has none: each
+    // locale costs a formatter, and most zones need just one.
     const british = zoneNamePart('en-GB', zoneName, at);
-    const american = zoneNamePart('en-US', zoneName, at);
-    if (!british.startsWith('GMT') || british === 'GMT') name = british;
+    const american = !british.startsWith('GMT') || british === 'GMT' ? undefined : zoneNamePart('en-US', zoneName, at);
+    if (american === undefined) name = british;
     else if (!american.startsWith('GMT')) name = american;
     else name = offset === 0 ? 'UTC' : `GMT${offset < 0 ? '-' : '+'}${formatHhMm(Math.abs(offset) / 60_000).replace(/^0/, '').replace(/:00$/, '')}`;
     perOffset.set(offset, name);
