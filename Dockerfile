@@ -5,6 +5,9 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
+# Prebuilt workflow bundle: a restarted worker polls at once instead of bundling first.
+RUN npx tsx scripts/bundle-workflows.ts dist/workflow-bundle.js
+ENV CASEFLOW_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js
 USER node
 EXPOSE 3000
 CMD ["npx", "tsx", "scripts/api.ts"]

@@ -3,6 +3,8 @@
  * API tests and the workflow tests. The workflow bundle is built once per process and reused, so a
  * supervisor that rebuilds its worker after a Temporal outage does not pay for bundling again.
  */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Database } from '../db/client';
 import { createActivities } from '../activities';
@@ -27,13 +29,33 @@ export const WORKFLOWS_PATH = require.resolve('../workflows');
 
 let sharedBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
-/** The case workflows bundled for the worker's sandbox (memoised: bundling takes seconds). */
+/**
+ * The case workflows bundled for the worker's sandbox (memoised: bundling takes seconds). A deployment
+ * that prebuilt the bundle (`npm run bundle:workflows`, done in the Docker image) names it in
+ * CASEFLOW_WORKFLOW_BUNDLE, so a restarted worker polls again at once instead of bundling first.
+ */
 export function caseWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  sharedBundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger }).catch((err) => {
-    sharedBundle = undefined;
-    throw err;
-  });
+  const prebuilt = process.env.CASEFLOW_WORKFLOW_BUNDLE;
+  sharedBundle ??= (prebuilt ? readWorkflowBundle(prebuilt) : bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger })).catch(
+    (err) => {
+      sharedBundle = undefined;
+      throw err;
+    },
+  );
   return sharedBundle;
+}
+
+/** Writes the bundle and its source map (`<path>` and `<path>.map`). */
+export async function writeWorkflowBundle(path: string): Promise<void> {
+  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, bundle.code);
+  await writeFile(`${path}.map`, bundle.sourceMap);
+}
+
+export async function readWorkflowBundle(path: string): Promise<WorkflowBundleWithSourceMap> {
+  const [code, sourceMap] = await Promise.all([readFile(path, 'utf8'), readFile(`${path}.map`, 'utf8')]);
+  return { code, sourceMap };
 }
 
 export async function createCaseWorker(opts: CaseWorkerOptions): Promise<Worker> {
