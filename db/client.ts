@@ -3,7 +3,7 @@
  * server through postgres.js when DATABASE_URL is set. Migrations run on connect.
  */
 import { resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -49,8 +49,8 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
       close: () => sql.end({ timeout: 5 }),
     };
   }
-  const client = opts.dataDir ? new PGlite(opts.dataDir) : new PGlite();
-  const db = drizzlePglite(client, { schema });
+  const client = new PGlite(opts.dataDir, { parsers: DRIZZLE_PARSERS });
+  const db = drizzlePglite(withoutRepeatedParsers(client), { schema });
   if (runMigrations) await migratePglite(db, { migrationsFolder: MIGRATIONS });
   return {
     db: db as unknown as Db,
@@ -60,4 +60,35 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
     },
     close: () => client.close(),
   };
+}
+
+/**
+ * drizzle sends these identity parsers (timestamps, dates and intervals stay strings) with every PGlite
+ * query, and PGlite copies its whole type-parser table to merge them each time: about 0.14 ms of a 0.4 ms
+ * query. Set once on the instance, they give the same rows without the per-query merge.
+ */
+const keepText = (value: string) => value;
+const DRIZZLE_PARSERS = { [types.TIMESTAMP]: keepText, [types.TIMESTAMPTZ]: keepText, [types.INTERVAL]: keepText, [types.DATE]: keepText };
+const INSTANCE_PARSED = new Set(Object.keys(DRIZZLE_PARSERS));
+
+type Queryable = Pick<PGlite, 'query'> | Transaction;
+
+function withoutRepeatedParsers<T extends Queryable>(target: T): T {
+  return new Proxy(target, {
+    get(obj, prop) {
+      if (prop === 'query') {
+        return (query: string, params?: unknown[], options?: Parameters<PGlite['query']>[2]) => {
+          const parsers = options?.parsers;
+          const redundant = parsers && Object.keys(parsers).every((oid) => INSTANCE_PARSED.has(oid));
+          return obj.query(query, params, redundant ? { ...options, parsers: undefined } : options);
+        };
+      }
+      if (prop === 'transaction' && obj instanceof PGlite) {
+        return <R>(callback: (tx: Transaction) => Promise<R>) => obj.transaction((tx) => callback(withoutRepeatedParsers(tx)));
+      }
+      const value: unknown = Reflect.get(obj, prop, obj);
+      // PGlite keeps its state in private fields: methods must run on the instance, not the proxy.
+      return typeof value === 'function' ? value.bind(obj) : value;
+    },
+  });
 }
