@@ -45,8 +45,10 @@ test('random JSON bodies never produce a 5xx', async () => {
     fc.asyncProperty(fc.integer({ min: 0, max: WRITES.length - 1 }), json, async (i, body) => {
       const [who, path] = WRITES[i];
       const res = await h.http().post(path()).set(h.as(who)).set('Content-Type', 'application/json').send(JSON.stringify(body));
-      expect(res.status).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);
+      // Random JSON is rejected, except an empty object where every field is optional (a phone session
+      // in the organisation's language).
+      if (res.status < 400) expect([path(), body]).toEqual([`/v1/cases/${caseId}/phone-sessions`, {}]);
     }),
     { numRuns: 150 },
   );
