@@ -39,6 +39,8 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     ...Object.entries(SEARCH_ATTRIBUTE_TYPES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ];
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Never leave a server behind if this process dies without a clean shutdown.
+  process.once('exit', () => child.kill('SIGKILL'));
   const log = opts.logger.child({ component: 'temporal-dev-server' });
   child.stdout?.on('data', (chunk: Buffer) => log.debug(chunk.toString().trim()));
   let stopping = false; // the server's own shutdown chatter is expected noise

@@ -5,7 +5,7 @@ export function onShutdown(logger: Logger): (name: string, step: () => Promise<v
   const steps: Array<{ name: string; step: () => Promise<void> }> = [];
   let shuttingDown = false;
   const run = async (signal: string) => {
-    if (shuttingDown) return;
+    if (shuttingDown) return logger.info({ signal }, 'already shutting down');
     shuttingDown = true;
     logger.info({ signal }, 'shutting down');
     for (const { name, step } of steps.reverse()) {
@@ -18,7 +18,9 @@ export function onShutdown(logger: Logger): (name: string, step: () => Promise<v
     logger.info('stopped');
     process.exit(0);
   };
-  process.once('SIGINT', () => void run('SIGINT'));
-  process.once('SIGTERM', () => void run('SIGTERM'));
+  // `on`, not `once`: Ctrl-C reaches npm, tsx and this process together and tsx relays it again, so a second
+  // signal must not cut the shutdown short (it would orphan the dev server).
+  process.on('SIGINT', () => void run('SIGINT'));
+  process.on('SIGTERM', () => void run('SIGTERM'));
   return (name, step) => steps.push({ name, step });
 }

@@ -33,6 +33,7 @@ function startService(env: NodeJS.ProcessEnv): Running {
     cwd: ROOT,
     env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // its own process group, so stop() can press Ctrl-C on all of it like a terminal does
   });
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
@@ -50,13 +51,16 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, svc
   }
 }
 
+/** Ctrl-C: SIGINT to the whole process group (tsx, the service, the dev server), as a terminal sends it. */
 function stop(svc: Running): Promise<number | null> {
   if (svc.child.exitCode !== null) return Promise.resolve(svc.child.exitCode);
   return new Promise((res) => {
     svc.child.once('exit', (code) => res(code));
-    svc.child.kill('SIGINT');
+    process.kill(-svc.child.pid!, 'SIGINT');
   });
 }
+
+const devServerRunning = (dataDir: string) => spawnSync('pgrep', ['-f', join(dataDir, 'temporal.sqlite')]).status === 0;
 
 describe('npm start', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'caseflow-start-'));
@@ -115,6 +119,7 @@ describe('npm start', () => {
 
     // Stop and start again: the case is still there, in the database and in Temporal.
     expect(await stop(svc)).toBe(0);
+    expect(devServerRunning(dataDir)).toBe(false);
     svc = startService(env);
     await waitFor('/ready 200 after restart', ready, svc, 120_000);
     const again = await fetch(`${api}/v1/cases/${caseId}`, { headers: { authorization: `Bearer ${admin!.token}` } });
