@@ -18,21 +18,13 @@ import { seedDemo } from '../db/seed';
 import { ensureTemporalCli } from '../scripts/temporal-toolchain';
 import { createTestDatabase } from '../test/helpers/db';
 import { createCaseWorker } from '../worker/create-worker';
+import { OPENERS } from './demo-openers';
 import { CaseProgram, CaseRegion, CaseSeverity, CaseStatus, NextDueAt, SlaState, SupportId } from '../workflows/search-attributes';
 
 const TOTAL = Number(process.argv[2] ?? 2000);
 const CONCURRENCY = Number(process.argv[3] ?? 32);
 const WARMUP = Math.min(200, Math.ceil(TOTAL / 10));
 
-const OPENERS = [
-  { who: 'acme-premier-anna', supportId: '01700001', level: { severity: 2 } },
-  { who: 'northwind-production-nancy', supportId: '01700002', level: { severity: 1 } },
-  { who: 'sakura-basic-haruto', supportId: '01700003', level: { severity: 3 } },
-  { who: 'maple-evaluation-chloe', supportId: '01700004', level: { severity: 2 } },
-  { who: 'cloudnine-vcsp-oliver', supportId: '01700006', level: { severity: 4 } },
-  { who: 'koala-premium-charlotte', supportId: '01700007', level: { priority: 'P2' } },
-  { who: 'ipe-plan-basic-joao', supportId: '01700008', level: { priority: 'P4' } },
-];
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
@@ -63,7 +55,7 @@ async function main(): Promise<void> {
     const started = performance.now();
     const res = await fetch(`${base}/v1/cases`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${tokenOf[o.who]}`, 'Content-Type': 'application/json', 'Idempotency-Key': `bench-${i}` },
+      headers: { Authorization: `Bearer ${tokenOf[o.principalId]}`, 'Content-Type': 'application/json', 'Idempotency-Key': `bench-${i}` },
       body: JSON.stringify({
         supportId: o.supportId,
         type: 'technical',

@@ -11,19 +11,10 @@ import type { organisations } from '../../db/schema';
 import { POLICY_VERSION } from '../../policy';
 import type { Level, MarketRegion } from '../../policy/types';
 import { CASE_WORKFLOW_TYPE, caseWorkflowId, openedUpdate, TASK_QUEUE, type CaseWorkflowInput } from '../../workflows/contract';
+import { OPENERS } from '../demo-openers';
 import { sleep, type Rng } from './random';
 
 type OrgRow = typeof organisations.$inferSelect;
-
-export const OPENERS = [
-  { principalId: 'acme-premier-anna', supportId: '01700001', level: { severity: 2 } },
-  { principalId: 'northwind-production-nancy', supportId: '01700002', level: { severity: 1 } },
-  { principalId: 'sakura-basic-haruto', supportId: '01700003', level: { severity: 3 } },
-  { principalId: 'maple-evaluation-chloe', supportId: '01700004', level: { severity: 2 } },
-  { principalId: 'cloudnine-vcsp-oliver', supportId: '01700006', level: { severity: 4 } },
-  { principalId: 'koala-premium-charlotte', supportId: '01700007', level: { priority: 'P2' } },
-  { principalId: 'ipe-plan-basic-joao', supportId: '01700008', level: { priority: 'P4' } },
-] as const;
 
 /** Warning thresholds of the direct cases: close to the breach, so they too fall inside the run. */
 export const DIRECT_THRESHOLDS = [0.95, 0.98];
