@@ -34,7 +34,8 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const devServerPort = intFromEnv(env, 'TEMPORAL_DEV_PORT', 7233);
-  const external = Boolean(env.TEMPORAL_ADDRESS);
+  // An address or a config-file profile names an existing cluster; otherwise npm start runs a dev server.
+  const external = Boolean(env.TEMPORAL_ADDRESS || env.TEMPORAL_PROFILE || env.TEMPORAL_CONFIG_FILE);
   // Temporal's own env-config conventions: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
   // TEMPORAL_TLS*, TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE.
   const loaded = loadClientConnectConfig({ overrideEnvVars: env as Record<string, string> });
