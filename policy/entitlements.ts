@@ -25,6 +25,24 @@ const program = (p: Omit<EntitlementPolicy, 'scheme' | 'upgradeDays' | 'priority
   ...p,
 });
 
+const PRODUCTION = program({
+  id: 'production',
+  name: 'Production Support',
+  coverage: '24/7/365',
+  coverageWindows: null,
+  aroundTheClockCoverage: true,
+  phone: true,
+  web: true,
+  email: false,
+  sam: false,
+  updates: true,
+  upgrades: true,
+  bestEffort: false,
+  targets: { 1: wall(1 * HOUR), 2: wall(3 * HOUR), 3: wall(6 * HOUR), 4: wall(8 * HOUR) },
+  aroundTheClockLevels: [1],
+  rcaLevels: [],
+});
+
 export const ENTITLEMENTS: Record<EntitlementId, EntitlementPolicy> = {
   premier: program({
     id: 'premier',
@@ -43,23 +61,7 @@ export const ENTITLEMENTS: Record<EntitlementId, EntitlementPolicy> = {
     aroundTheClockLevels: [1],
     rcaLevels: [],
   }),
-  production: program({
-    id: 'production',
-    name: 'Production Support',
-    coverage: '24/7/365',
-    coverageWindows: null,
-    aroundTheClockCoverage: true,
-    phone: true,
-    web: true,
-    email: false,
-    sam: false,
-    updates: true,
-    upgrades: true,
-    bestEffort: false,
-    targets: { 1: wall(1 * HOUR), 2: wall(3 * HOUR), 3: wall(6 * HOUR), 4: wall(8 * HOUR) },
-    aroundTheClockLevels: [1],
-    rcaLevels: [],
-  }),
+  production: PRODUCTION,
   basic: program({
     id: 'basic',
     name: 'Basic Support',
@@ -111,23 +113,8 @@ export const ENTITLEMENTS: Record<EntitlementId, EntitlementPolicy> = {
     aroundTheClockLevels: [],
     rcaLevels: [],
   }),
-  vcsp_production: program({
-    id: 'vcsp_production',
-    name: 'VCSP Production Support',
-    coverage: '24/7/365 (service-provider partners)',
-    coverageWindows: null,
-    aroundTheClockCoverage: true,
-    phone: true,
-    web: true,
-    email: false,
-    sam: false,
-    updates: true,
-    upgrades: true,
-    bestEffort: false,
-    targets: { 1: wall(1 * HOUR), 2: wall(3 * HOUR), 3: wall(6 * HOUR), 4: wall(8 * HOUR) },
-    aroundTheClockLevels: [1],
-    rcaLevels: [],
-  }),
+  // Service-provider partners: the same entitlement and targets as Production.
+  vcsp_production: { ...PRODUCTION, id: 'vcsp_production', name: 'VCSP Production Support', coverage: '24/7/365 (service-provider partners)' },
   plan_premium: program({
     id: 'plan_premium',
     name: 'Premium plan',
