@@ -18,7 +18,7 @@ import { seedDemo } from '../db/seed';
 import { ensureTemporalCli } from '../scripts/temporal-toolchain';
 import { createTestDatabase } from '../test/helpers/db';
 import { createCaseWorker } from '../worker/create-worker';
-import { OPENERS } from './demo-openers';
+import { demoCaseBody, OPENERS } from './demo-openers';
 import { CaseProgram, CaseRegion, CaseSeverity, CaseStatus, NextDueAt, SlaState, SupportId } from '../workflows/search-attributes';
 
 const TOTAL = Number(process.argv[2] ?? 2000);
@@ -56,16 +56,7 @@ async function main(): Promise<void> {
     const res = await fetch(`${base}/v1/cases`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${tokenOf[o.principalId]}`, 'Content-Type': 'application/json', 'Idempotency-Key': `bench-${i}` },
-      body: JSON.stringify({
-        supportId: o.supportId,
-        type: 'technical',
-        ...o.level,
-        product: 'backup-replication',
-        version: '12.3',
-        build: '12.3.1.1139',
-        title: `Bench case ${i}`,
-        description: 'Backup job fails with error 0x80070005 on the proxy.',
-      }),
+      body: demoCaseBody(o, `Bench case ${i}`),
     });
     const body = (await res.json()) as { sla?: { firstResponse?: { state: string } } };
     if (res.status !== 201 || !body.sla?.firstResponse?.state) failures.set(res.status, (failures.get(res.status) ?? 0) + 1);

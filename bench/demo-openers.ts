@@ -8,3 +8,17 @@ export const OPENERS = [
   { principalId: 'koala-premium-charlotte', supportId: '01700007', level: { priority: 'P2' } },
   { principalId: 'ipe-plan-basic-joao', supportId: '01700008', level: { priority: 'P4' } },
 ] as const;
+
+/** A technical case on the demo product's latest build, as benches open it through the API. */
+export function demoCaseBody(opener: (typeof OPENERS)[number], title: string): string {
+  return JSON.stringify({
+    supportId: opener.supportId,
+    type: 'technical',
+    ...opener.level,
+    product: 'backup-replication',
+    version: '12.3',
+    build: '12.3.1.1139',
+    title,
+    description: 'Backup job fails with error 0x80070005 on the proxy.',
+  });
+}

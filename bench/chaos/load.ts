@@ -11,7 +11,7 @@ import type { organisations } from '../../db/schema';
 import { POLICY_VERSION } from '../../policy';
 import type { Level, MarketRegion } from '../../policy/types';
 import { CASE_WORKFLOW_TYPE, caseWorkflowId, openedUpdate, TASK_QUEUE, type CaseWorkflowInput } from '../../workflows/contract';
-import { OPENERS } from '../demo-openers';
+import { demoCaseBody, OPENERS } from '../demo-openers';
 import { sleep, type Rng } from './random';
 
 type OrgRow = typeof organisations.$inferSelect;
@@ -54,16 +54,7 @@ export async function openThroughApi(opts: {
 }): Promise<void> {
   const { c } = opts;
   const o = OPENERS[opts.index % OPENERS.length]!;
-  const body = JSON.stringify({
-    supportId: o.supportId,
-    type: 'technical',
-    ...o.level,
-    product: 'backup-replication',
-    version: '12.3',
-    build: '12.3.1.1139',
-    title: c.title,
-    description: 'Backup job fails with error 0x80070005 on the proxy.',
-  });
+  const body = demoCaseBody(o, c.title);
   let backoff = 250;
   while (Date.now() < opts.giveUpAt) {
     c.attempts++;
