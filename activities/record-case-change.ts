@@ -6,7 +6,7 @@
 import { and, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { caseEvents, cases, contactAttempts, notifications, slaClocks } from '../db/schema';
-import type { CaseView } from '../workflows/contract';
+import type { CaseView } from '../contract/case';
 import type { CaseChangeBatch, CaseChangeResult } from './types';
 
 const date = (iso: string | null | undefined): Date | null => (iso ? new Date(iso) : null);

@@ -2,7 +2,7 @@
  * What the case workflow hands its activities. Plain data only: these types are imported (type-only) by the
  * workflow bundle, so nothing here may pull in drizzle, node built-ins or the network.
  */
-import type { CaseView } from '../workflows/contract';
+import type { CaseView } from '../contract/case';
 
 /** The case's fixed facts, written with every snapshot so the first write can create the row. */
 export interface CaseRecord {

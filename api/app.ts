@@ -9,7 +9,7 @@ import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
-import { TASK_QUEUE } from '../workflows/contract';
+import { TASK_QUEUE } from '../contract/case';
 import { authenticate } from './auth';
 import { limitFailedAuthentications } from './auth-failure-limit';
 import { createCaches } from './caches';
@@ -84,7 +84,11 @@ export function createApp(deps: AppDeps): express.Express {
     sendProblem(res, new Problem(429, 'rate-limited', detail), req.originalUrl);
   app.use(
     API_PREFIX,
-    limitFailedAuthentications(deps.authFailuresPerMinute ?? 30, 60_000, tooMany('too many failed authentications from this address; wait a minute')),
+    limitFailedAuthentications(
+      deps.authFailuresPerMinute ?? 30,
+      60_000,
+      tooMany('too many failed authentications from this address; wait a minute'),
+    ),
     authenticate(deps.database.db, caches),
     rateLimit({
       windowMs: 60_000,

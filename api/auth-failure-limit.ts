@@ -13,11 +13,7 @@ interface Window {
 
 const MAX_TRACKED_ADDRESSES = 100_000;
 
-export function limitFailedAuthentications(
-  limit: number,
-  windowMs: number,
-  refuse: (req: Request, res: Response) => void,
-): RequestHandler {
+export function limitFailedAuthentications(limit: number, windowMs: number, refuse: (req: Request, res: Response) => void): RequestHandler {
   const windows = new Map<string, Window>();
   const current = (address: string, now: number): Window | undefined => {
     const w = windows.get(address);

@@ -3,7 +3,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { RequestHandler } from 'express';
 import type { Db } from '../db/client';
 import { apiTokens, partnerLinks, principals } from '../db/schema';
-import type { Role } from '../workflows/contract';
+import type { Role } from '../contract/case';
 import type { Caches } from './caches';
 import type { Principal } from './principal';
 import { unauthorized } from './problem';
@@ -28,7 +28,10 @@ async function lookup(db: Db, tokenHash: string): Promise<Principal | null> {
     .limit(1);
   if (!row) return null;
   // Once per cache miss (at most every TTL per token and instance): enough to find tokens nobody uses.
-  await db.update(apiTokens).set({ lastUsedAt: sql`now()` }).where(eq(apiTokens.id, row.tokenId));
+  await db
+    .update(apiTokens)
+    .set({ lastUsedAt: sql`now()` })
+    .where(eq(apiTokens.id, row.tokenId));
   const linkedOrgIds =
     row.role === 'support_partner'
       ? (await db.select({ orgId: partnerLinks.orgId }).from(partnerLinks).where(eq(partnerLinks.partnerId, row.id))).map((l) => l.orgId)

@@ -16,6 +16,20 @@ export const isUniqueViolation = (err: unknown): boolean => pgCode(err) === '235
 export function isDatabaseUnavailable(err: unknown): boolean {
   const code = pgCode(err);
   if (!code) return false;
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT'].includes(code)
-    || code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03';
+  return (
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EPIPE',
+      'CONNECTION_CLOSED',
+      'CONNECTION_ENDED',
+      'CONNECTION_DESTROYED',
+      'CONNECT_TIMEOUT',
+    ].includes(code) ||
+    code.startsWith('08') ||
+    code === '57P01' ||
+    code === '57P02' ||
+    code === '57P03'
+  );
 }

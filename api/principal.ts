@@ -1,6 +1,6 @@
 /** Who is calling, and which organisations' cases they may see. */
 import type { Logger } from 'pino';
-import type { Actor, Role } from '../workflows/contract';
+import type { Actor, Role } from '../contract/case';
 
 export interface Principal {
   id: string;

@@ -82,11 +82,17 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     if (err instanceof Problem) problem = err;
     else if (err?.type === 'entity.too.large') problem = new Problem(413, 'body-too-large', `request body exceeds ${err.limit} bytes`);
     else if (err?.type === 'entity.parse.failed') problem = invalid([{ field: '(body)', in: 'body', reason: 'malformed JSON' }]);
-    else if (err?.type === 'charset.unsupported' || err?.type === 'encoding.unsupported') problem = new Problem(415, 'unsupported-media-type', err.message);
-    else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) problem = new Problem(err.status, 'bad-request', String(err.message));
+    else if (err?.type === 'charset.unsupported' || err?.type === 'encoding.unsupported')
+      problem = new Problem(415, 'unsupported-media-type', err.message);
+    else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500)
+      problem = new Problem(err.status, 'bad-request', String(err.message));
     else if (isDatabaseUnavailable(err)) {
       (req.log ?? logger).warn({ err }, 'database unavailable');
-      problem = new Problem(503, 'database-unavailable', 'the database is unavailable; retry shortly (with the same Idempotency-Key for creates)');
+      problem = new Problem(
+        503,
+        'database-unavailable',
+        'the database is unavailable; retry shortly (with the same Idempotency-Key for creates)',
+      );
     } else {
       (req.log ?? logger).error({ err }, 'unhandled error');
       problem = new Problem(500, 'internal', 'an unexpected error occurred');

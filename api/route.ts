@@ -4,11 +4,11 @@
  */
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { Request, Response, Router } from 'express';
-import type { Role } from '../workflows/contract';
+import type { Role } from '../contract/case';
 import type { Principal } from './principal';
 import { fieldErrors, forbidden, invalid, Problem } from './problem';
 import { ProblemSchema } from './schemas/common';
-import { z } from './zod';
+import { type z } from './zod';
 
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 type Shape = z.ZodType | undefined;
@@ -61,8 +61,7 @@ function parse<S extends Shape>(schema: S, value: unknown, where: 'body' | 'quer
   return result.data as Out<S>;
 }
 
-const hasBody = (req: Request): boolean =>
-  Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+const hasBody = (req: Request): boolean => Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
 
 export function defineRoute<B extends Shape = undefined, Q extends Shape = undefined, P extends Shape = undefined>(
   api: Api,

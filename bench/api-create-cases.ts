@@ -14,8 +14,8 @@ import { performance } from 'node:perf_hooks';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import pino from 'pino';
 import { createApp } from '../api/app';
-import { seedDemo } from '../db/seed';
-import { ensureTemporalCli } from '../scripts/temporal-toolchain';
+import { seedDemo } from '../runtime/demo-seed';
+import { ensureTemporalCli } from '../runtime/temporal-toolchain';
 import { createTestDatabase } from '../test/helpers/db';
 import { createCaseWorker } from '../worker/create-worker';
 import { demoCaseBody, OPENERS } from './demo-openers';
@@ -24,7 +24,6 @@ import { CaseProgram, CaseRegion, CaseSeverity, CaseStatus, NextDueAt, SlaState,
 const TOTAL = Number(process.argv[2] ?? 2000);
 const CONCURRENCY = Number(process.argv[3] ?? 32);
 const WARMUP = Math.min(200, Math.ceil(TOTAL / 10));
-
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;

@@ -25,8 +25,8 @@ import postgres from 'postgres';
 import { caseIdForKey } from '../api/cases/idempotency';
 import { openDatabase } from '../db/client';
 import { organisations } from '../db/schema';
-import { seedDemo } from '../db/seed';
-import { ensureTemporalCli } from '../scripts/temporal-toolchain';
+import { seedDemo } from '../runtime/demo-seed';
+import { ensureTemporalCli } from '../runtime/temporal-toolchain';
 import { SEARCH_ATTRIBUTE_TYPES } from '../workflows/search-attributes';
 import { directCase, openThroughApi, startDirect, type ApiCase, type DirectCase } from './chaos/load';
 import { OPENERS } from './demo-openers';
@@ -63,7 +63,13 @@ async function main(): Promise<void> {
   const runDir = mkdtempSync(join(tmpdir(), 'caseflow-chaos-'));
   chmodSync(runDir, 0o755); // PostgreSQL runs as its own user below this folder
   mkdirSync(join(runDir, 'logs'));
-  const [pgPort, temporalPort, uiPort, apiPort, webhookPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const [pgPort, temporalPort, uiPort, apiPort, webhookPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   console.log(`chaos run ${runTag}: ${CASES} API cases + ${DIRECT} direct Premier cases over ${SECONDS} s, seed ${SEED}; folder ${runDir}`);
 
   const pg = new Postgres(join(runDir, 'pg'), pgPort);
@@ -72,10 +78,21 @@ async function main(): Promise<void> {
     name: 'temporal',
     command: ensureTemporalCli(),
     args: [
-      'server', 'start-dev',
-      '--db-filename', join(runDir, 'temporal.sqlite'),
-      '--ip', '127.0.0.1', '--port', String(temporalPort), '--ui-port', String(uiPort), '--headless',
-      '--log-format', 'json', '--log-level', 'warn',
+      'server',
+      'start-dev',
+      '--db-filename',
+      join(runDir, 'temporal.sqlite'),
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(temporalPort),
+      '--ui-port',
+      String(uiPort),
+      '--headless',
+      '--log-format',
+      'json',
+      '--log-level',
+      'warn',
       ...Object.entries(SEARCH_ATTRIBUTE_TYPES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
     ],
     logFile: join(runDir, 'logs', 'temporal.log'),
@@ -140,7 +157,16 @@ async function main(): Promise<void> {
     const apiCases: ApiCase[] = Array.from({ length: CASES }, (_, i) => {
       const principalId = OPENERS[i % OPENERS.length]!.principalId;
       const key = `chaos-${runTag}-${i}`;
-      return { key, principalId, title: `chaos ${runTag} api #${i}`, expectedId: caseIdForKey(principalId, key), id: null, attempts: 0, statuses: {}, fatal: null };
+      return {
+        key,
+        principalId,
+        title: `chaos ${runTag} api #${i}`,
+        expectedId: caseIdForKey(principalId, key),
+        id: null,
+        attempts: 0,
+        statuses: {},
+        fatal: null,
+      };
     });
     let nextApi = 0;
     const apiLoad = Promise.all(
@@ -231,7 +257,10 @@ async function main(): Promise<void> {
     console.log('\n== load');
     console.log(
       `  API: ${apiCases.reduce((n, c) => n + c.attempts, 0)} requests for ${CASES} cases (attempts per case p50 ${percentile(attempts, 50)}, max ${attempts.at(-1)}); ` +
-        `answers: ${[...statuses].sort().map(([s, n]) => `${s} ${n}`).join(', ')}`,
+        `answers: ${[...statuses]
+          .sort()
+          .map(([s, n]) => `${s} ${n}`)
+          .join(', ')}`,
     );
     const directErrors = new Map<string, number>();
     for (const c of directCases) for (const [e, n] of Object.entries(c.errors)) directErrors.set(e, (directErrors.get(e) ?? 0) + n);
@@ -241,7 +270,11 @@ async function main(): Promise<void> {
     );
     console.log('\n== verification');
     for (const line of verdict.lines) console.log(`  ${line}`);
-    console.log(`  load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
+    console.log(
+      `  load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${availableParallelism()} cores`,
+    );
     if (verdict.failures.length > 0) {
       console.log('\nFAILED:');
       for (const f of verdict.failures) console.log(`  - ${f}`);

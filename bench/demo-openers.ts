@@ -1,4 +1,4 @@
-/** Demo customers (db/seed.ts) that benches open cases for, one per program or plan with a response target. */
+/** Demo customers (runtime/demo-seed.ts) that benches open cases for, one per program or plan with a response target. */
 export const OPENERS = [
   { principalId: 'acme-premier-anna', supportId: '01700001', level: { severity: 2 } },
   { principalId: 'northwind-production-nancy', supportId: '01700002', level: { severity: 1 } },

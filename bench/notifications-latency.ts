@@ -33,7 +33,7 @@ import type { Database } from '../db/client';
 import { notifications } from '../db/schema';
 import { createCaseWorker } from '../worker/create-worker';
 import { caseWorkflow } from '../workflows';
-import { caseWorkflowId, openedUpdate, TASK_QUEUE, type CaseWorkflowInput } from '../workflows/contract';
+import { caseWorkflowId, openedUpdate, TASK_QUEUE, type CaseWorkflowInput } from '../contract/case';
 import { caseInput, insertOrganisation } from '../test/fixtures/cases';
 import { createDevServerEnv } from '../test/helpers/temporal';
 import { createTestDatabase } from '../test/helpers/db';
@@ -63,7 +63,11 @@ async function openCases(
       while (next < count) {
         const input = inputFor(next++);
         const t0 = Date.now();
-        const handle = await env.client.workflow.start(caseWorkflow, { workflowId: caseWorkflowId(input.caseId), taskQueue: TASK_QUEUE, args: [input] });
+        const handle = await env.client.workflow.start(caseWorkflow, {
+          workflowId: caseWorkflowId(input.caseId),
+          taskQueue: TASK_QUEUE,
+          args: [input],
+        });
         await handle.executeUpdate(openedUpdate, { args: [{ requestId: 'open' }] });
         latencies.push(Date.now() - t0);
         onOpened(latencies.length);
@@ -78,7 +82,13 @@ function ownerRows(database: Database, caseIdPrefix: string) {
   return database.db
     .select({ caseId: notifications.caseId, kind: notifications.kind, createdAt: notifications.createdAt, payload: notifications.payload })
     .from(notifications)
-    .where(and(inArray(notifications.kind, KINDS), like(notifications.caseId, `${caseIdPrefix}%`), sql`${notifications.recipient} <> 'manager:duty'`));
+    .where(
+      and(
+        inArray(notifications.kind, KINDS),
+        like(notifications.caseId, `${caseIdPrefix}%`),
+        sql`${notifications.recipient} <> 'manager:duty'`,
+      ),
+    );
 }
 
 async function waitForRows(database: Database, caseIdPrefix: string, expected: number, deadline: number): Promise<void> {
@@ -86,7 +96,13 @@ async function waitForRows(database: Database, caseIdPrefix: string, expected: n
     const [row] = await database.db
       .select({ n: sql<number>`count(*)::int` })
       .from(notifications)
-      .where(and(inArray(notifications.kind, KINDS), like(notifications.caseId, `${caseIdPrefix}%`), sql`${notifications.recipient} <> 'manager:duty'`));
+      .where(
+        and(
+          inArray(notifications.kind, KINDS),
+          like(notifications.caseId, `${caseIdPrefix}%`),
+          sql`${notifications.recipient} <> 'manager:duty'`,
+        ),
+      );
     if (row!.n >= expected) return;
     await sleep(1000);
   }
@@ -217,7 +233,9 @@ async function burst(cases: number, concurrency: number): Promise<void> {
     console.log(`throughput: ${(rows.length / span).toFixed(0)} notifications/s over ${span.toFixed(1)} s; database: ${database.kind}`);
     const cpu = process.cpuUsage(cpuStart);
     // Worker + client + database in this process; the dev server's own CPU is not included.
-    console.log(`worker-process CPU: ${((cpu.user + cpu.system) / 1000 / cases).toFixed(1)} ms per case (open + warning + breach); ${load()}`);
+    console.log(
+      `worker-process CPU: ${((cpu.user + cpu.system) / 1000 / cases).toFixed(1)} ms per case (open + warning + breach); ${load()}`,
+    );
   } finally {
     worker.shutdown();
     await running;
@@ -226,7 +244,13 @@ async function burst(cases: number, concurrency: number): Promise<void> {
   }
 }
 
-async function background(backgroundCases: number, probes: number, concurrency: number, probeConcurrency: number, cache: number | undefined): Promise<void> {
+async function background(
+  backgroundCases: number,
+  probes: number,
+  concurrency: number,
+  probeConcurrency: number,
+  cache: number | undefined,
+): Promise<void> {
   const env = await createDevServerEnv();
   const database = await createTestDatabase();
   await insertOrganisation(database);

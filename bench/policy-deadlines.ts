@@ -64,7 +64,12 @@ function inputs(n: number): Input[] {
   return Array.from({ length: n }, () => {
     const org = Math.floor(random() * ORGS.length);
     const entitlement = pick(ENTITLEMENT_IDS);
-    return { openedAt: FROM + Math.floor(random() * SPAN / 60_000) * 60_000, entitlement, level: pick(LEVELS), coverage: pinned.get(`${org}/${entitlement}`)! };
+    return {
+      openedAt: FROM + Math.floor((random() * SPAN) / 60_000) * 60_000,
+      entitlement,
+      level: pick(LEVELS),
+      coverage: pinned.get(`${org}/${entitlement}`)!,
+    };
   });
 }
 
@@ -82,18 +87,28 @@ function rate(label: string, n: number, run: () => number): number {
   const cpuSeconds = (used.user + used.system) / 1e6;
   const perCpuSecond = n / cpuSeconds;
   const fmt = (x: number) => Math.round(x).toLocaleString('en-US').padStart(11);
-  console.log(`${label.padEnd(62)} ${fmt(perCpuSecond)} /cpu-s ${fmt(n / seconds)} /wall-s  ${((cpuSeconds / n) * 1e6).toFixed(2).padStart(6)} us/op  (checksum ${checksum % 9973})`);
+  console.log(
+    `${label.padEnd(62)} ${fmt(perCpuSecond)} /cpu-s ${fmt(n / seconds)} /wall-s  ${((cpuSeconds / n) * 1e6).toFixed(2).padStart(6)} us/op  (checksum ${checksum % 9973})`,
+  );
   return perCpuSecond;
 }
 
 const data = inputs(ITERATIONS);
-console.log(`policy deadline benchmark: ${ITERATIONS.toLocaleString('en-US')} random inputs, ${ORGS.length} zones with holidays, ${ENTITLEMENT_IDS.length} entitlements x 4 levels, node ${process.version}`);
+console.log(
+  `policy deadline benchmark: ${ITERATIONS.toLocaleString('en-US')} random inputs, ${ORGS.length} zones with holidays, ${ENTITLEMENT_IDS.length} entitlements x 4 levels, node ${process.version}`,
+);
 
 rate('computeDeadline, pinned calendars (workflow)', data.length, () => {
   let sum = 0;
   for (const x of data) {
-    const d = computeDeadline({ openedAt: x.openedAt, entitlement: x.entitlement, level: x.level, caseType: 'technical', coverage: x.coverage });
-    sum += d.kind === 'due' ? d.dueAt % 1000 + d.explanation.length : 1;
+    const d = computeDeadline({
+      openedAt: x.openedAt,
+      entitlement: x.entitlement,
+      level: x.level,
+      caseType: 'technical',
+      coverage: x.coverage,
+    });
+    sum += d.kind === 'due' ? (d.dueAt % 1000) + d.explanation.length : 1;
   }
   return sum;
 });
@@ -102,7 +117,13 @@ const fresh = data.slice(0, Math.min(50_000, data.length)).map((x) => ({ ...x, j
 rate('computeDeadline, calendar parsed from JSON per call (API)', fresh.length, () => {
   let sum = 0;
   for (const x of fresh) {
-    const d = computeDeadline({ openedAt: x.openedAt, entitlement: x.entitlement, level: x.level, caseType: 'technical', coverage: JSON.parse(x.json) });
+    const d = computeDeadline({
+      openedAt: x.openedAt,
+      entitlement: x.entitlement,
+      level: x.level,
+      caseType: 'technical',
+      coverage: JSON.parse(x.json),
+    });
     sum += d.kind === 'due' ? d.dueAt % 1000 : 1;
   }
   return sum;
@@ -124,5 +145,7 @@ for (const [name, cal] of [
     for (const t of starts) sum += (addBusinessTime(cal, t, 270 * HOUR) / 60_000) % 1000;
     return sum;
   });
-  console.log(`  -> 30 business days cost ${(short / long).toFixed(1)}x 24 business hours (the walk visits ~${Math.round(270 / 24 * (name.includes('20:00') ? 24 / 12 : 24 / 9) * 7 / 5)} vs ~${Math.round((name.includes('20:00') ? 2 : 3) * 7 / 5)} days)`);
+  console.log(
+    `  -> 30 business days cost ${(short / long).toFixed(1)}x 24 business hours (the walk visits ~${Math.round(((270 / 24) * (name.includes('20:00') ? 24 / 12 : 24 / 9) * 7) / 5)} vs ~${Math.round(((name.includes('20:00') ? 2 : 3) * 7) / 5)} days)`,
+  );
 }

@@ -4,19 +4,7 @@
  * by workflow activities, idempotently: every row has a natural key, so a retried activity writes nothing new.
  */
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  bigserial,
-  boolean,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-} from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const createdAt = () => ts('created_at').notNull().defaultNow();
@@ -32,7 +20,10 @@ export const organisations = pgTable('organisations', {
   timeZone: text('time_zone').notNull(), // IANA
   language: text('language').notNull(),
   businessHours: jsonb('business_hours'), // WeeklyWindow[] overriding Mon-Fri 08:00-17:00
-  closedDates: jsonb('closed_dates').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+  closedDates: jsonb('closed_dates')
+    .$type<string[]>()
+    .notNull()
+    .default(sql`'[]'::jsonb`),
   createdAt: createdAt(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });

@@ -62,7 +62,11 @@ export function coverageCalendar(entitlement: EntitlementId, org: OrgCalendarSet
 
 /** The organisation's business hours: contact attempts and business-day counts. */
 export function businessCalendar(org: OrgCalendarSettings): CalendarSpec {
-  return hoursCalendar(org.zone, org.businessHours && org.businessHours.length > 0 ? org.businessHours : DEFAULT_BUSINESS_HOURS, org.closedDates);
+  return hoursCalendar(
+    org.zone,
+    org.businessHours && org.businessHours.length > 0 ? org.businessHours : DEFAULT_BUSINESS_HOURS,
+    org.closedDates,
+  );
 }
 
 const businessDayCalendars = new WeakMap<CalendarSpec, CalendarSpec>();

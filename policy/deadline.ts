@@ -96,7 +96,11 @@ export function computeDeadline(input: DeadlineInput): DeadlineResult {
   if (!policy) throw new RangeError(`Unknown entitlement '${input.entitlement}'`);
   if (!policy.targets[input.level]) throw new RangeError(`Unknown level ${input.level}: expected 1..4`);
   if (input.caseType === 'general_inquiry') {
-    return { kind: 'no_target', targetLabel: 'no target', explanation: 'General inquiries have no response target (no SLA) and no phone support.' };
+    return {
+      kind: 'no_target',
+      targetLabel: 'no target',
+      explanation: 'General inquiries have no response target (no SLA) and no phone support.',
+    };
   }
   const level = levelLabel(input.entitlement, input.level);
   const target = policy.targets[input.level];
@@ -105,10 +109,20 @@ export function computeDeadline(input: DeadlineInput): DeadlineResult {
     case 'not_available':
       return { kind: 'not_available', targetLabel: label, explanation: `${level} is not available on ${policy.name}.` };
     case 'best_effort':
-      return { kind: 'best_effort', targetLabel: label, explanation: `${policy.name}: ${level} is handled on a best-effort basis with no response target.` };
+      return {
+        kind: 'best_effort',
+        targetLabel: label,
+        explanation: `${policy.name}: ${level} is handled on a best-effort basis with no response target.`,
+      };
     case 'wall': {
       const dueAt = input.openedAt + target.ms;
-      return { kind: 'due', dueAt, target, targetLabel: label, explanation: explainWall(input.coverage.zone, input.openedAt, dueAt, label) };
+      return {
+        kind: 'due',
+        dueAt,
+        target,
+        targetLabel: label,
+        explanation: explainWall(input.coverage.zone, input.openedAt, dueAt, label),
+      };
     }
     case 'business':
     case 'business_days': {

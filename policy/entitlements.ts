@@ -18,7 +18,9 @@ export const monFri = (open: string, close: string): WeeklyWindow[] => ([1, 2, 3
 /** A Kasten "business day" is one full day of the Mon-Fri 08:00-17:00 calendar. */
 export const BUSINESS_DAY_MS = 9 * HOUR;
 
-const program = (p: Omit<EntitlementPolicy, 'scheme' | 'upgradeDays' | 'priorityHandlingLevels'> & Partial<EntitlementPolicy>): EntitlementPolicy => ({
+const program = (
+  p: Omit<EntitlementPolicy, 'scheme' | 'upgradeDays' | 'priorityHandlingLevels'> & Partial<EntitlementPolicy>,
+): EntitlementPolicy => ({
   scheme: 'severity',
   upgradeDays: null,
   priorityHandlingLevels: [],
@@ -114,7 +116,12 @@ export const ENTITLEMENTS: Record<EntitlementId, EntitlementPolicy> = {
     rcaLevels: [],
   }),
   // Service-provider partners: the same entitlement and targets as Production.
-  vcsp_production: { ...PRODUCTION, id: 'vcsp_production', name: 'VCSP Production Support', coverage: '24/7/365 (service-provider partners)' },
+  vcsp_production: {
+    ...PRODUCTION,
+    id: 'vcsp_production',
+    name: 'VCSP Production Support',
+    coverage: '24/7/365 (service-provider partners)',
+  },
   plan_premium: program({
     id: 'plan_premium',
     name: 'Premium plan',
@@ -199,11 +206,15 @@ export function levelLabel(entitlement: EntitlementId, level: Level): string {
   return ENTITLEMENTS[entitlement].scheme === 'priority' ? `P${level}` : `Severity ${level}`;
 }
 
-export function phoneEligibility(input: { entitlement: EntitlementId; caseType: CaseType; caseExists: boolean }): { eligible: boolean; reason: string } {
+export function phoneEligibility(input: { entitlement: EntitlementId; caseType: CaseType; caseExists: boolean }): {
+  eligible: boolean;
+  reason: string;
+} {
   const policy = ENTITLEMENTS[input.entitlement];
   if (!policy.phone) return { eligible: false, reason: `${policy.name} has no phone support (web and email only)` };
   if (input.caseType === 'general_inquiry') return { eligible: false, reason: 'General inquiries have no phone support' };
-  if (!input.caseExists) return { eligible: false, reason: 'Phone support needs an existing case number: open the case on the portal first' };
+  if (!input.caseExists)
+    return { eligible: false, reason: 'Phone support needs an existing case number: open the case on the portal first' };
   return { eligible: true, reason: `${policy.name}: phone support for ${input.caseType} cases with a case number` };
 }
 

@@ -84,7 +84,12 @@ interface Resolved {
 }
 
 function isTarget(d: ClockDeadline): d is Target {
-  return d.kind === 'wall' || d.kind === 'business' || d.kind === 'business_days' || (!('targetLabel' in d) && (d.kind === 'not_available' || d.kind === 'best_effort'));
+  return (
+    d.kind === 'wall' ||
+    d.kind === 'business' ||
+    d.kind === 'business_days' ||
+    (!('targetLabel' in d) && (d.kind === 'not_available' || d.kind === 'best_effort'))
+  );
 }
 
 function resolve(deadline: ClockDeadline, at: number, calendar: CalendarSpec): Resolved {
@@ -92,9 +97,22 @@ function resolve(deadline: ClockDeadline, at: number, calendar: CalendarSpec): R
     const ms = targetDurationMs(deadline);
     const label = targetLabel(deadline);
     if (ms === null) return { target: deadline, status: deadline.kind as ClockStatus, label, explanation: label, dueAt: null };
-    return { target: deadline, status: 'running', label, explanation: label, dueAt: addBusinessTime(targetCalendar(deadline, calendar), at, ms) };
+    return {
+      target: deadline,
+      status: 'running',
+      label,
+      explanation: label,
+      dueAt: addBusinessTime(targetCalendar(deadline, calendar), at, ms),
+    };
   }
-  if (deadline.kind === 'due') return { target: deadline.target, status: 'running', label: deadline.targetLabel, explanation: deadline.explanation, dueAt: deadline.dueAt };
+  if (deadline.kind === 'due')
+    return {
+      target: deadline.target,
+      status: 'running',
+      label: deadline.targetLabel,
+      explanation: deadline.explanation,
+      dueAt: deadline.dueAt,
+    };
   return { target: null, status: deadline.kind, label: deadline.targetLabel, explanation: deadline.explanation, dueAt: null };
 }
 
@@ -122,7 +140,13 @@ function schedule(c: SlaClock, segmentStart: number): ClockThreshold[] {
  * promise made to the customer) or a bare Target measured from `at`; `calendar` is the coverage calendar
  * the target's own calendar derives from (see targetCalendar).
  */
-export function startClock(input: { name: string; at: number; deadline: ClockDeadline; calendar: CalendarSpec; thresholds: number[] }): SlaClock {
+export function startClock(input: {
+  name: string;
+  at: number;
+  deadline: ClockDeadline;
+  calendar: CalendarSpec;
+  thresholds: number[];
+}): SlaClock {
   const r = resolve(input.deadline, input.at, input.calendar);
   const timed = r.status === 'running';
   const clock: SlaClock = {
@@ -205,7 +229,11 @@ export function changeSeverity(c: SlaClock, change: { at: number; deadline: Cloc
   const { at } = change;
   // The due instant the clock has right now: a paused clock's remainder would continue from `at`.
   const oldDueAt =
-    c.status === 'running' ? c.dueAt : c.status === 'paused' ? (c.breachedDueAt ?? addBusinessTime(clockCalendar(c), at, Math.max(0, c.targetMs - c.consumedMs))) : null;
+    c.status === 'running'
+      ? c.dueAt
+      : c.status === 'paused'
+        ? (c.breachedDueAt ?? addBusinessTime(clockCalendar(c), at, Math.max(0, c.targetMs - c.consumedMs)))
+        : null;
   const r = resolve(change.deadline, at, c.calendar);
   const keepOld = change.moreSevere && oldDueAt !== null && (r.dueAt === null || r.dueAt > oldDueAt);
   const record = (newDueAt: number | null, newLabel: string): ClockChange[] => [

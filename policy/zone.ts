@@ -185,7 +185,13 @@ export function zoneAbbreviation(zoneName: string, at: number): string {
     const american = !british.startsWith('GMT') || british === 'GMT' ? undefined : zoneNamePart('en-US', zoneName, at);
     if (american === undefined) name = british;
     else if (!american.startsWith('GMT')) name = american;
-    else name = offset === 0 ? 'UTC' : `GMT${offset < 0 ? '-' : '+'}${formatHhMm(Math.abs(offset) / 60_000).replace(/^0/, '').replace(/:00$/, '')}`;
+    else
+      name =
+        offset === 0
+          ? 'UTC'
+          : `GMT${offset < 0 ? '-' : '+'}${formatHhMm(Math.abs(offset) / 60_000)
+              .replace(/^0/, '')
+              .replace(/:00$/, '')}`;
     perOffset.set(offset, name);
   }
   return name;

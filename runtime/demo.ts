@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from '../db/client';
-import { DEMO_ORGS, seedDemo, type DemoToken } from '../db/seed';
+import { DEMO_ORGS, seedDemo, type DemoToken } from './demo-seed';
 
 interface SavedToken extends DemoToken {
   supportId?: string;

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { ensureTemporalCli } from '../scripts/temporal-toolchain';
+import { ensureTemporalCli } from './temporal-toolchain';
 import { SEARCH_ATTRIBUTE_TYPES } from '../workflows/search-attributes';
 
 export interface DevServer {
@@ -28,14 +28,22 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const cli = ensureTemporalCli();
   mkdirSync(opts.dataDir, { recursive: true });
   const args = [
-    'server', 'start-dev',
-    '--db-filename', join(opts.dataDir, 'temporal.sqlite'),
-    '--ip', '127.0.0.1',
-    '--port', String(opts.port),
-    '--ui-port', String(opts.uiPort),
-    '--namespace', opts.namespace,
-    '--log-format', 'json',
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--db-filename',
+    join(opts.dataDir, 'temporal.sqlite'),
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--ui-port',
+    String(opts.uiPort),
+    '--namespace',
+    opts.namespace,
+    '--log-format',
+    'json',
+    '--log-level',
+    'warn',
     ...Object.entries(SEARCH_ATTRIBUTE_TYPES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ];
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -72,7 +80,10 @@ async function waitUntilServing(child: ChildProcess, address: string, timeoutMs 
         await connection.close();
       }
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`temporal dev server not serving on ${address} after ${timeoutMs} ms: ${(err as Error).message}`);
+      if (Date.now() > deadline)
+        throw new Error(`temporal dev server not serving on ${address} after ${timeoutMs} ms: ${(err as Error).message}`, {
+          cause: err,
+        });
       await new Promise((r) => setTimeout(r, 250));
     }
   }

@@ -1,5 +1,5 @@
 /** `npm run seed`: demo organisations, people, products and tokens (printed once; stored hashed). */
-import { seedDemo } from '../db/seed';
+import { seedDemo } from '../runtime/demo-seed';
 import { loadConfig } from '../runtime/config';
 import { openConfiguredDatabase } from '../runtime/database';
 

@@ -9,7 +9,7 @@ import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleW
 import type { Database } from '../db/client';
 import { createActivities } from '../activities';
 import type { Notifier } from '../activities/notifier';
-import { TASK_QUEUE } from '../workflows/contract';
+import { TASK_QUEUE } from '../contract/case';
 
 export interface CaseWorkerOptions {
   connection: NativeConnection;
@@ -36,12 +36,12 @@ let sharedBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
  */
 export function caseWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   const prebuilt = process.env.CASEFLOW_WORKFLOW_BUNDLE;
-  sharedBundle ??= (prebuilt ? readWorkflowBundle(prebuilt) : bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger })).catch(
-    (err) => {
-      sharedBundle = undefined;
-      throw err;
-    },
-  );
+  sharedBundle ??= (
+    prebuilt ? readWorkflowBundle(prebuilt) : bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger })
+  ).catch((err) => {
+    sharedBundle = undefined;
+    throw err;
+  });
   return sharedBundle;
 }
 

@@ -39,7 +39,7 @@ import type {
   CustomerAvailabilityInput,
   ResolveInput,
   Role,
-} from './contract';
+} from '../contract/case';
 import type { CaseState, ContactAttemptState } from './state';
 
 export const FIRST_RESPONSE = 'firstResponse';
@@ -121,7 +121,11 @@ export class CaseMachine {
       type: input.type,
       title: input.title,
       policyVersion: input.policyVersion,
-      firstResponse: { kind: deadline.kind, dueAt: deadline.kind === 'due' ? iso(deadline.dueAt) : null, explanation: deadline.explanation },
+      firstResponse: {
+        kind: deadline.kind,
+        dueAt: deadline.kind === 'due' ? iso(deadline.dueAt) : null,
+        explanation: deadline.explanation,
+      },
       relatedCaseId: input.relatedCaseId ?? null,
     });
     if (m.qualifiesForAroundTheClock(input.level)) m.startAroundTheClock(openedAt, 'open', input.openedBy.id);
@@ -466,7 +470,9 @@ export class CaseMachine {
       resolution: s.resolution,
       clocks,
       slaState: slaSummary(
-        Object.entries(s.clocks).filter(([name]) => !s.retiredClocks.includes(name)).map(([, c]) => c),
+        Object.entries(s.clocks)
+          .filter(([name]) => !s.retiredClocks.includes(name))
+          .map(([, c]) => c),
         s.clocks[FIRST_RESPONSE]!,
       ),
       nextDueAt: nextDue === undefined ? null : iso(nextDue),

@@ -37,9 +37,10 @@ import {
   type Actor,
   type CaseView,
   type CaseWorkflowInput,
-} from './contract';
+} from '../contract/case';
 import { CaseProgram, CaseRegion, CaseSeverity, CaseStatus, NextDueAt, SlaState, SupportId } from './search-attributes';
 import { resolveSettings } from './settings';
+import { workflowNow } from './workflow-time';
 import type { CaseState } from './state';
 
 // The read-model write is a short, idempotent database transaction on every step: as a local activity it
@@ -128,7 +129,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       async (arg: I) => {
         if (!m.hasSeen(arg.requestId)) {
           m.markSeen(arg.requestId);
-          apply(arg, Date.now());
+          apply(arg, workflowNow());
           wakeMain = true;
         }
         await flush();
@@ -149,29 +150,72 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     await condition(() => recorded);
     return m.view();
   });
-  command(engineerResponseUpdate, (a) => m.validateEngineerResponse(a.actor), (a, now) => m.engineerResponse(a.actor, a.requestId, now, a.message));
-  command(changeSeverityUpdate, (a) => m.validateChangeSeverity(a), (a, now) => m.changeSeverity(a, now));
-  command(requestInfoUpdate, (a) => m.validateRequestInfo(a.actor), (a, now) => m.requestInfo(a.actor, a.requestId, now, a.message));
-  command(customerReplyUpdate, (a) => m.validateCustomerReply(a.actor), (a, now) => m.customerReply(a.actor, a.requestId, now, a.message));
-  command(talkToManagerUpdate, (a) => m.validateTalkToManager(a.actor), (a, now) => m.talkToManager(a.actor, a.requestId, now, a.reason));
-  command(managerAckUpdate, (a) => m.validateManagerAck(a.actor), (a, now) => m.managerAck(a.actor, a.requestId, now, a.note));
-  command(resolveUpdate, (a) => m.validateResolve(a), (a, now) => m.resolve(a, now));
-  command(confirmResolutionUpdate, (a) => m.validateConfirmResolution(a.actor), (a, now) => m.confirmResolution(a, now));
-  command(closeCaseUpdate, () => m.validateCloseCase(), (a, now) => m.closeCase(a.actor, a.requestId, now, a.reason));
-  command(assignUpdate, (a) => m.validateAssign(a), (a, now) => m.assign(a, now));
-  command(rcaDeliveredUpdate, (a) => m.validateRcaDelivered(a.actor), (a, now) => m.rcaDelivered(a.actor, a.requestId, now, a.summary));
+  command(
+    engineerResponseUpdate,
+    (a) => m.validateEngineerResponse(a.actor),
+    (a, now) => m.engineerResponse(a.actor, a.requestId, now, a.message),
+  );
+  command(
+    changeSeverityUpdate,
+    (a) => m.validateChangeSeverity(a),
+    (a, now) => m.changeSeverity(a, now),
+  );
+  command(
+    requestInfoUpdate,
+    (a) => m.validateRequestInfo(a.actor),
+    (a, now) => m.requestInfo(a.actor, a.requestId, now, a.message),
+  );
+  command(
+    customerReplyUpdate,
+    (a) => m.validateCustomerReply(a.actor),
+    (a, now) => m.customerReply(a.actor, a.requestId, now, a.message),
+  );
+  command(
+    talkToManagerUpdate,
+    (a) => m.validateTalkToManager(a.actor),
+    (a, now) => m.talkToManager(a.actor, a.requestId, now, a.reason),
+  );
+  command(
+    managerAckUpdate,
+    (a) => m.validateManagerAck(a.actor),
+    (a, now) => m.managerAck(a.actor, a.requestId, now, a.note),
+  );
+  command(
+    resolveUpdate,
+    (a) => m.validateResolve(a),
+    (a, now) => m.resolve(a, now),
+  );
+  command(
+    confirmResolutionUpdate,
+    (a) => m.validateConfirmResolution(a.actor),
+    (a, now) => m.confirmResolution(a, now),
+  );
+  command(
+    closeCaseUpdate,
+    () => m.validateCloseCase(),
+    (a, now) => m.closeCase(a.actor, a.requestId, now, a.reason),
+  );
+  command(
+    assignUpdate,
+    (a) => m.validateAssign(a),
+    (a, now) => m.assign(a, now),
+  );
+  command(
+    rcaDeliveredUpdate,
+    (a) => m.validateRcaDelivered(a.actor),
+    (a, now) => m.rcaDelivered(a.actor, a.requestId, now, a.summary),
+  );
   setHandler(customerAvailabilitySignal, (a) => {
     if (typeof a?.requestId !== 'string' || m.hasSeen(a.requestId) || typeof a.available !== 'boolean') return;
     m.markSeen(a.requestId);
-    m.customerAvailability(a, Date.now());
+    m.customerAvailability(a, workflowNow());
     wakeMain = true;
   });
 
   if (!input.carried) upsertMemo({ title: input.title, caseId: input.caseId });
   await flush();
 
-  const continueAsNewDue = () =>
-    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > settings.maxHistoryLength;
+  const continueAsNewDue = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > settings.maxHistoryLength;
 
   while (!m.closedForGood) {
     if (continueAsNewDue()) {
@@ -180,7 +224,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       await Promise.all(deliveries);
       await continueAsNew<typeof caseWorkflow>({ ...input, carried: m.s });
     }
-    const now = Date.now();
+    const now = workflowNow();
     const wake = m.nextWakeAt();
     if (wake !== null && wake <= now) {
       m.fireDue(now);

@@ -1,6 +1,6 @@
 /** How the policy engine's SLA clocks appear in the case view and in the SlaState search attribute. */
 import { clockState, type SlaClock } from '../policy';
-import type { ClockView } from './contract';
+import type { ClockView } from '../contract/case';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 

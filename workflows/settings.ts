@@ -1,5 +1,5 @@
 /** Defaults for the tunables a case pins when it opens (contract `CaseSettings`). */
-import type { CaseSettings } from './contract';
+import type { CaseSettings } from '../contract/case';
 
 export const DEFAULT_SETTINGS: CaseSettings = {
   warningThresholds: [0.75, 0.9],

@@ -2,7 +2,7 @@
 import { ENTITLEMENTS, levelLabel } from '../../policy';
 import type { EntitlementId, Level } from '../../policy/types';
 import type { cases } from '../../db/schema';
-import type { CaseView } from '../../workflows/contract';
+import type { CaseView } from '../../contract/case';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type ViewSource = 'workflow' | 'read_model';

@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { cases } from '../../db/schema';
-import { getCaseQuery, type CaseView } from '../../workflows/contract';
+import { getCaseQuery, type CaseView } from '../../contract/case';
 import { canSeeOrg, type Principal } from '../principal';
 import { notFound } from '../problem';
 import type { CaseRow, ViewSource } from './case-resource';

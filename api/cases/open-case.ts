@@ -10,7 +10,7 @@ import { eq } from 'drizzle-orm';
 import { ENTITLEMENTS, POLICY_VERSION } from '../../policy';
 import type { EntitlementId, Level, MarketRegion } from '../../policy/types';
 import { cases } from '../../db/schema';
-import { CASE_WORKFLOW_TYPE, caseWorkflowId, openedUpdate, type CaseView, type CaseWorkflowInput } from '../../workflows/contract';
+import { CASE_WORKFLOW_TYPE, caseWorkflowId, openedUpdate, type CaseView, type CaseWorkflowInput } from '../../contract/case';
 import { languageProblem, levelUnavailable } from '../policy-checks';
 import { actorOf, canSeeOrg, type Principal } from '../principal';
 import { invalid, notFound, unprocessable } from '../problem';
@@ -106,7 +106,10 @@ function caseLevel(entitlement: EntitlementId, body: Body): Level {
   const scheme = ENTITLEMENTS[entitlement].scheme;
   const [wanted, other] = scheme === 'priority' ? (['priority', 'severity'] as const) : (['severity', 'priority'] as const);
   if (body[other] !== undefined) {
-    throw unprocessable(other, scheme === 'priority' ? 'this plan uses priorities: send priority P1-P4' : 'this program uses severities: send severity 1-4');
+    throw unprocessable(
+      other,
+      scheme === 'priority' ? 'this plan uses priorities: send priority P1-P4' : 'this program uses severities: send severity 1-4',
+    );
   }
   const value = scheme === 'priority' ? (body.priority ? Number(body.priority.slice(1)) : undefined) : body.severity;
   if (value === undefined) {

@@ -18,7 +18,8 @@ export function temporalProblem(err: unknown): Problem | null {
     }
     return new Problem(409, 'case-state-conflict', message);
   }
-  if (err instanceof WorkflowNotFoundError) return new Problem(409, 'case-finished', 'the case workflow has finished and accepts no more actions');
+  if (err instanceof WorkflowNotFoundError)
+    return new Problem(409, 'case-finished', 'the case workflow has finished and accepts no more actions');
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
     return new Problem(503, 'temporal-timeout', 'the case did not answer in time; retry with the same Idempotency-Key');
   }

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { apiTokens, organisations, partnerLinks, principals, products, productVersions } from '../../db/schema';
-import type { Role } from '../../workflows/contract';
+import type { Role } from '../../contract/case';
 import { isUniqueViolation } from '../db-errors';
 import { languageProblem } from '../policy-checks';
 import { visibleOrgIds } from '../principal';
@@ -195,7 +195,8 @@ export function registerAdminRoutes({ api, db, caches }: Services): void {
     async ({ body }) => {
       const customer = body.role === 'case_admin' || body.role === 'license_admin';
       if (customer && !body.orgId) throw unprocessable('orgId', `a ${body.role} belongs to an organisation`);
-      if (!customer && body.orgId) throw unprocessable('orgId', `a ${body.role} belongs to no customer organisation (partners are linked instead)`);
+      if (!customer && body.orgId)
+        throw unprocessable('orgId', `a ${body.role} belongs to no customer organisation (partners are linked instead)`);
       if (body.role === 'engineer' && !body.homeRegion) throw unprocessable('homeRegion', 'engineers need a follow-the-sun home region');
       if (body.role !== 'engineer' && body.homeRegion) throw unprocessable('homeRegion', 'only engineers have a home region');
       if (body.role === 'manager' && !body.managerLevel) throw unprocessable('managerLevel', 'managers need a level (1 = duty manager)');
@@ -435,7 +436,11 @@ export function registerAdminRoutes({ api, db, caches }: Services): void {
     async ({ params, body }) => {
       const [product] = await db.select({ id: products.id }).from(products).where(eq(products.id, params.id));
       if (!product) throw notFound('product');
-      const [row] = await db.insert(productVersions).values({ productId: product.id, ...body }).onConflictDoNothing().returning();
+      const [row] = await db
+        .insert(productVersions)
+        .values({ productId: product.id, ...body })
+        .onConflictDoNothing()
+        .returning();
       if (!row) throw conflict(`version ${body.version} exists`);
       return write({ body: { version: row.version, lifecycle: row.lifecycle, latestBuild: row.latestBuild } });
     },
@@ -466,4 +471,3 @@ export function registerAdminRoutes({ api, db, caches }: Services): void {
     },
   );
 }
-

@@ -26,7 +26,7 @@ import {
   type Actor,
   type CaseView,
   type Role,
-} from '../../workflows/contract';
+} from '../../contract/case';
 import { caseResource, type CaseRow } from '../cases/case-resource';
 import { loadCase } from '../cases/load-case';
 import { asProblem } from '../cases/temporal-errors';
@@ -43,7 +43,11 @@ const MANAGERS: Role[] = ['manager'];
 const CUSTOMERS_AND_STAFF: Role[] = [...CUSTOMER_SIDE, 'engineer', 'manager'];
 
 const RequestIdHeaders = z.object({
-  'idempotency-key': z.string().regex(/^[\x21-\x7e]{1,255}$/).optional().openapi({ description: 'request id: a retried action has one effect' }),
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/)
+    .optional()
+    .openapi({ description: 'request id: a retried action has one effect' }),
 });
 
 type Bodies = typeof ACTION_BODIES;
@@ -72,7 +76,8 @@ function severityInput(body: z.output<Bodies['severity']>, { row }: ActionCtx) {
   const scheme = ENTITLEMENTS[row.entitlement as EntitlementId].scheme;
   const value = scheme === 'priority' ? body.priority : body.severity;
   const misplaced = scheme === 'priority' ? 'severity' : 'priority';
-  if (body[misplaced] !== undefined) throw unprocessable(misplaced, `this case uses ${scheme === 'priority' ? 'priorities P1-P4' : 'severities 1-4'}`);
+  if (body[misplaced] !== undefined)
+    throw unprocessable(misplaced, `this case uses ${scheme === 'priority' ? 'priorities P1-P4' : 'severities 1-4'}`);
   if (value === undefined) throw invalid([{ field: scheme, in: 'body', reason: 'required' }]);
   const level = (typeof value === 'string' ? Number(value.slice(1)) : value) as Level;
   const unavailable = levelUnavailable(row.entitlement as EntitlementId, level);
@@ -90,22 +95,86 @@ async function assignInput(body: z.output<Bodies['assignment']>, { svc }: Action
 }
 
 const ACTIONS = [
-  action({ key: 'severity', path: 'severity', summary: 'Change severity (or priority)', roles: CUSTOMERS_AND_STAFF, input: severityInput, update: changeSeverityUpdate }),
-  action({ key: 'responses', path: 'responses', summary: 'Record an engineer response or update', roles: ENGINEERS, input: (b) => b, update: engineerResponseUpdate }),
-  action({ key: 'informationRequests', path: 'information-requests', summary: 'Request information from the customer', roles: ENGINEERS, input: (b) => b, update: requestInfoUpdate }),
-  action({ key: 'replies', path: 'replies', summary: 'Record a customer reply', roles: CUSTOMER_SIDE, input: (b) => b, update: customerReplyUpdate }),
-  action({ key: 'managerRequests', path: 'manager-requests', summary: 'Ask to talk to a manager', roles: CUSTOMER_SIDE, input: (b) => b, update: talkToManagerUpdate }),
-  action({ key: 'managerAcknowledgements', path: 'manager-acknowledgements', summary: 'Acknowledge a talk-to-a-manager request', roles: MANAGERS, input: (b) => b, update: managerAckUpdate }),
+  action({
+    key: 'severity',
+    path: 'severity',
+    summary: 'Change severity (or priority)',
+    roles: CUSTOMERS_AND_STAFF,
+    input: severityInput,
+    update: changeSeverityUpdate,
+  }),
+  action({
+    key: 'responses',
+    path: 'responses',
+    summary: 'Record an engineer response or update',
+    roles: ENGINEERS,
+    input: (b) => b,
+    update: engineerResponseUpdate,
+  }),
+  action({
+    key: 'informationRequests',
+    path: 'information-requests',
+    summary: 'Request information from the customer',
+    roles: ENGINEERS,
+    input: (b) => b,
+    update: requestInfoUpdate,
+  }),
+  action({
+    key: 'replies',
+    path: 'replies',
+    summary: 'Record a customer reply',
+    roles: CUSTOMER_SIDE,
+    input: (b) => b,
+    update: customerReplyUpdate,
+  }),
+  action({
+    key: 'managerRequests',
+    path: 'manager-requests',
+    summary: 'Ask to talk to a manager',
+    roles: CUSTOMER_SIDE,
+    input: (b) => b,
+    update: talkToManagerUpdate,
+  }),
+  action({
+    key: 'managerAcknowledgements',
+    path: 'manager-acknowledgements',
+    summary: 'Acknowledge a talk-to-a-manager request',
+    roles: MANAGERS,
+    input: (b) => b,
+    update: managerAckUpdate,
+  }),
   action({ key: 'resolution', path: 'resolution', summary: 'Resolve the case', roles: ENGINEERS, input: (b) => b, update: resolveUpdate }),
-  action({ key: 'confirmation', path: 'confirmation', summary: 'Confirm (or reject) the resolution', roles: CUSTOMER_SIDE, input: (b) => b, update: confirmResolutionUpdate }),
+  action({
+    key: 'confirmation',
+    path: 'confirmation',
+    summary: 'Confirm (or reject) the resolution',
+    roles: CUSTOMER_SIDE,
+    input: (b) => b,
+    update: confirmResolutionUpdate,
+  }),
   action({ key: 'close', path: 'close', summary: 'Close the case', roles: CUSTOMERS_AND_STAFF, input: (b) => b, update: closeCaseUpdate }),
-  action({ key: 'assignment', path: 'assignment', summary: 'Assign or hand off to an engineer', roles: ENGINEERS, input: assignInput, update: assignUpdate }),
-  action({ key: 'rca', path: 'rca', summary: 'Record delivery of a root-cause analysis', roles: ENGINEERS, input: (b) => b, update: rcaDeliveredUpdate }),
+  action({
+    key: 'assignment',
+    path: 'assignment',
+    summary: 'Assign or hand off to an engineer',
+    roles: ENGINEERS,
+    input: assignInput,
+    update: assignUpdate,
+  }),
+  action({
+    key: 'rca',
+    path: 'rca',
+    summary: 'Record delivery of a root-cause analysis',
+    roles: ENGINEERS,
+    input: (b) => b,
+    update: rcaDeliveredUpdate,
+  }),
 ] as Action<keyof Bodies>[];
 
 function requestIdOf(header: string | undefined): string {
   if (header === undefined) return randomUUID();
-  if (!/^[\x21-\x7e]{1,255}$/.test(header)) throw invalid([{ field: 'Idempotency-Key', in: 'header', reason: '1-255 visible ASCII characters' }]);
+  if (!/^[\x21-\x7e]{1,255}$/.test(header))
+    throw invalid([{ field: 'Idempotency-Key', in: 'header', reason: '1-255 visible ASCII characters' }]);
   return header;
 }
 
@@ -132,7 +201,9 @@ export function registerCaseActionRoutes(svc: Services): void {
         const ctx: ActionCtx = { svc, row, actor: actorOf(principal), requestId: requestIdOf(req.get('idempotency-key')) };
         const input = { ...(await a.input(body as never, ctx)), actor: ctx.actor, requestId: ctx.requestId };
         const handle = temporal.workflow.getHandle(row.workflowId);
-        const view = await asProblem(svc.withDeadline(() => handle.executeUpdate(a.update, { args: [input], updateId: `${a.update.name}-${ctx.requestId}` })));
+        const view = await asProblem(
+          svc.withDeadline(() => handle.executeUpdate(a.update, { args: [input], updateId: `${a.update.name}-${ctx.requestId}` })),
+        );
         return { body: caseResource(row, view, 'workflow') };
       },
     );

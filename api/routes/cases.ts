@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gt, inArray, lt, or, type SQL } from 'drizzle-orm';
 import { ENTITLEMENTS } from '../../policy';
 import type { EntitlementId } from '../../policy/types';
 import { caseEvents, cases } from '../../db/schema';
-import type { CaseView, ClockView } from '../../workflows/contract';
+import type { CaseView, ClockView } from '../../contract/case';
 import { caseDetail, caseSummary, levelFields } from '../cases/case-resource';
 import { liveView, loadCase } from '../cases/load-case';
 import { openCase } from '../cases/open-case';

@@ -8,7 +8,7 @@ import { and, desc, eq, isNull } from 'drizzle-orm';
 import { phoneEligibility } from '../../policy';
 import type { CaseType, EntitlementId } from '../../policy/types';
 import { caseEvents, phoneSessions, principals } from '../../db/schema';
-import type { Role } from '../../workflows/contract';
+import type { Role } from '../../contract/case';
 import type { CaseRow } from '../cases/case-resource';
 import { loadCase } from '../cases/load-case';
 import { languageProblem } from '../policy-checks';
@@ -27,7 +27,10 @@ export function registerPhoneRoutes(svc: Services): void {
     const engineer = { id: principals.id, name: principals.name, homeRegion: principals.homeRegion };
     const active = and(eq(principals.role, 'engineer'), isNull(principals.disabledAt));
     if (row.ownerId) {
-      const [owner] = await db.select(engineer).from(principals).where(and(eq(principals.id, row.ownerId), active));
+      const [owner] = await db
+        .select(engineer)
+        .from(principals)
+        .where(and(eq(principals.id, row.ownerId), active));
       if (owner) return owner;
     }
     const [last] = await db
@@ -56,7 +59,11 @@ export function registerPhoneRoutes(svc: Services): void {
     },
     async ({ params, body, principal }) => {
       const row = await loadCase(db, principal, params.id);
-      const eligibility = phoneEligibility({ entitlement: row.entitlement as EntitlementId, caseType: row.type as CaseType, caseExists: true });
+      const eligibility = phoneEligibility({
+        entitlement: row.entitlement as EntitlementId,
+        caseType: row.type as CaseType,
+        caseExists: true,
+      });
       if (!eligibility.eligible) {
         throw new Problem(422, 'phone-not-eligible', eligibility.reason, [{ field: 'id', in: 'path', reason: eligibility.reason }]);
       }

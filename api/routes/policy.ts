@@ -1,5 +1,14 @@
 /** The policy in force: programs and plans with their targets, languages, follow-the-sun shifts, calendars. */
-import { ENTITLEMENTS, LEVELS, levelLabel, POLICY_VERSION, REGION_LANGUAGES, SUN_HANDOFFS_UTC, targetLabel, type Level } from '../../policy';
+import {
+  ENTITLEMENTS,
+  LEVELS,
+  levelLabel,
+  POLICY_VERSION,
+  REGION_LANGUAGES,
+  SUN_HANDOFFS_UTC,
+  targetLabel,
+  type Level,
+} from '../../policy';
 import { caseCalendars } from '../cases/calendars';
 import { canSeeOrg, CASE_OPENERS, STAFF_ROLES, type Principal } from '../principal';
 import { notFound } from '../problem';

@@ -65,7 +65,9 @@ export function registerReportRoutes({ api, db }: Services): void {
       }
       const count = (filter: SQL) => sql<number>`(count(*) filter (where ${filter}))::int`;
       const percentile = (p: number) =>
-        sql<number | null>`(percentile_cont(${sql.raw(String(p))}) within group (order by ${slaClocks.elapsedMs}) filter (where ${slaClocks.elapsedMs} is not null))::float8`;
+        sql<
+          number | null
+        >`(percentile_cont(${sql.raw(String(p))}) within group (order by ${slaClocks.elapsedMs}) filter (where ${slaClocks.elapsedMs} is not null))::float8`;
       const rows = await db
         .select({
           entitlement: slaClocks.entitlement,

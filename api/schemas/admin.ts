@@ -36,13 +36,16 @@ export function isKnownSubdivision(country: string, subdivision: string): boolea
 
 const orgFields = {
   name: z.string().trim().min(1).max(200),
-  supportId: z.string().regex(/^[A-Za-z0-9-]{4,32}$/, '4-32 letters, digits or -').openapi({ example: '01700001' }),
+  supportId: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{4,32}$/, '4-32 letters, digits or -')
+    .openapi({ example: '01700001' }),
   entitlement: z.enum(ENTITLEMENT_IDS).openapi({ description: 'support program or plan' }),
   marketRegion: z.enum(MARKET_REGIONS).openapi({ description: 'selling region: decides support languages and phone queues' }),
   country: Country,
   subdivision: Subdivision.nullable().optional(),
   timeZone: TimeZone,
-  language: z.string().min(2).max(8).openapi({ description: 'default case language; one of the market region\'s languages', example: 'de' }),
+  language: z.string().min(2).max(8).openapi({ description: "default case language; one of the market region's languages", example: 'de' }),
   businessHours: z
     .array(WeeklyWindowSchema)
     .min(1)

@@ -119,7 +119,11 @@ export const ListCasesQuery = z
   .strictObject({
     status: z.enum(CASE_STATUSES).optional(),
     severity: z.coerce.number().int().min(1).max(4).optional(),
-    slaState: z.string().regex(/^[a-z_]{1,32}$/).optional().openapi({ description: 'e.g. on_track, at_risk, breached, met, no_target' }),
+    slaState: z
+      .string()
+      .regex(/^[a-z_]{1,32}$/)
+      .optional()
+      .openapi({ description: 'e.g. on_track, at_risk, breached, met, no_target' }),
     orgId: IdSchema.optional().openapi({ description: 'staff: any organisation; partners: a linked one' }),
     type: z.enum(CASE_TYPES).optional(),
     ...PageQuery,

@@ -21,9 +21,7 @@ export const ProblemSchema = z
   })
   .openapi('Problem', { description: 'RFC 9457 problem details' });
 
-export const IdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, - and _ only, at most 64 characters');
+export const IdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, - and _ only, at most 64 characters');
 
 export const IsoInstant = z.iso.datetime({ offset: true, message: 'an ISO 8601 instant with offset, e.g. 2026-05-01T09:00:00Z' });
 export const LocalDate = z.iso.date({ message: 'a YYYY-MM-DD date' });

@@ -10,7 +10,7 @@ import { caseIdForKey } from '../../api/cases/idempotency';
 import type { organisations } from '../../db/schema';
 import { POLICY_VERSION } from '../../policy';
 import type { Level, MarketRegion } from '../../policy/types';
-import { CASE_WORKFLOW_TYPE, caseWorkflowId, openedUpdate, TASK_QUEUE, type CaseWorkflowInput } from '../../workflows/contract';
+import { CASE_WORKFLOW_TYPE, caseWorkflowId, openedUpdate, TASK_QUEUE, type CaseWorkflowInput } from '../../contract/case';
 import { demoCaseBody, OPENERS } from '../demo-openers';
 import { sleep, type Rng } from './random';
 

@@ -181,8 +181,17 @@ export class Postgres implements Service {
     await waitFor(
       'postgres restart',
       async () => {
-        const pgCtl = [join(pgBin(), 'pg_ctl'), '-D', join(this.dir, 'data'), '-l', join(this.dir, 'server.log'), '-w', '-o',
-          `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off`, 'start'];
+        const pgCtl = [
+          join(pgBin(), 'pg_ctl'),
+          '-D',
+          join(this.dir, 'data'),
+          '-l',
+          join(this.dir, 'server.log'),
+          '-w',
+          '-o',
+          `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off`,
+          'start',
+        ];
         // As .ci/postgres.sh does: the server refuses to run as root.
         const [command, ...args] = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--', ...pgCtl] : pgCtl;
         return spawnSync(command!, args, { encoding: 'utf8' }).status === 0;

@@ -5,7 +5,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Sql } from 'postgres';
-import { caseWorkflowId, getCaseQuery, type CaseView } from '../../workflows/contract';
+import { caseWorkflowId, getCaseQuery, type CaseView } from '../../contract/case';
 import { DIRECT_THRESHOLDS, type ApiCase, type DirectCase } from './load';
 import { percentile } from './random';
 import type { WebhookReceiver } from './webhook';
@@ -38,23 +38,47 @@ export async function verify(v: VerifyInput): Promise<Verdict> {
   const lines: string[] = [];
   const failures: string[] = [];
   const fail = (what: string, n: number, sample: unknown[] = []) => {
-    if (n > 0) failures.push(`${what}: ${n}${sample.length ? ` (e.g. ${sample.slice(0, 3).map((s) => JSON.stringify(s)).join(', ')})` : ''}`);
+    if (n > 0)
+      failures.push(
+        `${what}: ${n}${
+          sample.length
+            ? ` (e.g. ${sample
+                .slice(0, 3)
+                .map((s) => JSON.stringify(s))
+                .join(', ')})`
+            : ''
+        }`,
+      );
   };
   const { sql } = v;
 
   // ---- cases ------------------------------------------------------------------------------------
   const notCreated = v.apiCases.filter((c) => c.id === null);
-  fail('API cases never answered 201', notCreated.length, notCreated.map((c) => ({ key: c.key, fatal: c.fatal, statuses: c.statuses })));
+  fail(
+    'API cases never answered 201',
+    notCreated.length,
+    notCreated.map((c) => ({ key: c.key, fatal: c.fatal, statuses: c.statuses })),
+  );
   const wrongId = v.apiCases.filter((c) => c.id !== null && c.id !== c.expectedId);
-  fail('API cases whose id is not the one derived from their Idempotency-Key', wrongId.length, wrongId.map((c) => c.key));
+  fail(
+    'API cases whose id is not the one derived from their Idempotency-Key',
+    wrongId.length,
+    wrongId.map((c) => c.key),
+  );
   const notStarted = v.directCases.filter((c) => !c.done);
-  fail('direct cases never started', notStarted.length, notStarted.map((c) => c.caseId));
+  fail(
+    'direct cases never started',
+    notStarted.length,
+    notStarted.map((c) => c.caseId),
+  );
 
   const intended = new Map<string, string>(); // id -> title
   for (const c of v.apiCases) intended.set(c.expectedId, c.title);
   for (const c of v.directCases) intended.set(c.caseId, c.title);
 
-  const rows = await sql<{ id: string; title: string; snapshot_version: number; first_response_due_at: Date | null; first_response_at: Date | null }[]>`
+  const rows = await sql<
+    { id: string; title: string; snapshot_version: number; first_response_due_at: Date | null; first_response_at: Date | null }[]
+  >`
     select id, title, snapshot_version, first_response_due_at, first_response_at from cases`;
   const rowById = new Map(rows.map((r) => [r.id, r]));
   const missingRows = [...intended.keys()].filter((id) => !rowById.has(id));
@@ -62,7 +86,11 @@ export async function verify(v: VerifyInput): Promise<Verdict> {
   const titleCounts = countBy(rows.map((r) => r.title));
   const doubledTitles = [...titleCounts].filter(([, n]) => n > 1);
   fail('intended cases missing from the database', missingRows.length, missingRows);
-  fail('case rows nobody intended (duplicates under another id)', strayRows.length, strayRows.map((r) => r.title));
+  fail(
+    'case rows nobody intended (duplicates under another id)',
+    strayRows.length,
+    strayRows.map((r) => r.title),
+  );
   fail('case titles present more than once', doubledTitles.length, doubledTitles);
 
   const workflowIds = new Set<string>();
@@ -84,7 +112,11 @@ export async function verify(v: VerifyInput): Promise<Verdict> {
     from (select case_id, type, count(*)::int as n from case_events group by case_id, type) t group by case_id`;
   const eventsOf = new Map(eventCounts.map((e) => [e.case_id, e]));
   const openedWrong = [...intended.keys()].filter((id) => eventsOf.get(id)?.opened !== 1);
-  fail("cases without exactly one 'opened' event", openedWrong.length, openedWrong.map((id) => ({ id, opened: eventsOf.get(id)?.opened ?? 0 })));
+  fail(
+    "cases without exactly one 'opened' event",
+    openedWrong.length,
+    openedWrong.map((id) => ({ id, opened: eventsOf.get(id)?.opened ?? 0 })),
+  );
   const breachDupes = await sql`
     select case_id, data->>'clock' as clock, data->>'dueAt' as due, count(*)::int as n
     from case_events where type = 'sla_breach' group by 1, 2, 3 having count(*) > 1`;
@@ -99,28 +131,34 @@ export async function verify(v: VerifyInput): Promise<Verdict> {
   const staleSnapshots: unknown[] = [];
   const unanswered: string[] = [];
   let totalEvents = 0;
-  await inBatches([...intended.keys()].filter((id) => workflowIds.has(caseWorkflowId(id))), 8, async (id) => {
-    let view: CaseView;
-    try {
-      view = await v.client.workflow.getHandle(caseWorkflowId(id)).query(getCaseQuery);
-    } catch (err) {
-      unanswered.push(`${id}: ${(err as Error).message}`);
-      return;
-    }
-    const stored = eventsOf.get(id);
-    totalEvents += stored?.total ?? 0;
-    // Per event type, so a lost event and a doubled one on the same case do not cancel out.
-    const history = new Map<string, number>();
-    for (const h of view.history) history.set(h.type, (history.get(h.type) ?? 0) + 1);
-    const types = new Set([...history.keys(), ...Object.keys(stored?.by_type ?? {})]);
-    const differing = [...types].filter((t) => (history.get(t) ?? 0) !== (stored?.by_type[t] ?? 0));
-    // Very long cases keep only the newest history entries; then the totals are what can be compared.
-    const omitted = view.historyOmitted ?? 0;
-    const gap = omitted > 0 ? view.history.length + omitted !== (stored?.total ?? 0) : differing.length > 0;
-    if (gap) historyGaps.push({ id, types: differing.map((t) => `${t}: workflow ${history.get(t) ?? 0}, audit ${stored?.by_type[t] ?? 0}`) });
-    const row = rowById.get(id);
-    if (row && row.snapshot_version !== view.version) staleSnapshots.push({ id, workflow: view.version, readModel: row.snapshot_version });
-  });
+  await inBatches(
+    [...intended.keys()].filter((id) => workflowIds.has(caseWorkflowId(id))),
+    8,
+    async (id) => {
+      let view: CaseView;
+      try {
+        view = await v.client.workflow.getHandle(caseWorkflowId(id)).query(getCaseQuery);
+      } catch (err) {
+        unanswered.push(`${id}: ${(err as Error).message}`);
+        return;
+      }
+      const stored = eventsOf.get(id);
+      totalEvents += stored?.total ?? 0;
+      // Per event type, so a lost event and a doubled one on the same case do not cancel out.
+      const history = new Map<string, number>();
+      for (const h of view.history) history.set(h.type, (history.get(h.type) ?? 0) + 1);
+      const types = new Set([...history.keys(), ...Object.keys(stored?.by_type ?? {})]);
+      const differing = [...types].filter((t) => (history.get(t) ?? 0) !== (stored?.by_type[t] ?? 0));
+      // Very long cases keep only the newest history entries; then the totals are what can be compared.
+      const omitted = view.historyOmitted ?? 0;
+      const gap = omitted > 0 ? view.history.length + omitted !== (stored?.total ?? 0) : differing.length > 0;
+      if (gap)
+        historyGaps.push({ id, types: differing.map((t) => `${t}: workflow ${history.get(t) ?? 0}, audit ${stored?.by_type[t] ?? 0}`) });
+      const row = rowById.get(id);
+      if (row && row.snapshot_version !== view.version)
+        staleSnapshots.push({ id, workflow: view.version, readModel: row.snapshot_version });
+    },
+  );
   fail('case workflows not answering a query', unanswered.length, unanswered);
   fail('cases whose audit events differ from the workflow history', historyGaps.length, historyGaps);
   fail('read-model snapshots behind their workflow', staleSnapshots.length, staleSnapshots);
@@ -145,7 +183,11 @@ export async function verify(v: VerifyInput): Promise<Verdict> {
   }
   const dueMismatch = v.directCases.filter((c) => rowById.get(c.caseId)?.first_response_due_at?.getTime() !== c.dueAt);
   fail('due first-response breaches not recorded exactly once', breachWrong.length, breachWrong);
-  fail('direct cases whose first-response due time is not openedAt + 30 min', dueMismatch.length, dueMismatch.map((c) => c.caseId));
+  fail(
+    'direct cases whose first-response due time is not openedAt + 30 min',
+    dueMismatch.length,
+    dueMismatch.map((c) => c.caseId),
+  );
 
   const warnings = await sql<{ case_id: string; threshold: string; n: number }[]>`
     select case_id, data->>'threshold' as threshold, count(*)::int as n from case_events
@@ -166,14 +208,20 @@ export async function verify(v: VerifyInput): Promise<Verdict> {
     select case_id, state, breached_at from sla_clocks where clock = 'firstResponse'`;
   const clockOf = new Map(clockStates.map((c) => [c.case_id, c]));
   const clockWrong = v.directCases.filter((c) => c.dueAt < now - 1 && clockOf.get(c.caseId)?.state !== 'breached');
-  fail("direct cases past due whose sla_clocks row is not 'breached'", clockWrong.length, clockWrong.map((c) => c.caseId));
+  fail(
+    "direct cases past due whose sla_clocks row is not 'breached'",
+    clockWrong.length,
+    clockWrong.map((c) => c.caseId),
+  );
   lines.push(
     `due breaches: ${dueBreaches}, recorded exactly once: ${dueBreaches - breachWrong.length}; due warnings: ${dueWarnings}, ` +
       `recorded exactly once: ${dueWarnings - warningWrong.length}`,
   );
 
   // ---- notifications ----------------------------------------------------------------------------
-  const outbox = await sql<{ dedupe_key: string; case_id: string; kind: string; created_at: Date; delivered_at: Date | null; scheduled_for: string | null }[]>`
+  const outbox = await sql<
+    { dedupe_key: string; case_id: string; kind: string; created_at: Date; delivered_at: Date | null; scheduled_for: string | null }[]
+  >`
     select dedupe_key, case_id, kind, created_at, delivered_at, payload->>'scheduledFor' as scheduled_for from notifications`;
   const keyDupes = [...countBy(outbox.map((n) => n.dedupe_key))].filter(([, n]) => n > 1);
   fail('outbox rows sharing a dedupe key', keyDupes.length, keyDupes);
@@ -187,7 +235,11 @@ export async function verify(v: VerifyInput): Promise<Verdict> {
   const notesWrong = v.directCases
     .filter((c) => c.dueAt < now - 1)
     .filter((c) => notesOf.get(`${c.caseId}|sla_breach`) !== 2 || notesOf.get(`${c.caseId}|sla_warning`) !== DIRECT_THRESHOLDS.length)
-    .map((c) => ({ id: c.caseId, breach: notesOf.get(`${c.caseId}|sla_breach`) ?? 0, warning: notesOf.get(`${c.caseId}|sla_warning`) ?? 0 }));
+    .map((c) => ({
+      id: c.caseId,
+      breach: notesOf.get(`${c.caseId}|sla_breach`) ?? 0,
+      warning: notesOf.get(`${c.caseId}|sla_warning`) ?? 0,
+    }));
   fail('breached direct cases without exactly 2 breach (owner, duty manager) and 2 warning notifications', notesWrong.length, notesWrong);
 
   const undelivered = outbox.filter((n) => !n.delivered_at);
@@ -195,8 +247,16 @@ export async function verify(v: VerifyInput): Promise<Verdict> {
   const unknownReceipts = [...v.receiver.receipts.keys()].filter((k) => !outbox.some((n) => n.dedupe_key === k));
   let redeliveries = 0;
   for (const list of v.receiver.receipts.values()) redeliveries += list.length - 1;
-  fail('outbox rows never marked delivered', undelivered.length, undelivered.map((n) => n.dedupe_key));
-  fail('outbox rows the receiver never got', neverReceived.length, neverReceived.map((n) => n.dedupe_key));
+  fail(
+    'outbox rows never marked delivered',
+    undelivered.length,
+    undelivered.map((n) => n.dedupe_key),
+  );
+  fail(
+    'outbox rows the receiver never got',
+    neverReceived.length,
+    neverReceived.map((n) => n.dedupe_key),
+  );
   fail('receipts of notifications not in the outbox', unknownReceipts.length, unknownReceipts);
   fail('webhook calls with a bad signature', v.receiver.badSignatures);
   const kinds = [...countBy(outbox.map((n) => n.kind))].map(([k, n]) => `${k} ${n}`).join(', ');
@@ -214,13 +274,19 @@ export async function verify(v: VerifyInput): Promise<Verdict> {
     where type in ('sla_breach', 'sla_warning') and case_id in ${sql(directIds)}`;
   // Only instants that fell due while the case existed: earlier ones fire at start by design.
   const inRun = timed.filter((t) => Date.parse(t.scheduled_for) >= firstAttempt.get(t.case_id)!);
-  const recorded = inRun.map((t) => ({ type: t.type, due: Date.parse(t.scheduled_for), late: t.recorded_at.getTime() - Date.parse(t.scheduled_for) }));
+  const recorded = inRun.map((t) => ({
+    type: t.type,
+    due: Date.parse(t.scheduled_for),
+    late: t.recorded_at.getTime() - Date.parse(t.scheduled_for),
+  }));
   const workflowTime = inRun.map((t) => t.occurred_at.getTime() - Date.parse(t.scheduled_for));
   const delivered = outbox
     .filter((n) => n.scheduled_for && (n.kind === 'sla_breach' || n.kind === 'sla_warning') && firstAttempt.has(n.case_id))
     .filter((n) => Date.parse(n.scheduled_for!) >= firstAttempt.get(n.case_id)! && v.receiver.receipts.has(n.dedupe_key))
     .map((n) => v.receiver.receipts.get(n.dedupe_key)![0]!.at - Date.parse(n.scheduled_for!));
-  lines.push(`lateness vs due instant (${inRun.length} breaches + warnings due during the run, ${timed.length - inRun.length} due before their case started, left out):`);
+  lines.push(
+    `lateness vs due instant (${inRun.length} breaches + warnings due during the run, ${timed.length - inRun.length} due before their case started, left out):`,
+  );
   lines.push(`  recorded in case_events (recorded_at):   ${stats(recorded.map((r) => r.late))}`);
   lines.push(`  workflow time of the step (occurred_at): ${stats(workflowTime)}`);
   lines.push(`  first webhook receipt (per recipient):   ${stats(delivered)}`);
@@ -256,7 +322,9 @@ function countBy(items: string[]): Map<string, number> {
 
 async function inBatches<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }

@@ -1,7 +1,8 @@
 /** Administration: organisations, principals, tokens, partner links, products; who may do it; invalid input. */
+import type { Test as SupertestTest } from 'supertest';
 import { eq } from 'drizzle-orm';
 import { apiTokens } from '../../db/schema';
-import { seedDemo } from '../../db/seed';
+import { seedDemo } from '../../runtime/demo-seed';
 import { startApiHarness, type ApiHarness } from './harness';
 
 let h: ApiHarness;
@@ -31,7 +32,9 @@ describe('demo seed', () => {
     const again = await seedDemo(h.database.db);
     expect(again).toEqual({ created: false, tokens: [] });
     expect(await h.database.db.$count(apiTokens)).toBe(before);
-    expect(Object.keys(h.tokens)).toEqual(expect.arrayContaining(['demo-admin', 'eng-apac', 'mgr-duty', 'mgr-escalation', 'partner-bytesmith']));
+    expect(Object.keys(h.tokens)).toEqual(
+      expect.arrayContaining(['demo-admin', 'eng-apac', 'mgr-duty', 'mgr-escalation', 'partner-bytesmith']),
+    );
   });
 });
 
@@ -50,7 +53,11 @@ describe('organisations', () => {
   });
 
   test('duplicate id or Support ID is a 409', async () => {
-    const dup = await h.http().post('/v1/organisations').set(admin()).send({ ...ORG, id: 'tulip-2' });
+    const dup = await h
+      .http()
+      .post('/v1/organisations')
+      .set(admin())
+      .send({ ...ORG, id: 'tulip-2' });
     expect(dup.status).toBe(409);
     const clash = await h.http().patch('/v1/organisations/acme-premier').set(admin()).send({ supportId: '01700002' });
     expect(clash.status).toBe(409);
@@ -82,7 +89,11 @@ describe('organisations', () => {
     ['closedDates', ['2026-13-01']],
     ['unexpected', true],
   ])('invalid %s (%j) is a 400 naming the field', async (field, value) => {
-    const res = await h.http().post('/v1/organisations').set(admin()).send({ ...ORG, id: 'bad-org', supportId: '09999999', [field]: value });
+    const res = await h
+      .http()
+      .post('/v1/organisations')
+      .set(admin())
+      .send({ ...ORG, id: 'bad-org', supportId: '09999999', [field]: value });
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.errors.map((e: { field: string }) => e.field.split('.')[0])).toContain(field);
@@ -92,14 +103,22 @@ describe('organisations', () => {
     [{ language: 'ja' }, 'language'],
     [{ subdivision: 'ZZ' }, 'subdivision'],
   ])('%j is a 422 (cross-field rule)', async (patch, field) => {
-    const res = await h.http().post('/v1/organisations').set(admin()).send({ ...ORG, id: 'bad-org', supportId: '09999999', ...patch });
+    const res = await h
+      .http()
+      .post('/v1/organisations')
+      .set(admin())
+      .send({ ...ORG, id: 'bad-org', supportId: '09999999', ...patch });
     expect(res.status).toBe(422);
     expect(res.body.errors[0].field).toBe(field);
   });
 
   test('a missing required field is named', async () => {
     const { timeZone: _drop, ...rest } = ORG;
-    const res = await h.http().post('/v1/organisations').set(admin()).send({ ...rest, id: 'bad-org', supportId: '09999999' });
+    const res = await h
+      .http()
+      .post('/v1/organisations')
+      .set(admin())
+      .send({ ...rest, id: 'bad-org', supportId: '09999999' });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([expect.objectContaining({ field: 'timeZone', in: 'body' })]);
   });
@@ -129,7 +148,10 @@ describe('principals and tokens', () => {
     const token = async () => (await h.database.db.select().from(apiTokens).where(eq(apiTokens.id, issued.body.id)))[0];
     const unused = await token();
     expect(unused.lastUsedAt).toBeNull();
-    await h.http().get('/v1/products').set({ Authorization: `Bearer ${issued.body.token}` });
+    await h
+      .http()
+      .get('/v1/products')
+      .set({ Authorization: `Bearer ${issued.body.token}` });
     const used = await token();
     expect(used.lastUsedAt).toBeInstanceOf(Date);
   });
@@ -165,7 +187,9 @@ describe('principals and tokens', () => {
   test('lists principals with filters', async () => {
     const res = await h.http().get('/v1/principals?role=engineer').set(admin());
     expect(res.status).toBe(200);
-    expect(res.body.items.map((p: { id: string }) => p.id).sort()).toEqual(expect.arrayContaining(['eng-apac', 'eng-emea', 'eng-americas']));
+    expect(res.body.items.map((p: { id: string }) => p.id).sort()).toEqual(
+      expect.arrayContaining(['eng-apac', 'eng-emea', 'eng-americas']),
+    );
     expect(res.body.items.every((p: { role: string }) => p.role === 'engineer')).toBe(true);
   });
 
@@ -177,7 +201,11 @@ describe('principals and tokens', () => {
     [{ role: 'case_admin', orgId: 'acme-premier', homeRegion: 'EMEA' }, 'homeRegion'],
     [{ role: 'case_admin', orgId: 'no-such-org' }, 'orgId'],
   ])('role rules: %j is a 422 on %s', async (fields, field) => {
-    const res = await h.http().post('/v1/principals').set(admin()).send({ name: 'X', email: 'x@example.com', ...fields });
+    const res = await h
+      .http()
+      .post('/v1/principals')
+      .set(admin())
+      .send({ name: 'X', email: 'x@example.com', ...fields });
     expect(res.status).toBe(422);
     expect(res.body.errors[0].field).toBe(field);
   });
@@ -190,7 +218,11 @@ describe('principals and tokens', () => {
     ['managerLevel', 0],
     ['extra', 1],
   ])('invalid principal %s (%j) is a 400', async (field, value) => {
-    const res = await h.http().post('/v1/principals').set(admin()).send({ name: 'X', email: 'x@example.com', role: 'admin', [field]: value });
+    const res = await h
+      .http()
+      .post('/v1/principals')
+      .set(admin())
+      .send({ name: 'X', email: 'x@example.com', role: 'admin', [field]: value });
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
   });
@@ -200,13 +232,20 @@ describe('products', () => {
   test('register a product and versions, update the latest build', async () => {
     expect((await h.http().post('/v1/products').set(admin()).send({ id: 'one', name: 'ONE' })).status).toBe(201);
     expect((await h.http().post('/v1/products').set(admin()).send({ id: 'one', name: 'ONE' })).status).toBe(409);
-    const v = await h.http().post('/v1/products/one/versions').set(admin()).send({ version: '12', lifecycle: 'current', latestBuild: '12.0.0.1' });
+    const v = await h
+      .http()
+      .post('/v1/products/one/versions')
+      .set(admin())
+      .send({ version: '12', lifecycle: 'current', latestBuild: '12.0.0.1' });
     expect(v.status).toBe(201);
     const patched = await h.http().patch('/v1/products/one/versions/12').set(admin()).send({ latestBuild: '12.0.1.5' });
     expect(patched.body).toEqual({ version: '12', lifecycle: 'current', latestBuild: '12.0.1.5' });
     const list = await h.http().get('/v1/products').set(h.as('sakura-basic-haruto'));
     expect(list.body.items.find((p: { id: string }) => p.id === 'one').versions).toHaveLength(1);
-    expect((await h.http().post('/v1/products/none/versions').set(admin()).send({ version: '1', lifecycle: 'current', latestBuild: '1' })).status).toBe(404);
+    expect(
+      (await h.http().post('/v1/products/none/versions').set(admin()).send({ version: '1', lifecycle: 'current', latestBuild: '1' }))
+        .status,
+    ).toBe(404);
   });
 
   test.each([
@@ -240,9 +279,12 @@ describe('only admins administer', () => {
     ['patch', '/v1/products/kasten/versions/7.5', { latestBuild: '7.5.3' }],
   ];
   const others = ['acme-premier-anna', 'acme-premier-lukas', 'partner-bytesmith', 'eng-emea', 'mgr-duty'];
-  test.each(writes.flatMap(([m, p, b]) => others.map((who) => [m, p, who, b] as const)))('%s %s as %s is 403', async (method, path, who, body) => {
-    const res = await (h.http() as unknown as Record<string, (p: string) => import('supertest').Test>)[method](path).set(h.as(who)).send(body);
-    expect(res.status).toBe(403);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  });
+  test.each(writes.flatMap(([m, p, b]) => others.map((who) => [m, p, who, b] as const)))(
+    '%s %s as %s is 403',
+    async (method, path, who, body) => {
+      const res = await (h.http() as unknown as Record<string, (p: string) => SupertestTest>)[method](path).set(h.as(who)).send(body);
+      expect(res.status).toBe(403);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    },
+  );
 });

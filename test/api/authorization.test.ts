@@ -10,11 +10,16 @@ let caseId: string; // a northwind-production case
 
 beforeAll(async () => {
   h = await startApiHarness({ worker: true });
-  const res = await h
-    .http()
-    .post('/v1/cases')
-    .set(h.as('northwind-production-nancy'))
-    .send({ supportId: '01700002', type: 'technical', severity: 2, product: 'backup-replication', version: '12.3', build: '12.3.1.1139', title: 'Matrix', description: 'Matrix case' });
+  const res = await h.http().post('/v1/cases').set(h.as('northwind-production-nancy')).send({
+    supportId: '01700002',
+    type: 'technical',
+    severity: 2,
+    product: 'backup-replication',
+    version: '12.3',
+    build: '12.3.1.1139',
+    title: 'Matrix',
+    description: 'Matrix case',
+  });
   expect(res.status).toBe(201);
   caseId = res.body.id;
 });
@@ -65,17 +70,41 @@ const ENDPOINTS: Endpoint[] = [
   { name: 'read case', method: 'get', path: c, expect: readers },
   { name: 'read SLA', method: 'get', path: () => `${c()}/sla`, expect: readers },
   { name: 'read audit trail', method: 'get', path: () => `${c()}/events`, expect: readers },
-  { name: 'change severity', method: 'post', path: () => `${c()}/severity`, body: { severity: 3, reason: 'matrix' }, expect: customerSide({ staff: 'allowed' }) },
+  {
+    name: 'change severity',
+    method: 'post',
+    path: () => `${c()}/severity`,
+    body: { severity: 3, reason: 'matrix' },
+    expect: customerSide({ staff: 'allowed' }),
+  },
   { name: 'engineer response', method: 'post', path: () => `${c()}/responses`, body: { message: 'm' }, expect: staffOnly() },
   { name: 'request information', method: 'post', path: () => `${c()}/information-requests`, body: { message: 'm' }, expect: staffOnly() },
   { name: 'customer reply', method: 'post', path: () => `${c()}/replies`, body: { message: 'm' }, expect: customerSide({}) },
-  { name: 'availability', method: 'post', path: () => `${c()}/availability`, body: { available: true }, expect: customerSide({ staff: 'allowed' }) },
+  {
+    name: 'availability',
+    method: 'post',
+    path: () => `${c()}/availability`,
+    body: { available: true },
+    expect: customerSide({ staff: 'allowed' }),
+  },
   { name: 'talk to a manager', method: 'post', path: () => `${c()}/manager-requests`, body: { reason: 'r' }, expect: customerSide({}) },
-  { name: 'manager acknowledgement', method: 'post', path: () => `${c()}/manager-acknowledgements`, body: {}, expect: staffOnly({ engineer: 403 }) },
+  {
+    name: 'manager acknowledgement',
+    method: 'post',
+    path: () => `${c()}/manager-acknowledgements`,
+    body: {},
+    expect: staffOnly({ engineer: 403 }),
+  },
   { name: 'assign', method: 'post', path: () => `${c()}/assignment`, body: { ownerId: 'eng-emea' }, expect: staffOnly() },
   { name: 'RCA delivered', method: 'post', path: () => `${c()}/rca`, body: { summary: 's' }, expect: staffOnly() },
   { name: 'phone session', method: 'post', path: () => `${c()}/phone-sessions`, body: {}, expect: customerSide({ staff: 'allowed' }) },
-  { name: 'resolve', method: 'post', path: () => `${c()}/resolution`, body: { resolutionType: 'workaround', summary: 's' }, expect: staffOnly() },
+  {
+    name: 'resolve',
+    method: 'post',
+    path: () => `${c()}/resolution`,
+    body: { resolutionType: 'workaround', summary: 's' },
+    expect: staffOnly(),
+  },
   { name: 'confirm resolution', method: 'post', path: () => `${c()}/confirmation`, body: { accepted: false }, expect: customerSide({}) },
   { name: 'close', method: 'post', path: () => `${c()}/close`, body: {}, expect: customerSide({ staff: 'allowed' }) },
   {
@@ -89,13 +118,29 @@ const ENDPOINTS: Endpoint[] = [
     name: 'list cases',
     method: 'get',
     path: () => '/v1/cases',
-    expect: { ownCustomer: 'allowed', otherCustomer: 'allowed', otherLicenseAdmin: 'allowed', linkedPartner: 'allowed', engineer: 'allowed', manager: 'allowed', admin: 'allowed' },
+    expect: {
+      ownCustomer: 'allowed',
+      otherCustomer: 'allowed',
+      otherLicenseAdmin: 'allowed',
+      linkedPartner: 'allowed',
+      engineer: 'allowed',
+      manager: 'allowed',
+      admin: 'allowed',
+    },
   },
   {
     name: 'policy',
     method: 'get',
     path: () => '/v1/policy',
-    expect: { ownCustomer: 'allowed', otherCustomer: 'allowed', otherLicenseAdmin: 'allowed', linkedPartner: 'allowed', engineer: 'allowed', manager: 'allowed', admin: 'allowed' },
+    expect: {
+      ownCustomer: 'allowed',
+      otherCustomer: 'allowed',
+      otherLicenseAdmin: 'allowed',
+      linkedPartner: 'allowed',
+      engineer: 'allowed',
+      manager: 'allowed',
+      admin: 'allowed',
+    },
   },
   {
     name: 'policy for northwind',
@@ -103,7 +148,12 @@ const ENDPOINTS: Endpoint[] = [
     path: () => '/v1/policy?orgId=northwind-production',
     expect: readers,
   },
-  { name: 'SLA report', method: 'get', path: () => '/v1/reports/sla?from=2026-01-01T00:00:00Z&to=2026-12-31T00:00:00Z', expect: staffOnly({ admin: 'allowed' }) },
+  {
+    name: 'SLA report',
+    method: 'get',
+    path: () => '/v1/reports/sla?from=2026-01-01T00:00:00Z&to=2026-12-31T00:00:00Z',
+    expect: staffOnly({ admin: 'allowed' }),
+  },
 ];
 
 const cases = ENDPOINTS.flatMap((e) => (Object.keys(WHO) as Who[]).map((who) => [e.name, who, e.expect[who], e] as const));

@@ -34,7 +34,11 @@ const WRITES: [string, () => string, object][] = [
   ['northwind-production-nancy', () => `/v1/cases/${caseId}/severity`, { severity: 2, reason: 'r' }],
   ['eng-emea', () => `/v1/cases/${caseId}/assignment`, { ownerId: 'eng-emea' }],
   ['northwind-production-nancy', () => `/v1/cases/${caseId}/phone-sessions`, { language: 'en' }],
-  ['demo-admin', () => '/v1/organisations', { name: 'n', supportId: '0000', entitlement: 'basic', marketRegion: 'US', country: 'US', timeZone: 'UTC', language: 'en' }],
+  [
+    'demo-admin',
+    () => '/v1/organisations',
+    { name: 'n', supportId: '0000', entitlement: 'basic', marketRegion: 'US', country: 'US', timeZone: 'UTC', language: 'en' },
+  ],
   ['demo-admin', () => '/v1/principals', { name: 'n', email: 'a@b.example', role: 'admin' }],
 ];
 
@@ -72,7 +76,10 @@ test('random query strings never produce a 5xx', async () => {
   await fc.assert(
     fc.asyncProperty(
       fc.constantFrom(...readers),
-      fc.dictionary(fc.constantFrom('status', 'severity', 'limit', 'cursor', 'orgId', 'from', 'to', 'program', 'role', 'x'), fc.string({ maxLength: 40 })),
+      fc.dictionary(
+        fc.constantFrom('status', 'severity', 'limit', 'cursor', 'orgId', 'from', 'to', 'program', 'role', 'x'),
+        fc.string({ maxLength: 40 }),
+      ),
       async (path, params) => {
         const res = await h.http().get(path).query(params).set(h.as('demo-admin'));
         expect(res.status).toBeLessThan(500);

@@ -56,7 +56,14 @@ describe('opening a case', () => {
   });
 
   test('a license administrator opens a licensing case without a product', async () => {
-    const res = await open('acme-premier-lukas', { supportId: '01700001', type: 'licensing', severity: 3, title: 'License count', description: 'We need 20 more sockets.', language: 'en' });
+    const res = await open('acme-premier-lukas', {
+      supportId: '01700001',
+      type: 'licensing',
+      severity: 3,
+      title: 'License count',
+      description: 'We need 20 more sockets.',
+      language: 'en',
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ type: 'licensing', product: null, language: 'en' });
   });
@@ -79,7 +86,12 @@ describe('opening a case', () => {
   });
 
   test('a general inquiry has no SLA target and defaults to the lowest level', async () => {
-    const res = await open(NANCY, { supportId: '01700002', type: 'general_inquiry', title: 'Website feedback', description: 'The docs search is slow.' });
+    const res = await open(NANCY, {
+      supportId: '01700002',
+      type: 'general_inquiry',
+      title: 'Website feedback',
+      description: 'The docs search is slow.',
+    });
     expect(res.status).toBe(201);
     expect(res.body.severity).toBe(4);
     expect(res.body.sla.firstResponse.state).toBe('no_target');
@@ -110,7 +122,7 @@ describe('opening a case', () => {
     expect(res.body.errors[0].field).toBe('orgId');
   });
 
-  test("a customer cannot open a case for another organisation", async () => {
+  test('a customer cannot open a case for another organisation', async () => {
     const res = await open(ANNA, technical('01700002', { orgId: 'northwind-production' }));
     expect(res.status).toBe(404);
   });
@@ -265,7 +277,8 @@ describe('invalid input never reaches the workflow', () => {
 
 describe('listing and reading', () => {
   test('customers list only their organisation; filters and cursor pagination', async () => {
-    for (let i = 0; i < 3; i++) expect((await open('sakura-basic-haruto', technical('01700003', { severity: 3, title: `Page ${i}` }))).status).toBe(201);
+    for (let i = 0; i < 3; i++)
+      expect((await open('sakura-basic-haruto', technical('01700003', { severity: 3, title: `Page ${i}` }))).status).toBe(201);
     const all = await h.http().get('/v1/cases?limit=100').set(h.as('sakura-basic-haruto'));
     expect(all.status).toBe(200);
     expect(all.body.items.length).toBeGreaterThanOrEqual(4);
@@ -308,7 +321,10 @@ describe('listing and reading', () => {
     ['orgId', 'bad id!'],
     ['bogus', '1'],
   ])('list with %s=%s is a 400 naming it', async (field, value) => {
-    const res = await h.http().get(`/v1/cases?${field}=${encodeURIComponent(value)}`).set(h.as('eng-emea'));
+    const res = await h
+      .http()
+      .get(`/v1/cases?${field}=${encodeURIComponent(value)}`)
+      .set(h.as('eng-emea'));
     expect(res.status).toBe(400);
     expect(res.body.errors[0]).toMatchObject({ field, in: 'query' });
   });
@@ -392,10 +408,14 @@ describe('a case from opening to closing', () => {
     expect(trail.status).toBe(200);
     const types = trail.body.items.map((e: { type: string }) => e.type);
     expect(types[0]).toBe('opened');
-    expect(trail.body.items.map((e: { actorId: string }) => e.actorId)).toEqual(expect.arrayContaining([NANCY, 'eng-americas', 'mgr-duty', PARTNER]));
+    expect(trail.body.items.map((e: { actorId: string }) => e.actorId)).toEqual(
+      expect.arrayContaining([NANCY, 'eng-americas', 'mgr-duty', PARTNER]),
+    );
     const first = await h.http().get(`/v1/cases/${id}/events?limit=2`).set(h.as(NANCY));
     const second = await h.http().get(`/v1/cases/${id}/events?limit=2&after=${first.body.nextCursor}`).set(h.as(NANCY));
-    expect([...first.body.items, ...second.body.items].map((e: { id: number }) => e.id)).toEqual(trail.body.items.slice(0, 4).map((e: { id: number }) => e.id));
+    expect([...first.body.items, ...second.body.items].map((e: { id: number }) => e.id)).toEqual(
+      trail.body.items.slice(0, 4).map((e: { id: number }) => e.id),
+    );
     expect((await h.http().get(`/v1/cases/${id}/events`).set(h.as(ANNA))).status).toBe(404);
 
     // The read model follows the workflow.
@@ -423,7 +443,11 @@ describe('a case from opening to closing', () => {
 
   test('a hotfix needs the latest build', async () => {
     const created = await open(NANCY, technical('01700002', { version: '12.2', build: '12.2.0.100' }));
-    const res = await h.http().post(`/v1/cases/${created.body.id}/resolution`).set(h.as('eng-emea')).send({ resolutionType: 'hotfix', summary: 'Patch' });
+    const res = await h
+      .http()
+      .post(`/v1/cases/${created.body.id}/resolution`)
+      .set(h.as('eng-emea'))
+      .send({ resolutionType: 'hotfix', summary: 'Patch' });
     expect(res.status).toBe(409);
     expect(res.body.detail).toMatch(/most recent publicly available build/);
   });
@@ -434,9 +458,17 @@ describe('a case from opening to closing', () => {
     const bad = await h.http().post(`/v1/cases/${id}/assignment`).set(h.as('mgr-duty')).send({ ownerId: 'mgr-duty' });
     expect(bad.status).toBe(422);
     expect(bad.body.errors[0].field).toBe('ownerId');
-    const wrongScheme = await h.http().post(`/v1/cases/${id}/severity`).set(h.as('koala-premium-charlotte')).send({ severity: 1, reason: 'x' });
+    const wrongScheme = await h
+      .http()
+      .post(`/v1/cases/${id}/severity`)
+      .set(h.as('koala-premium-charlotte'))
+      .send({ severity: 1, reason: 'x' });
     expect(wrongScheme.status).toBe(422);
-    const p1 = await h.http().post(`/v1/cases/${id}/severity`).set(h.as('koala-premium-charlotte')).send({ priority: 'P1', reason: 'Cluster down' });
+    const p1 = await h
+      .http()
+      .post(`/v1/cases/${id}/severity`)
+      .set(h.as('koala-premium-charlotte'))
+      .send({ priority: 'P1', reason: 'Cluster down' });
     expect(p1.status).toBe(200);
     expect(p1.body).toMatchObject({ priority: 'P1', levelLabel: 'P1' });
   });
@@ -457,7 +489,12 @@ describe('a case from opening to closing', () => {
     ['rca', {}],
   ])('invalid %s body %j is a 400', async (action, body) => {
     const created = await open(NANCY, technical('01700002', { title: `Invalid ${action}` }));
-    const actor = action === 'manager-acknowledgements' ? 'mgr-duty' : ['replies', 'confirmation', 'manager-requests', 'severity', 'availability'].includes(action) ? NANCY : 'eng-emea';
+    const actor =
+      action === 'manager-acknowledgements'
+        ? 'mgr-duty'
+        : ['replies', 'confirmation', 'manager-requests', 'severity', 'availability'].includes(action)
+          ? NANCY
+          : 'eng-emea';
     const res = await h.http().post(`/v1/cases/${created.body.id}/${action}`).set(h.as(actor)).send(body);
     expect(res.status).toBe(400);
     expect(res.body.errors.length).toBeGreaterThan(0);

@@ -9,7 +9,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../api/app';
 import type { Database } from '../../db/client';
-import { seedDemo } from '../../db/seed';
+import { seedDemo } from '../../runtime/demo-seed';
 import { createCaseWorker } from '../../worker/create-worker';
 import { createTestDatabase } from '../helpers/db';
 import { createDevServerEnv } from '../helpers/temporal';

@@ -46,7 +46,9 @@ const PHONE_PROGRAMS: Record<Program, boolean> = {
   plan_evaluation: true,
 };
 const TABLE = (Object.keys(ORGS) as Program[]).flatMap((program) =>
-  (['technical', 'licensing', 'general_inquiry'] as const).map((type) => [program, type, PHONE_PROGRAMS[program] && type !== 'general_inquiry'] as const),
+  (['technical', 'licensing', 'general_inquiry'] as const).map(
+    (type) => [program, type, PHONE_PROGRAMS[program] && type !== 'general_inquiry'] as const,
+  ),
 );
 
 test.each(TABLE)('%s, %s case: eligible %s', async (program, type, eligible) => {
@@ -54,7 +56,13 @@ test.each(TABLE)('%s, %s case: eligible %s', async (program, type, eligible) => 
   const res = await h.http().post(`/v1/cases/${opened.id}/phone-sessions`).set(h.as(ORGS[program].who)).send({});
   if (eligible) {
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ caseId: opened.id, caseNumber: opened.number, eligible: true, queue: ORGS[program].queue, preferredEngineer: null });
+    expect(res.body).toMatchObject({
+      caseId: opened.id,
+      caseNumber: opened.number,
+      eligible: true,
+      queue: ORGS[program].queue,
+      preferredEngineer: null,
+    });
   } else {
     expect(res.status).toBe(422);
     expect(res.body.type).toMatch(/phone-not-eligible/);
@@ -84,12 +92,16 @@ test('without an owner, the last engineer who worked the case is preferred', asy
   expect(res.body.preferredEngineer).toMatchObject({ id: 'eng-americas' });
 });
 
-test("a language the region does not support is a 422; closed cases take no calls", async () => {
+test('a language the region does not support is a 422; closed cases take no calls', async () => {
   const opened = await openCase('basic', 'technical');
   const bad = await h.http().post(`/v1/cases/${opened.id}/phone-sessions`).set(h.as('sakura-basic-haruto')).send({ language: 'de' });
   expect(bad.status).toBe(422);
   expect(bad.body.errors[0].field).toBe('language');
-  const unknown = await h.http().post(`/v1/cases/${opened.id}/phone-sessions`).set(h.as('sakura-basic-haruto')).send({ language: 'de', when: 'now' });
+  const unknown = await h
+    .http()
+    .post(`/v1/cases/${opened.id}/phone-sessions`)
+    .set(h.as('sakura-basic-haruto'))
+    .send({ language: 'de', when: 'now' });
   expect(unknown.status).toBe(400);
   await h.http().post(`/v1/cases/${opened.id}/close`).set(h.as('sakura-basic-haruto')).send({});
   const closed = await h.http().post(`/v1/cases/${opened.id}/phone-sessions`).set(h.as('sakura-basic-haruto')).send({});

@@ -120,13 +120,16 @@ describe('OpenAPI document', () => {
     const walk = (node: unknown): void => {
       if (Array.isArray(node)) node.forEach(walk);
       else if (node && typeof node === 'object') {
-        for (const [k, v] of Object.entries(node)) if (k === '$ref' && typeof v === 'string') refs.add(v);
-        else walk(v);
+        for (const [k, v] of Object.entries(node))
+          if (k === '$ref' && typeof v === 'string') refs.add(v);
+          else walk(v);
       }
     };
     walk(doc);
     for (const ref of refs) expect(doc.components.schemas[ref.replace('#/components/schemas/', '')]).toBeDefined();
-    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, unknown>; summary: string }>>)) {
+    for (const [path, item] of Object.entries(
+      doc.paths as Record<string, Record<string, { responses: Record<string, unknown>; summary: string }>>,
+    )) {
       for (const op of Object.values(item)) {
         expect(op.summary).toBeTruthy();
         expect(op.responses['401']).toBeDefined();
@@ -186,7 +189,8 @@ describe('transport', () => {
 
   test('failed authentications are limited per client address', async () => {
     const app = createApp({ database: h.database, temporal: h.env.client, logger: pino({ level: 'silent' }), authFailuresPerMinute: 3 });
-    for (let i = 0; i < 3; i++) expect((await request(app).get('/v1/products').set('Authorization', `Bearer cf_guess${i}`)).status).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect((await request(app).get('/v1/products').set('Authorization', `Bearer cf_guess${i}`)).status).toBe(401);
     const blocked = await request(app).get('/v1/products').set('Authorization', 'Bearer cf_guess4');
     expect(blocked.status).toBe(429);
     expect(blocked.body.detail).toMatch(/failed authentications/);
@@ -197,10 +201,18 @@ describe('transport', () => {
 
   test('many concurrent good requests from one address are not mistaken for token guessing', async () => {
     const app = createApp({ database: h.database, temporal: h.env.client, logger: pino({ level: 'silent' }), authFailuresPerMinute: 3 });
-    const statuses = await Promise.all(Array.from({ length: 12 }, () => request(app).get('/v1/products').set(h.as('eng-emea')).then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        request(app)
+          .get('/v1/products')
+          .set(h.as('eng-emea'))
+          .then((r) => r.status),
+      ),
+    );
     expect(statuses).toEqual(Array(12).fill(200));
     // Failures still count once answered.
-    for (let i = 0; i < 3; i++) expect((await request(app).get('/v1/products').set('Authorization', `Bearer cf_guess${i}`)).status).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect((await request(app).get('/v1/products').set('Authorization', `Bearer cf_guess${i}`)).status).toBe(401);
     expect((await request(app).get('/v1/products').set(h.as('eng-emea'))).status).toBe(429);
   });
 

@@ -13,11 +13,19 @@ describe('policy', () => {
     const res = await h.http().get('/v1/policy').set(h.as('sakura-basic-haruto'));
     expect(res.status).toBe(200);
     const basic = res.body.entitlements.find((e: { id: string }) => e.id === 'basic');
-    expect(basic).toMatchObject({ scheme: 'severity', phone: true, targets: { 'Severity 1': '2 business hours', 'Severity 4': '24 business hours' } });
+    expect(basic).toMatchObject({
+      scheme: 'severity',
+      phone: true,
+      targets: { 'Severity 1': '2 business hours', 'Severity 4': '24 business hours' },
+    });
     const premium = res.body.entitlements.find((e: { id: string }) => e.id === 'plan_premium');
     expect(premium).toMatchObject({ scheme: 'priority', aroundTheClock: ['P1'] });
     expect(res.body.regionLanguages.APAC).toEqual(['en', 'ja', 'zh']);
-    expect(res.body.organisation).toMatchObject({ id: 'sakura-basic', coverage: { zone: 'Asia/Tokyo' }, businessCalendar: { zone: 'Asia/Tokyo' } });
+    expect(res.body.organisation).toMatchObject({
+      id: 'sakura-basic',
+      coverage: { zone: 'Asia/Tokyo' },
+      businessCalendar: { zone: 'Asia/Tokyo' },
+    });
     // Japanese public holidays are closed days (New Year's Day every year).
     const year = new Date().getUTCFullYear() + 1;
     expect(res.body.organisation.coverage.closedDates).toContain(`${year}-01-01`);
@@ -85,7 +93,10 @@ describe('SLA report', () => {
         p90FirstResponseMs: 46 * MIN,
       },
     ]);
-    const filtered = await h.http().get('/v1/reports/sla?from=2025-03-01T00:00:00Z&to=2025-04-01T00:00:00Z&program=basic').set(h.as('eng-emea'));
+    const filtered = await h
+      .http()
+      .get('/v1/reports/sla?from=2025-03-01T00:00:00Z&to=2025-04-01T00:00:00Z&program=basic')
+      .set(h.as('eng-emea'));
     expect(filtered.body.rows.map((r: { program: string }) => r.program)).toEqual(['basic']);
   });
 

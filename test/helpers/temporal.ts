@@ -1,9 +1,9 @@
 /**
- * Real Temporal servers for tests, from the project's cached binaries (scripts/temporal-toolchain.ts).
+ * Real Temporal servers for tests, from the project's cached binaries (runtime/temporal-toolchain.ts).
  * One environment per test file; always `await env.teardown()` in afterAll.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { ensureTemporalCli, ensureTestServer } from '../../scripts/temporal-toolchain';
+import { ensureTemporalCli, ensureTestServer } from '../../runtime/temporal-toolchain';
 
 import { temporal } from '@temporalio/proto';
 import {
@@ -26,7 +26,11 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
     server: { executable: { type: 'existing-path', path: ensureTestServer() } },
   });
   const { IndexedValueType } = temporal.api.enums.v1;
-  const types = { Int: IndexedValueType.INDEXED_VALUE_TYPE_INT, Keyword: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD, Datetime: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME };
+  const types = {
+    Int: IndexedValueType.INDEXED_VALUE_TYPE_INT,
+    Keyword: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+    Datetime: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  };
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(Object.entries(SEARCH_ATTRIBUTE_TYPES).map(([name, type]) => [name, types[type]])),
@@ -43,5 +47,3 @@ export function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
     },
   });
 }
-
-

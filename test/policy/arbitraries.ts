@@ -63,4 +63,3 @@ export const calendarArb: fc.Arbitrary<CalendarSpec> = fc
     windows: kind === 'office' ? officeHours('08:00', '17:00') : kind === 'basic' ? officeHours('08:00', '20:00') : windows,
     closedDates: closed.map((d) => new Date(d * DAY).toISOString().slice(0, 10)),
   }));
-

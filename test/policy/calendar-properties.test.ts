@@ -71,20 +71,25 @@ describe('business-time invariants', () => {
 
   it('next business days are distinct, ordered, not before `from`, with the chosen instant inside coverage', () => {
     fc.assert(
-      fc.property(calendarArb, instantArb, fc.option(fc.constantFrom('00:00', '08:30', '10:00', '12:15', '16:45', '23:45')), (cal, from, at) => {
-        const days = nextBusinessDays(cal, from, 3, at === null ? {} : { at });
-        expect(days).toHaveLength(3);
-        expect(new Set(days.map((d) => d.date)).size).toBe(3);
-        for (const [i, d] of days.entries()) {
-          expect(d.at).toBeGreaterThanOrEqual(from);
-          expect(isOpen(cal, d.at)).toBe(true);
-          expect(isOpen(cal, d.opensAt)).toBe(true);
-          expect(isOpen(cal, d.closesAt - 1)).toBe(true);
-          expect(d.opensAt).toBeLessThanOrEqual(d.at);
-          expect(d.at).toBeLessThan(d.closesAt);
-          if (i > 0) expect(d.date > days[i - 1]!.date).toBe(true);
-        }
-      }),
+      fc.property(
+        calendarArb,
+        instantArb,
+        fc.option(fc.constantFrom('00:00', '08:30', '10:00', '12:15', '16:45', '23:45')),
+        (cal, from, at) => {
+          const days = nextBusinessDays(cal, from, 3, at === null ? {} : { at });
+          expect(days).toHaveLength(3);
+          expect(new Set(days.map((d) => d.date)).size).toBe(3);
+          for (const [i, d] of days.entries()) {
+            expect(d.at).toBeGreaterThanOrEqual(from);
+            expect(isOpen(cal, d.at)).toBe(true);
+            expect(isOpen(cal, d.opensAt)).toBe(true);
+            expect(isOpen(cal, d.closesAt - 1)).toBe(true);
+            expect(d.opensAt).toBeLessThanOrEqual(d.at);
+            expect(d.at).toBeLessThan(d.closesAt);
+            if (i > 0) expect(d.date > days[i - 1]!.date).toBe(true);
+          }
+        },
+      ),
       { numRuns: 1000 },
     );
   });

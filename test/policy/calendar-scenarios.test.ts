@@ -11,11 +11,27 @@ import { resolveClosedDates } from '../../policy/holidays';
 import { L, show } from './local';
 
 const H = 3_600_000;
-const sundayWindow = (open: string, close: string, day: WeeklyWindow['day'] = 7): CalendarSpec => ({ zone: '', windows: [{ day, open, close }], closedDates: [] });
+const sundayWindow = (open: string, close: string, day: WeeklyWindow['day'] = 7): CalendarSpec => ({
+  zone: '',
+  windows: [{ day, open, close }],
+  closedDates: [],
+});
 const inZone = (cal: CalendarSpec, zone: string): CalendarSpec => ({ ...cal, zone });
 
-function due(zone: string, openedLocal: string, entitlement: Parameters<typeof coverageCalendar>[0], level: 1 | 2 | 3 | 4, closedDates: string[] = []): string {
-  const d = computeDeadline({ openedAt: L(openedLocal, zone), entitlement, level, caseType: 'technical', coverage: coverageCalendar(entitlement, { zone, closedDates }) });
+function due(
+  zone: string,
+  openedLocal: string,
+  entitlement: Parameters<typeof coverageCalendar>[0],
+  level: 1 | 2 | 3 | 4,
+  closedDates: string[] = [],
+): string {
+  const d = computeDeadline({
+    openedAt: L(openedLocal, zone),
+    entitlement,
+    level,
+    caseType: 'technical',
+    coverage: coverageCalendar(entitlement, { zone, closedDates }),
+  });
   if (d.kind !== 'due') throw new Error(`expected a due instant, got ${d.kind}`);
   return show(d.dueAt, zone);
 }
@@ -125,11 +141,15 @@ describe('holidays', () => {
     expect(due('Europe/Berlin', '2026-04-02T16:00', 'plan_premium', 3, closed)).toBe('2026-04-02T22:00+02:00');
   });
 
-  it('contact attempts skip holidays and weekends; the case closes at the third day\'s close', () => {
+  it("contact attempts skip holidays and weekends; the case closes at the third day's close", () => {
     const cal = businessCalendar({ zone: 'Europe/Berlin', closedDates: closed });
     const days = nextBusinessDays(cal, L('2026-04-02T12:00', 'Europe/Berlin'), 3, { at: '10:00' });
     expect(days.map((d) => d.date)).toEqual(['2026-04-07', '2026-04-08', '2026-04-09']);
-    expect(days.map((d) => show(d.at, 'Europe/Berlin'))).toEqual(['2026-04-07T10:00+02:00', '2026-04-08T10:00+02:00', '2026-04-09T10:00+02:00']);
+    expect(days.map((d) => show(d.at, 'Europe/Berlin'))).toEqual([
+      '2026-04-07T10:00+02:00',
+      '2026-04-08T10:00+02:00',
+      '2026-04-09T10:00+02:00',
+    ]);
     expect(show(days[2]!.closesAt, 'Europe/Berlin')).toBe('2026-04-09T17:00+02:00');
   });
 });
@@ -177,10 +197,14 @@ describe('edges of the coverage day', () => {
   it('leap day is a business day like any other', () => {
     expect(due('Europe/Berlin', '2028-02-28T14:00', 'basic', 4)).toBe('2028-03-01T14:00+01:00');
     const cal = businessCalendar({ zone: 'Europe/Berlin', closedDates: [] });
-    expect(nextBusinessDays(cal, L('2028-02-28T12:00', 'Europe/Berlin'), 3).map((d) => d.date)).toEqual(['2028-02-29', '2028-03-01', '2028-03-02']);
+    expect(nextBusinessDays(cal, L('2028-02-28T12:00', 'Europe/Berlin'), 3).map((d) => d.date)).toEqual([
+      '2028-02-29',
+      '2028-03-01',
+      '2028-03-02',
+    ]);
   });
 
-  it('year end: New Year\'s Day closed, the deadline rolls into January', () => {
+  it("year end: New Year's Day closed, the deadline rolls into January", () => {
     const closed = resolveClosedDates({ country: 'DE', fromYear: 2026, toYear: 2027 });
     expect(due('Europe/Berlin', '2026-12-31T12:00', 'basic', 4, closed)).toBe('2027-01-05T12:00+01:00');
     expect(due('Europe/Berlin', '2026-12-31T23:45', 'premier', 1, closed)).toBe('2027-01-01T00:15+01:00');

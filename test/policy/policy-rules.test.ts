@@ -26,10 +26,12 @@ describe('entitlements', () => {
   });
 
   it('channels, updates, upgrades and SAM as published', () => {
-    const facts = Object.fromEntries(ALL.map((id) => {
-      const e = ENTITLEMENTS[id];
-      return [id, [e.scheme, e.phone, e.web, e.email, e.sam, e.updates, e.upgrades, e.upgradeDays, e.bestEffort]];
-    }));
+    const facts = Object.fromEntries(
+      ALL.map((id) => {
+        const e = ENTITLEMENTS[id];
+        return [id, [e.scheme, e.phone, e.web, e.email, e.sam, e.updates, e.upgrades, e.upgradeDays, e.bestEffort]];
+      }),
+    );
     expect(facts).toEqual({
       premier: ['severity', true, true, false, true, true, true, null, false],
       production: ['severity', true, true, false, false, true, true, null, false],
@@ -62,9 +64,18 @@ describe('phone eligibility', () => {
   it('needs an existing case, a technical or licensing case, and never Free/NFR/Community', () => {
     expect(phoneEligibility({ entitlement: 'basic', caseType: 'technical', caseExists: true }).eligible).toBe(true);
     expect(phoneEligibility({ entitlement: 'evaluation', caseType: 'licensing', caseExists: true }).eligible).toBe(true);
-    expect(phoneEligibility({ entitlement: 'basic', caseType: 'technical', caseExists: false })).toEqual({ eligible: false, reason: expect.stringMatching(/existing case number/) });
-    expect(phoneEligibility({ entitlement: 'premier', caseType: 'general_inquiry', caseExists: true })).toEqual({ eligible: false, reason: expect.stringMatching(/General inquiries/) });
-    expect(phoneEligibility({ entitlement: 'free', caseType: 'technical', caseExists: true })).toEqual({ eligible: false, reason: expect.stringMatching(/no phone support/) });
+    expect(phoneEligibility({ entitlement: 'basic', caseType: 'technical', caseExists: false })).toEqual({
+      eligible: false,
+      reason: expect.stringMatching(/existing case number/),
+    });
+    expect(phoneEligibility({ entitlement: 'premier', caseType: 'general_inquiry', caseExists: true })).toEqual({
+      eligible: false,
+      reason: expect.stringMatching(/General inquiries/),
+    });
+    expect(phoneEligibility({ entitlement: 'free', caseType: 'technical', caseExists: true })).toEqual({
+      eligible: false,
+      reason: expect.stringMatching(/no phone support/),
+    });
   });
 });
 
@@ -96,16 +107,24 @@ describe('calendars', () => {
   const org = { zone: 'Europe/Berlin', closedDates: ['2026-12-25'] };
 
   it('coverage per program: 24/7 keeps zone and closed dates; business programs get their published hours', () => {
-    expect(coverageCalendar('production', org)).toEqual({ zone: 'Europe/Berlin', alwaysOpen: true, windows: [], closedDates: ['2026-12-25'], label: '24/7' });
+    expect(coverageCalendar('production', org)).toEqual({
+      zone: 'Europe/Berlin',
+      alwaysOpen: true,
+      windows: [],
+      closedDates: ['2026-12-25'],
+      label: '24/7',
+    });
     expect(coverageCalendar('basic', org).label).toBe('Mon-Fri 08:00-20:00');
     expect(coverageCalendar('evaluation', org).label).toBe('Mon-Fri 08:00-17:00');
     expect(coverageCalendar('plan_basic', org).label).toBe('Mon-Fri 08:00-17:00');
     // Custom business hours never change a program's coverage.
-    expect(coverageCalendar('basic', { ...org, businessHours: [{ day: 1, open: '10:00', close: '12:00' }] }).label).toBe('Mon-Fri 08:00-20:00');
+    expect(coverageCalendar('basic', { ...org, businessHours: [{ day: 1, open: '10:00', close: '12:00' }] }).label).toBe(
+      'Mon-Fri 08:00-20:00',
+    );
     expect(() => coverageCalendar('basic', { zone: 'Nowhere/Land', closedDates: [] })).toThrow(/Unknown IANA time zone/);
   });
 
-  it('business calendar: default Mon-Fri 08:00-17:00 or the organisation\'s hours', () => {
+  it("business calendar: default Mon-Fri 08:00-17:00 or the organisation's hours", () => {
     expect(businessCalendar(org).label).toBe('Mon-Fri 08:00-17:00');
     const custom = businessCalendar({
       ...org,
@@ -125,8 +144,12 @@ describe('calendars', () => {
 
 it('computeDeadline rejects unknown entitlements and levels with a clear error', () => {
   const coverage = coverageCalendar('basic', { zone: 'UTC', closedDates: [] });
-  expect(() => computeDeadline({ openedAt: 0, entitlement: 'gold' as EntitlementId, level: 1, caseType: 'technical', coverage })).toThrow(/Unknown entitlement 'gold'/);
-  expect(() => computeDeadline({ openedAt: 0, entitlement: 'basic', level: 5 as Level, caseType: 'technical', coverage })).toThrow(/Unknown level 5/);
+  expect(() => computeDeadline({ openedAt: 0, entitlement: 'gold' as EntitlementId, level: 1, caseType: 'technical', coverage })).toThrow(
+    /Unknown entitlement 'gold'/,
+  );
+  expect(() => computeDeadline({ openedAt: 0, entitlement: 'basic', level: 5 as Level, caseType: 'technical', coverage })).toThrow(
+    /Unknown level 5/,
+  );
 });
 
 describe('explanations', () => {
@@ -138,24 +161,52 @@ describe('explanations', () => {
       caseType: 'technical',
       coverage: coverageCalendar('basic', { zone: 'Europe/Berlin', closedDates: [] }),
     });
-    expect(d.explanation).toBe('8 business hours, Mon-Fri 08:00-20:00 Europe/Berlin, opened Fri 27 Nov 18:30: 1 h 30 min on Fri 27 Nov, 6 h 30 min on Mon 30 Nov, due Mon 30 Nov 14:30 CET');
+    expect(d.explanation).toBe(
+      '8 business hours, Mon-Fri 08:00-20:00 Europe/Berlin, opened Fri 27 Nov 18:30: 1 h 30 min on Fri 27 Nov, 6 h 30 min on Mon 30 Nov, due Mon 30 Nov 14:30 CET',
+    );
   });
 
   it('names holidays skipped, openings outside coverage, DST on wall clocks, and shortens long breakdowns', () => {
     const zone = 'America/New_York';
     const opened = L('2026-11-25T21:00', zone);
-    const basic = computeDeadline({ openedAt: opened, entitlement: 'basic', level: 4, caseType: 'technical', coverage: coverageCalendar('basic', { zone, closedDates: ['2026-11-26'] }) });
+    const basic = computeDeadline({
+      openedAt: opened,
+      entitlement: 'basic',
+      level: 4,
+      caseType: 'technical',
+      coverage: coverageCalendar('basic', { zone, closedDates: ['2026-11-26'] }),
+    });
     expect(basic.explanation).toBe(
       '24 business hours, Mon-Fri 08:00-20:00 America/New_York, opened Wed 25 Nov 21:00 (outside coverage, clock starts Fri 27 Nov 08:00), closed on Thu 26 Nov: 12 h on Fri 27 Nov, 12 h on Mon 30 Nov, due Mon 30 Nov 20:00 EST',
     );
-    const wall = computeDeadline({ openedAt: L('2026-10-31T22:00', zone), entitlement: 'production', level: 4, caseType: 'technical', coverage: coverageCalendar('production', { zone, closedDates: [] }) });
+    const wall = computeDeadline({
+      openedAt: L('2026-10-31T22:00', zone),
+      entitlement: 'production',
+      level: 4,
+      caseType: 'technical',
+      coverage: coverageCalendar('production', { zone, closedDates: [] }),
+    });
     expect(wall.explanation).toBe(
       '8 hours, around the clock (24/7, real elapsed time) America/New_York, opened Sat 31 Oct 22:00 EDT: due Sun 1 Nov 05:00 EST (a clock change in between adds or removes no time)',
     );
-    const long = computeDeadline({ openedAt: opened, entitlement: 'plan_basic', level: 4, caseType: 'technical', coverage: coverageCalendar('plan_basic', { zone: 'Asia/Kathmandu', closedDates: [] }) });
-    expect(long.explanation).toMatch(/^2 business days \(18 h of business time\), Mon-Fri 08:00-17:00 Asia\/Kathmandu, .*due .* GMT\+5:45$/);
+    const long = computeDeadline({
+      openedAt: opened,
+      entitlement: 'plan_basic',
+      level: 4,
+      caseType: 'technical',
+      coverage: coverageCalendar('plan_basic', { zone: 'Asia/Kathmandu', closedDates: [] }),
+    });
+    expect(long.explanation).toMatch(
+      /^2 business days \(18 h of business time\), Mon-Fri 08:00-17:00 Asia\/Kathmandu, .*due .* GMT\+5:45$/,
+    );
     const shortDays = { zone, windows: ([1, 2, 3, 4, 5] as const).map((day) => ({ day, open: '08:00', close: '10:00' })), closedDates: [] };
-    const many = computeDeadline({ openedAt: L('2026-11-30T08:00', zone), entitlement: 'basic', level: 4, caseType: 'technical', coverage: shortDays });
+    const many = computeDeadline({
+      openedAt: L('2026-11-30T08:00', zone),
+      entitlement: 'basic',
+      level: 4,
+      caseType: 'technical',
+      coverage: shortDays,
+    });
     expect(many.explanation).toBe(
       '24 business hours, Mon-Fri 08:00-10:00 America/New_York, opened Mon 30 Nov 08:00: 2 h on Mon 30 Nov, 2 h on Tue 1 Dec, 2 h on Wed 2 Dec, ... 8 more business days ..., 2 h on Tue 15 Dec, due Tue 15 Dec 10:00 EST',
     );
@@ -163,6 +214,8 @@ describe('explanations', () => {
 });
 
 it('the index re-exports the engine but not the holiday resolver', () => {
-  expect(Object.keys(policy)).toEqual(expect.arrayContaining(['computeDeadline', 'addBusinessTime', 'nextBusinessDays', 'startClock', 'fireDue', 'ENTITLEMENTS']));
+  expect(Object.keys(policy)).toEqual(
+    expect.arrayContaining(['computeDeadline', 'addBusinessTime', 'nextBusinessDays', 'startClock', 'fireDue', 'ENTITLEMENTS']),
+  );
   expect(Object.keys(policy)).not.toContain('resolveClosedDates');
 });

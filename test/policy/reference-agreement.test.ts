@@ -74,14 +74,44 @@ describe('engine agrees with the brute-force reference', () => {
     // The policy restated independently: [calendar kind, hours] per entitlement and level (null: no due instant).
     type Ref = ['wall' | 'basic' | 'office', number] | null;
     const published: Record<EntitlementId, Ref[]> = {
-      premier: [['wall', 0.5], ['wall', 0.5], ['wall', 0.5], ['wall', 0.5]],
-      production: [['wall', 1], ['wall', 3], ['wall', 6], ['wall', 8]],
-      vcsp_production: [['wall', 1], ['wall', 3], ['wall', 6], ['wall', 8]],
-      basic: [['basic', 2], ['basic', 8], ['basic', 12], ['basic', 24]],
+      premier: [
+        ['wall', 0.5],
+        ['wall', 0.5],
+        ['wall', 0.5],
+        ['wall', 0.5],
+      ],
+      production: [
+        ['wall', 1],
+        ['wall', 3],
+        ['wall', 6],
+        ['wall', 8],
+      ],
+      vcsp_production: [
+        ['wall', 1],
+        ['wall', 3],
+        ['wall', 6],
+        ['wall', 8],
+      ],
+      basic: [
+        ['basic', 2],
+        ['basic', 8],
+        ['basic', 12],
+        ['basic', 24],
+      ],
       evaluation: [null, ['office', 8], ['office', 12], ['office', 24]],
       free: [null, null, null, null],
-      plan_premium: [['wall', 1], ['wall', 2], ['wall', 6], ['office', 9]],
-      plan_basic: [['office', 2], ['office', 4], ['office', 9], ['office', 18]],
+      plan_premium: [
+        ['wall', 1],
+        ['wall', 2],
+        ['wall', 6],
+        ['office', 9],
+      ],
+      plan_basic: [
+        ['office', 2],
+        ['office', 4],
+        ['office', 9],
+        ['office', 18],
+      ],
       plan_evaluation: [null, null, null, null],
     };
     const days = (open: string, close: string) => ([1, 2, 3, 4, 5] as const).map((day) => ({ day, open, close }));
@@ -95,14 +125,23 @@ describe('engine agrees with the brute-force reference', () => {
         (zone, entitlement, level, openedAt, offsets) => {
           const firstDay = Math.floor(openedAt / (24 * HOUR));
           const closedDates = offsets.map((o) => new Date((firstDay + o) * 24 * HOUR).toISOString().slice(0, 10));
-          const d = computeDeadline({ openedAt, entitlement, level, caseType: 'technical', coverage: coverageCalendar(entitlement, { zone, closedDates }) });
+          const d = computeDeadline({
+            openedAt,
+            entitlement,
+            level,
+            caseType: 'technical',
+            coverage: coverageCalendar(entitlement, { zone, closedDates }),
+          });
           const ref = published[entitlement][level - 1]!;
           if (ref === null) {
             expect(d.kind).not.toBe('due');
             return;
           }
           const [kind, hours] = ref;
-          const cal: CalendarSpec = kind === 'wall' ? { zone, alwaysOpen: true, windows: [], closedDates: [] } : { zone, windows: days('08:00', kind === 'basic' ? '20:00' : '17:00'), closedDates };
+          const cal: CalendarSpec =
+            kind === 'wall'
+              ? { zone, alwaysOpen: true, windows: [], closedDates: [] }
+              : { zone, windows: days('08:00', kind === 'basic' ? '20:00' : '17:00'), closedDates };
           expect(d.kind === 'due' ? iso(d.dueAt) : d.kind).toBe(iso(refAdd(cal, openedAt, hours * HOUR)));
         },
       ),

@@ -48,7 +48,8 @@ export function refIsOpen(cal: CalendarSpec, at: number): boolean {
  */
 function quantumOpen(cal: CalendarSpec, qStart: number): boolean {
   const zone = IANAZone.create(cal.zone);
-  if (zone.offset(qStart) !== zone.offset(qStart + QUANTUM - 1)) throw new Error(`offset change inside quantum at ${new Date(qStart).toISOString()}`);
+  if (zone.offset(qStart) !== zone.offset(qStart + QUANTUM - 1))
+    throw new Error(`offset change inside quantum at ${new Date(qStart).toISOString()}`);
   return refIsOpen(cal, qStart);
 }
 

@@ -6,7 +6,17 @@ import fc from 'fast-check';
 import type { EntitlementId, Level } from '../../policy/types';
 import { coverageCalendar } from '../../policy/calendars';
 import { computeDeadline } from '../../policy/deadline';
-import { changeSeverity, clockState, fireDue, nextWake, pauseClock, resumeClock, startClock, stopClock, type SlaClock } from '../../policy/sla-clock';
+import {
+  changeSeverity,
+  clockState,
+  fireDue,
+  nextWake,
+  pauseClock,
+  resumeClock,
+  startClock,
+  stopClock,
+  type SlaClock,
+} from '../../policy/sla-clock';
 import { calendarArb, instantArb } from './arbitraries';
 import { L, show } from './local';
 
@@ -161,7 +171,14 @@ describe('severity change', () => {
     expect(local(c.dueAt)).toBe('2026-11-30T13:00+01:00');
     expect(c.targetLabel).toBe('2 business hours');
     expect(c.changes).toEqual([
-      { at: at('2026-11-30T11:00'), oldDueAt: at('2026-12-02T10:00'), newDueAt: at('2026-11-30T13:00'), oldTargetLabel: '24 business hours', newTargetLabel: '2 business hours', keptEarlierDue: false },
+      {
+        at: at('2026-11-30T11:00'),
+        oldDueAt: at('2026-12-02T10:00'),
+        newDueAt: at('2026-11-30T13:00'),
+        oldTargetLabel: '24 business hours',
+        newTargetLabel: '2 business hours',
+        keptEarlierDue: false,
+      },
     ]);
     expect(c.thresholds.map((t) => local(t.at))).toEqual(['2026-11-30T12:30+01:00', '2026-11-30T12:48+01:00']);
   });
@@ -206,7 +223,12 @@ describe('severity change', () => {
     c = change(c, 'evaluation', 2, '2026-11-30T11:00', false);
     expect(clockState(c)).toBe('running');
     expect(local(c.dueAt)).toBe('2026-12-01T10:00+01:00');
-    expect(c.changes[0]).toMatchObject({ oldDueAt: null, newDueAt: at('2026-12-01T10:00'), oldTargetLabel: 'not available', newTargetLabel: '8 business hours' });
+    expect(c.changes[0]).toMatchObject({
+      oldDueAt: null,
+      newDueAt: at('2026-12-01T10:00'),
+      oldTargetLabel: 'not available',
+      newTargetLabel: '8 business hours',
+    });
     expect(nextWake(c)).toEqual({ at: at('2026-11-30T17:00'), kind: 'warning', threshold: 0.75 });
   });
 
@@ -238,7 +260,13 @@ describe('clocks without a due instant and ad-hoc targets', () => {
 
   it('a bare business target runs on the given calendar (e.g. manager acknowledgement)', () => {
     const cal = coverageCalendar('evaluation', { zone: ZONE, closedDates: [] });
-    const c = startClock({ name: 'managerAck', at: at('2026-11-27T16:30'), deadline: { kind: 'business', ms: 60 * MIN }, calendar: cal, thresholds: [] });
+    const c = startClock({
+      name: 'managerAck',
+      at: at('2026-11-27T16:30'),
+      deadline: { kind: 'business', ms: 60 * MIN },
+      calendar: cal,
+      thresholds: [],
+    });
     expect(local(c.dueAt)).toBe('2026-11-30T08:30+01:00');
     expect(c.targetLabel).toBe('1 business hour');
   });
@@ -247,21 +275,26 @@ describe('clocks without a due instant and ad-hoc targets', () => {
 describe('serialisation', () => {
   it('a clock survives JSON round trips at every step with identical behaviour', () => {
     fc.assert(
-      fc.property(calendarArb, instantArb, fc.array(fc.integer({ min: 1, max: 20 * 60 }), { minLength: 4, maxLength: 8 }), (cal, start, gaps) => {
-        const rt = (c: SlaClock): SlaClock => JSON.parse(JSON.stringify(c));
-        let a = startClock({ name: 'x', at: start, deadline: { kind: 'business', ms: 4 * H }, calendar: cal, thresholds: [0.5, 0.75] });
-        let b = rt(a);
-        let t = start;
-        const ops = [pauseClock, resumeClock, (c: SlaClock, now: number) => fireDue(c, now).clock];
-        for (const [i, gap] of gaps.entries()) {
-          t += gap * MIN;
-          const op = ops[i % ops.length]!;
-          a = op(a, t);
-          b = rt(op(b, t));
-          expect(b).toEqual(a);
-          expect(nextWake(b)).toEqual(nextWake(a));
-        }
-      }),
+      fc.property(
+        calendarArb,
+        instantArb,
+        fc.array(fc.integer({ min: 1, max: 20 * 60 }), { minLength: 4, maxLength: 8 }),
+        (cal, start, gaps) => {
+          const rt = (c: SlaClock): SlaClock => JSON.parse(JSON.stringify(c));
+          let a = startClock({ name: 'x', at: start, deadline: { kind: 'business', ms: 4 * H }, calendar: cal, thresholds: [0.5, 0.75] });
+          let b = rt(a);
+          let t = start;
+          const ops = [pauseClock, resumeClock, (c: SlaClock, now: number) => fireDue(c, now).clock];
+          for (const [i, gap] of gaps.entries()) {
+            t += gap * MIN;
+            const op = ops[i % ops.length]!;
+            a = op(a, t);
+            b = rt(op(b, t));
+            expect(b).toEqual(a);
+            expect(nextWake(b)).toEqual(nextWake(a));
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

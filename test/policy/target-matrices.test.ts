@@ -74,7 +74,13 @@ describe.each([
   it.each(matrix)('%s level %d', (entitlement, level, target, label, outcome) => {
     expect(ENTITLEMENTS[entitlement].targets[level]).toEqual(target);
     expect(targetLabel(target)).toBe(label);
-    const d = computeDeadline({ openedAt: L(OPENED, ZONE), entitlement, level, caseType: 'technical', coverage: coverageCalendar(entitlement, { zone: ZONE, closedDates: [] }) });
+    const d = computeDeadline({
+      openedAt: L(OPENED, ZONE),
+      entitlement,
+      level,
+      caseType: 'technical',
+      coverage: coverageCalendar(entitlement, { zone: ZONE, closedDates: [] }),
+    });
     expect(d.targetLabel).toBe(label);
     if (d.kind === 'due') {
       expect(show(d.dueAt, ZONE)).toBe(outcome);
@@ -83,21 +89,35 @@ describe.each([
       expect(d.kind).toBe(outcome);
     }
     // Licensing cases have the same targets as technical ones.
-    const licensing = computeDeadline({ openedAt: L(OPENED, ZONE), entitlement, level, caseType: 'licensing', coverage: coverageCalendar(entitlement, { zone: ZONE, closedDates: [] }) });
+    const licensing = computeDeadline({
+      openedAt: L(OPENED, ZONE),
+      entitlement,
+      level,
+      caseType: 'licensing',
+      coverage: coverageCalendar(entitlement, { zone: ZONE, closedDates: [] }),
+    });
     expect(licensing).toEqual(d);
   });
 });
 
 it('the matrices above cover every entitlement and level', () => {
   const covered = [...SEVERITY_MATRIX, ...PRIORITY_MATRIX].map(([e, l]) => `${e}/${l}`).sort();
-  const all = Object.keys(ENTITLEMENTS).flatMap((e) => [1, 2, 3, 4].map((l) => `${e}/${l}`)).sort();
+  const all = Object.keys(ENTITLEMENTS)
+    .flatMap((e) => [1, 2, 3, 4].map((l) => `${e}/${l}`))
+    .sort();
   expect(covered).toEqual(all);
 });
 
 it('general inquiries have no target on every entitlement', () => {
   for (const entitlement of Object.keys(ENTITLEMENTS) as EntitlementId[]) {
     for (const level of [1, 2, 3, 4] as Level[]) {
-      const d = computeDeadline({ openedAt: L(OPENED, ZONE), entitlement, level, caseType: 'general_inquiry', coverage: coverageCalendar(entitlement, { zone: ZONE, closedDates: [] }) });
+      const d = computeDeadline({
+        openedAt: L(OPENED, ZONE),
+        entitlement,
+        level,
+        caseType: 'general_inquiry',
+        coverage: coverageCalendar(entitlement, { zone: ZONE, closedDates: [] }),
+      });
       expect(d).toEqual({ kind: 'no_target', targetLabel: 'no target', explanation: expect.stringMatching(/no response target/) });
     }
   }

@@ -14,7 +14,10 @@ let code: string;
 
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
-  ({ code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./sandbox/policy-workflow'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } }));
+  ({ code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./sandbox/policy-workflow'),
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+  }));
 });
 
 afterAll(async () => {
@@ -32,7 +35,11 @@ it('computes the same deadline, wake-ups and contact days inside the sandbox as 
   const openedAt = L('2026-04-02T17:30', zone); // before Easter and the fall-back weekend
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'policy-sandbox', workflowBundle: { code } });
   const result = await worker.runUntil(
-    env.client.workflow.execute(policyProbeWorkflow, { taskQueue: 'policy-sandbox', workflowId: 'policy-sandbox-probe', args: [openedAt, zone, closedDates] }),
+    env.client.workflow.execute(policyProbeWorkflow, {
+      taskQueue: 'policy-sandbox',
+      workflowId: 'policy-sandbox-probe',
+      args: [openedAt, zone, closedDates],
+    }),
   );
   const expected = await policyProbeWorkflow(openedAt, zone, closedDates);
   expect(result).toEqual(expected);

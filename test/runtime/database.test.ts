@@ -1,14 +1,11 @@
-
-
 import { sql } from 'drizzle-orm';
 import { createTestDatabase } from '../helpers/db';
-
 
 test('database: migrations applied and queries run', async () => {
   const database = await createTestDatabase();
   try {
     const rows = await database.db.execute(sql`select count(*)::int as n from cases`);
-    expect(Array.isArray(rows) ? rows[0] : (rows as any).rows[0]).toEqual({ n: 0 });
+    expect(Array.isArray(rows) ? rows[0] : (rows as { rows: unknown[] }).rows[0]).toEqual({ n: 0 });
   } finally {
     await database.close();
   }
@@ -22,7 +19,13 @@ test('database: timestamps, dates and intervals come back as text, in and out of
   const probe = sql`select timestamptz '2026-03-29 01:30:00+00' as tz, timestamp '2026-03-29 01:30:00' as ts, date '2026-03-29' as d, interval '90 minutes' as i, 7::int as n`;
   try {
     // timestamptz text is in the session's zone (UTC on PGlite, the server's setting on PostgreSQL).
-    const expected = { tz: expect.stringMatching(/^2026-03-29 \d\d:30:00[+-]\d\d/), ts: '2026-03-29 01:30:00', d: '2026-03-29', i: '01:30:00', n: 7 };
+    const expected = {
+      tz: expect.stringMatching(/^2026-03-29 \d\d:30:00[+-]\d\d/),
+      ts: '2026-03-29 01:30:00',
+      d: '2026-03-29',
+      i: '01:30:00',
+      n: 7,
+    };
     expect(rowOf(await database.db.execute(probe))).toEqual(expected);
     expect(rowOf(await database.db.transaction((tx) => tx.execute(probe)))).toEqual(expected);
   } finally {

@@ -70,7 +70,14 @@ describe('npm start', () => {
 
   beforeAll(async () => {
     const [port, devPort, uiPort] = [await freePort(), await freePort(), await freePort()];
-    env = { DATA_DIR: dataDir, PORT: String(port), TEMPORAL_DEV_PORT: String(devPort), TEMPORAL_UI_PORT: String(uiPort), DATABASE_URL: '', TEMPORAL_ADDRESS: '' };
+    env = {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      TEMPORAL_DEV_PORT: String(devPort),
+      TEMPORAL_UI_PORT: String(uiPort),
+      DATABASE_URL: '',
+      TEMPORAL_ADDRESS: '',
+    };
     api = `http://127.0.0.1:${port}`;
   });
 

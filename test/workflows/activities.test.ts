@@ -6,7 +6,7 @@ import type { Database } from '../../db/client';
 import { createActivities, type CaseChangeBatch, type Notifier, type OutboxNotification } from '../../activities';
 import { createTestDatabase } from '../helpers/db';
 import { insertOrganisation, ORG } from '../fixtures/cases';
-import type { CaseView } from '../../workflows/contract';
+import type { CaseView } from '../../contract/case';
 import { caseEvents, cases, notifications, slaClocks, contactAttempts } from '../../db/schema';
 import { eq } from 'drizzle-orm';
 
@@ -51,7 +51,9 @@ function view(version: number, status: CaseView['status']): CaseView {
     },
     slaState: 'on_track',
     nextDueAt: '2026-12-01T12:00:00.000Z',
-    contactAttempts: [{ round: 1, attempt: 1, businessDate: '2026-12-02', scheduledAt: '2026-12-02T09:00:00.000Z', madeAt: null, status: 'scheduled' }],
+    contactAttempts: [
+      { round: 1, attempt: 1, businessDate: '2026-12-02', scheduledAt: '2026-12-02T09:00:00.000Z', madeAt: null, status: 'scheduled' },
+    ],
     managerEscalation: null,
     rca: null,
     history: [],
@@ -79,7 +81,13 @@ function batch(version: number, status: CaseView['status'], keys: string[]): Cas
     },
     view: view(version, status),
     events: keys.map((key) => ({ key, type: key.split(':')[0]!, actorId: 'system', at: '2026-12-01T09:00:00.000Z', data: { key } })),
-    notifications: keys.map((key) => ({ dedupeKey: `act-1:${key}`, kind: 'sla_warning', recipient: 'manager:duty', channel: 'email', payload: { key } })),
+    notifications: keys.map((key) => ({
+      dedupeKey: `act-1:${key}`,
+      kind: 'sla_warning',
+      recipient: 'manager:duty',
+      channel: 'email',
+      payload: { key },
+    })),
   };
 }
 

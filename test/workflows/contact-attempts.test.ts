@@ -3,7 +3,7 @@
  * a weekend and a public holiday; closing as "no customer response" at the end of the third day; a reply
  * cancels the remaining attempts.
  */
-import { customerReplyUpdate, getCaseQuery, requestInfoUpdate } from '../../workflows/contract';
+import { customerReplyUpdate, getCaseQuery, requestInfoUpdate } from '../../contract/case';
 import { caseInput, customer, engineer, localDate, localTime, nextLocal, ORG } from '../fixtures/cases';
 import { rid, startHarness, types, type Harness } from './harness';
 
@@ -22,7 +22,9 @@ test('attempts skip a public holiday and the weekend, then the case closes after
   await h.sleepUntil(askedAt - 3_600_000);
   const { handle } = await h.open(caseInput({ caseId: 'ca-holiday', openedAt: askedAt - 3_600_000, closedDates: [holiday] }));
   await h.sleepUntil(askedAt);
-  const asked = await handle.executeUpdate(requestInfoUpdate, { args: [{ requestId: rid(), actor: engineer, message: 'Please send the job logs' }] });
+  const asked = await handle.executeUpdate(requestInfoUpdate, {
+    args: [{ requestId: rid(), actor: engineer, message: 'Please send the job logs' }],
+  });
 
   expect(asked.status).toBe('awaiting_customer');
   expect(asked.clocks.firstResponse!.state).toBe('met');

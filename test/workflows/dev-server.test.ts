@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { DEDUPE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature, webhookNotifier } from '../../activities';
 import { caseWorkflow } from '../../workflows';
-import { caseWorkflowId, engineerResponseUpdate, getCaseQuery, openedUpdate, TASK_QUEUE } from '../../workflows/contract';
+import { caseWorkflowId, engineerResponseUpdate, getCaseQuery, openedUpdate, TASK_QUEUE } from '../../contract/case';
 import { caseInput, engineer } from '../fixtures/cases';
 import { rid, startHarness, type Harness } from './harness';
 
@@ -86,7 +86,9 @@ test('update-with-start opens a case once even when the request is retried', asy
   const hook = received.find((r) => r.headers[DEDUPE_HEADER] === page.dedupeKey)!;
   expect(hook).toBeDefined();
   expect(verifySignature(SECRET, String(hook.headers[TIMESTAMP_HEADER]), hook.body, String(hook.headers[SIGNATURE_HEADER]))).toBe(true);
-  expect(verifySignature('wrong-secret', String(hook.headers[TIMESTAMP_HEADER]), hook.body, String(hook.headers[SIGNATURE_HEADER]))).toBe(false);
+  expect(verifySignature('wrong-secret', String(hook.headers[TIMESTAMP_HEADER]), hook.body, String(hook.headers[SIGNATURE_HEADER]))).toBe(
+    false,
+  );
   expect(JSON.parse(hook.body)).toMatchObject({ kind: 'page', recipient: 'oncall:' + a.ownerRegion, channel: 'page' });
   expect(page.attempts).toBeGreaterThanOrEqual(1);
   expect(received.filter((r) => r.headers[DEDUPE_HEADER] === page.dedupeKey)).toHaveLength(1);
@@ -126,7 +128,13 @@ test('search attributes answer the operator queries of the Web UI', async () => 
 
 test('timers that come due while no worker runs fire once when a worker returns', async () => {
   const { handle } = await h.open(
-    caseInput({ caseId: 'dev-down', openedAt: Date.now(), entitlement: 'production', level: 1, settings: { sev1UpdateCadenceMinutes: 0.05, warningThresholds: [0.5] } }),
+    caseInput({
+      caseId: 'dev-down',
+      openedAt: Date.now(),
+      entitlement: 'production',
+      level: 1,
+      settings: { sev1UpdateCadenceMinutes: 0.05, warningThresholds: [0.5] },
+    }),
   );
   // The worker is gone for 6 s: the cadence warning (1.5 s) and breach (3 s) come due meanwhile.
   await h.restartWorker(() => new Promise((r) => setTimeout(r, 6000)));
@@ -140,7 +148,12 @@ test('timers that come due while no worker runs fire once when a worker returns'
     () => h.readModel('dev-down'),
     (m) => m.row!.snapshotVersion === live.version,
   );
-  expect(rm.outbox.filter((n) => n.kind === 'sla_breach').map((n) => n.recipient).sort()).toEqual(['manager:duty', 'oncall:' + live.ownerRegion]);
+  expect(
+    rm.outbox
+      .filter((n) => n.kind === 'sla_breach')
+      .map((n) => n.recipient)
+      .sort(),
+  ).toEqual(['manager:duty', 'oncall:' + live.ownerRegion]);
   expect(rm.outbox.filter((n) => n.kind === 'sla_warning')).toHaveLength(1);
   expect(rm.row!.slaState).toBe('breached');
 });

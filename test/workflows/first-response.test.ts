@@ -5,7 +5,7 @@
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { customer, engineer, caseInput, localTime, nextLocal, ORG } from '../fixtures/cases';
-import { engineerResponseUpdate, getCaseQuery, resolveUpdate, closeCaseUpdate } from '../../workflows/contract';
+import { engineerResponseUpdate, getCaseQuery, resolveUpdate, closeCaseUpdate } from '../../contract/case';
 import { startHarness, rid, types, type Harness } from './harness';
 
 let h: Harness;
@@ -32,7 +32,9 @@ test('Basic Severity 2 opened Friday 18:30 is due Monday 14:30; warnings, breach
   await h.sleepUntil(dueAt - 60 * 60_000);
   let live = await handle.query(getCaseQuery);
   const warnings = live.history.filter((e) => e.type === 'sla_warning');
-  expect(warnings.map((w) => [w.data.threshold, localTime(w.data.scheduledFor as string)])).toEqual([[0.75, localTime(dueAt - 2 * 3_600_000)]]);
+  expect(warnings.map((w) => [w.data.threshold, localTime(w.data.scheduledFor as string)])).toEqual([
+    [0.75, localTime(dueAt - 2 * 3_600_000)],
+  ]);
   expect(live.slaState).toBe('at_risk');
 
   await h.sleepUntil(dueAt + 30 * 60_000);
@@ -41,7 +43,9 @@ test('Basic Severity 2 opened Friday 18:30 is due Monday 14:30; warnings, breach
   expect(live.slaState).toBe('breached');
   expect(types(live)).toEqual(expect.arrayContaining(['sla_warning', 'sla_breach']));
 
-  const responded = await handle.executeUpdate(engineerResponseUpdate, { args: [{ requestId: rid(), actor: engineer, message: 'Looking at the logs' }] });
+  const responded = await handle.executeUpdate(engineerResponseUpdate, {
+    args: [{ requestId: rid(), actor: engineer, message: 'Looking at the logs' }],
+  });
   const clock = responded.clocks.firstResponse!;
   expect(clock.state).toBe('breached');
   expect(responded.status).toBe('in_progress');
@@ -61,7 +65,9 @@ test('Basic Severity 2 opened Friday 18:30 is due Monday 14:30; warnings, breach
   const dbClock = rm.clocks.find((c) => c.clock === 'firstResponse')!;
   expect(dbClock.state).toBe('breached');
   expect(dbClock.latenessMs).toBe(clock.latenessMs);
-  expect(rm.events.map((e) => e.type)).toEqual(live.history.map((e) => e.type).concat(['status_changed', 'first_response', 'engineer_response']));
+  expect(rm.events.map((e) => e.type)).toEqual(
+    live.history.map((e) => e.type).concat(['status_changed', 'first_response', 'engineer_response']),
+  );
 });
 
 test('a response before the due instant meets the clock; the same request id twice has one effect', async () => {
@@ -85,14 +91,17 @@ test('validators reject illegal transitions with a clear message', async () => {
   const openedAt = await h.now();
   const { handle } = await h.open(caseInput({ caseId: 'fr-rules-3', openedAt, hotfixEligible: false }));
   const reject = (p: Promise<unknown>) => expect(p).rejects.toThrow(WorkflowUpdateFailedError);
-  const cause = async (p: Promise<unknown>) => ((await p.catch((e: WorkflowUpdateFailedError) => e)) as WorkflowUpdateFailedError).cause?.message;
+  const cause = async (p: Promise<unknown>) =>
+    ((await p.catch((e: WorkflowUpdateFailedError) => e)) as WorkflowUpdateFailedError).cause?.message;
 
   await reject(handle.executeUpdate(engineerResponseUpdate, { args: [{ requestId: rid(), actor: customer }] }));
   expect(await cause(handle.executeUpdate(engineerResponseUpdate, { args: [{ requestId: rid(), actor: customer }] }))).toMatch(
     /not allowed for role 'case_admin'/,
   );
   expect(
-    await cause(handle.executeUpdate(resolveUpdate, { args: [{ requestId: rid(), actor: engineer, resolutionType: 'hotfix', summary: 'patched' }] })),
+    await cause(
+      handle.executeUpdate(resolveUpdate, { args: [{ requestId: rid(), actor: engineer, resolutionType: 'hotfix', summary: 'patched' }] }),
+    ),
   ).toMatch(/hotfix is only available/i);
 
   await handle.executeUpdate(closeCaseUpdate, { args: [{ requestId: rid(), actor: customer, reason: 'solved it ourselves' }] });

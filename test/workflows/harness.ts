@@ -12,7 +12,7 @@ import { caseEvents, cases, contactAttempts, notifications, slaClocks } from '..
 import type { Notifier } from '../../activities/notifier';
 import { createCaseWorker } from '../../worker/create-worker';
 import { caseWorkflow } from '../../workflows';
-import { caseWorkflowId, openedUpdate, TASK_QUEUE, type CaseView, type CaseWorkflowInput } from '../../workflows/contract';
+import { caseWorkflowId, openedUpdate, TASK_QUEUE, type CaseView, type CaseWorkflowInput } from '../../contract/case';
 import { createDevServerEnv, createTimeSkippingEnv } from '../helpers/temporal';
 import { createTestDatabase } from '../helpers/db';
 import { insertOrganisation } from '../fixtures/cases';
@@ -43,7 +43,8 @@ export async function startHarness(kind: 'time-skipping' | 'dev', opts: { notifi
   const env = kind === 'dev' ? await createDevServerEnv() : await createTimeSkippingEnv();
   const database = await createTestDatabase();
   await insertOrganisation(database);
-  const newWorker = () => createCaseWorker({ connection: env.nativeConnection, taskQueue: TASK_QUEUE, database, notifier: opts.notifier ?? null });
+  const newWorker = () =>
+    createCaseWorker({ connection: env.nativeConnection, taskQueue: TASK_QUEUE, database, notifier: opts.notifier ?? null });
   let worker = await newWorker();
   let running = worker.run();
   const client = env.client;
@@ -82,7 +83,11 @@ export async function startHarness(kind: 'time-skipping' | 'dev', opts: { notifi
         row,
         events: await db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.id)),
         clocks: await db.select().from(slaClocks).where(eq(slaClocks.caseId, caseId)),
-        attempts: await db.select().from(contactAttempts).where(eq(contactAttempts.caseId, caseId)).orderBy(asc(contactAttempts.round), asc(contactAttempts.attempt)),
+        attempts: await db
+          .select()
+          .from(contactAttempts)
+          .where(eq(contactAttempts.caseId, caseId))
+          .orderBy(asc(contactAttempts.round), asc(contactAttempts.attempt)),
         outbox: await db.select().from(notifications).where(eq(notifications.caseId, caseId)).orderBy(asc(notifications.id)),
       };
     },

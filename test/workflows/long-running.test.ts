@@ -2,7 +2,7 @@
  * Sixty days of workflow time: a Severity 1 case worked around the clock, handed off three times a day,
  * continues as new whenever its history passes the configured length, carrying every bit of state.
  */
-import { engineerResponseUpdate, getCaseQuery } from '../../workflows/contract';
+import { engineerResponseUpdate, getCaseQuery } from '../../contract/case';
 import { caseInput, engineer } from '../fixtures/cases';
 import { rid, startHarness, type Harness } from './harness';
 
@@ -19,7 +19,13 @@ const DAY = 24 * 3_600_000;
 test('a case running for 60 days continues as new without losing a hand-off, a clock or a request id', async () => {
   const openedAt = await h.now();
   const { handle } = await h.open(
-    caseInput({ caseId: 'long-60d', openedAt, entitlement: 'production', level: 1, settings: { maxHistoryLength: 300, sev1UpdateCadenceMinutes: 24 * 60 } }),
+    caseInput({
+      caseId: 'long-60d',
+      openedAt,
+      entitlement: 'production',
+      level: 1,
+      settings: { maxHistoryLength: 300, sev1UpdateCadenceMinutes: 24 * 60 },
+    }),
   );
   const firstRun = (await handle.describe()).runId;
   const firstRequest = rid();
@@ -35,7 +41,9 @@ test('a case running for 60 days continues as new without losing a hand-off, a c
   expect(description.status.name).toBe('RUNNING');
 
   // A request id from the first run still has exactly one effect.
-  const replayed = await handle.executeUpdate(engineerResponseUpdate, { args: [{ requestId: firstRequest, actor: engineer, message: 'Day 0' }] });
+  const replayed = await handle.executeUpdate(engineerResponseUpdate, {
+    args: [{ requestId: firstRequest, actor: engineer, message: 'Day 0' }],
+  });
   const view = await handle.query(getCaseQuery);
   expect(replayed.version).toBe(view.version);
   expect(view.history.filter((e) => e.type === 'engineer_response')).toHaveLength(13);

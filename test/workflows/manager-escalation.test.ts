@@ -2,8 +2,8 @@
  * Talk to a manager: the duty manager must acknowledge within a business-time window; unacknowledged, the
  * request climbs the escalation levels, each recorded and notified.
  */
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { getCaseQuery, managerAckUpdate, talkToManagerUpdate } from '../../workflows/contract';
+import { type WorkflowUpdateFailedError } from '@temporalio/client';
+import { getCaseQuery, managerAckUpdate, talkToManagerUpdate } from '../../contract/case';
 import { caseInput, customer, engineer, localTime, manager, nextLocal, ORG } from '../fixtures/cases';
 import { rid, startHarness, type Harness } from './harness';
 
@@ -22,7 +22,9 @@ test('a manager escalation nobody acknowledges climbs every level, counting busi
   const { handle } = await h.open(
     caseInput({ caseId: 'mgr-unacked', openedAt: requestedAt, settings: { managerAckBusinessMinutes: 60, managerEscalationLevels: 2 } }),
   );
-  const v = await handle.executeUpdate(talkToManagerUpdate, { args: [{ requestId: rid(), actor: customer, reason: 'No progress for two days' }] });
+  const v = await handle.executeUpdate(talkToManagerUpdate, {
+    args: [{ requestId: rid(), actor: customer, reason: 'No progress for two days' }],
+  });
   expect(v.managerEscalation).toMatchObject({ level: 1, acknowledgedAt: null });
   expect(localTime(v.clocks.managerAck!.dueAt!)).toMatch(/^Wed .* 08:30$/);
 
@@ -40,11 +42,17 @@ test('a manager escalation nobody acknowledges climbs every level, counting busi
   expect(live.history.some((e) => e.type === 'manager_escalation_exhausted')).toBe(true);
 
   const rm = await h.readModel('mgr-unacked');
-  expect(rm.outbox.filter((n) => n.kind === 'manager_escalation').map((n) => n.recipient)).toEqual(['manager:duty', 'manager:level2', 'manager:level3']);
+  expect(rm.outbox.filter((n) => n.kind === 'manager_escalation').map((n) => n.recipient)).toEqual([
+    'manager:duty',
+    'manager:level2',
+    'manager:level3',
+  ]);
   expect(rm.events.filter((e) => e.type === 'manager_escalated')).toHaveLength(2);
 
   // Late is still better than never: the acknowledgement is recorded against the last level.
-  const acked = await handle.executeUpdate(managerAckUpdate, { args: [{ requestId: rid(), actor: manager, note: 'Calling the customer' }] });
+  const acked = await handle.executeUpdate(managerAckUpdate, {
+    args: [{ requestId: rid(), actor: manager, note: 'Calling the customer' }],
+  });
   expect(acked.managerEscalation!.acknowledgedAt).not.toBeNull();
   expect(acked.clocks.managerAck!.state).toBe('breached');
 });
@@ -54,11 +62,17 @@ test('an acknowledgement in time stops the window; only managers may acknowledge
   await h.sleepUntil(requestedAt);
   const { handle } = await h.open(caseInput({ caseId: 'mgr-acked', openedAt: requestedAt }));
   await handle.executeUpdate(talkToManagerUpdate, { args: [{ requestId: rid(), actor: customer, reason: 'Wrong severity' }] });
-  const message = (p: Promise<unknown>) => p.then(() => 'accepted', (e: WorkflowUpdateFailedError) => e.cause?.message);
-  expect(await message(handle.executeUpdate(talkToManagerUpdate, { args: [{ requestId: rid(), actor: customer, reason: 'again' }] }))).toMatch(
-    /already open/,
+  const message = (p: Promise<unknown>) =>
+    p.then(
+      () => 'accepted',
+      (e: WorkflowUpdateFailedError) => e.cause?.message,
+    );
+  expect(
+    await message(handle.executeUpdate(talkToManagerUpdate, { args: [{ requestId: rid(), actor: customer, reason: 'again' }] })),
+  ).toMatch(/already open/);
+  expect(await message(handle.executeUpdate(managerAckUpdate, { args: [{ requestId: rid(), actor: engineer }] }))).toMatch(
+    /not allowed for role 'engineer'/,
   );
-  expect(await message(handle.executeUpdate(managerAckUpdate, { args: [{ requestId: rid(), actor: engineer }] }))).toMatch(/not allowed for role 'engineer'/);
   await h.env.sleep(20 * 60_000);
   const acked = await handle.executeUpdate(managerAckUpdate, { args: [{ requestId: rid(), actor: manager }] });
   expect(acked.clocks.managerAck!.state).toBe('met');

@@ -2,8 +2,8 @@
  * Severity changes: validated, who and why recorded with old and new due times; the new target runs from the
  * change, but a more severe level never moves the due time later; Severity 1 starts around-the-clock work.
  */
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { changeSeverityUpdate, getCaseQuery } from '../../workflows/contract';
+import { type WorkflowUpdateFailedError } from '@temporalio/client';
+import { changeSeverityUpdate, getCaseQuery } from '../../contract/case';
 import { caseInput, customer, engineer, nextLocal, ORG } from '../fixtures/cases';
 import { rid, startHarness, type Harness } from './harness';
 
@@ -60,7 +60,9 @@ test('a more severe level never moves the due time later', async () => {
   const { handle } = await h.open(caseInput({ caseId: 'sev-keep-earlier', openedAt, entitlement: 'production', level: 2 }));
   await h.sleepUntil(openedAt + 2.5 * HOUR);
   // Severity 1 from now would be due in 1 h (3.5 h after opening), later than the 3 h already promised.
-  const v = await handle.executeUpdate(changeSeverityUpdate, { args: [{ requestId: rid(), actor: customer, level: 1, reason: 'Now down' }] });
+  const v = await handle.executeUpdate(changeSeverityUpdate, {
+    args: [{ requestId: rid(), actor: customer, level: 1, reason: 'Now down' }],
+  });
   expect(due(v.clocks.firstResponse!.dueAt)).toBe(openedAt + 3 * HOUR);
   expect(v.aroundTheClock).toBe(true);
 });
@@ -69,11 +71,15 @@ test('moving to Severity 1 pages on-call at once; lowering it stops the update c
   const openedAt = await h.now();
   const { handle } = await h.open(caseInput({ caseId: 'sev-to-1', openedAt, entitlement: 'vcsp_production', level: 2 }));
   await h.env.sleep(10 * 60_000);
-  const up = await handle.executeUpdate(changeSeverityUpdate, { args: [{ requestId: rid(), actor: customer, level: 1, reason: 'Tenant restores failing' }] });
+  const up = await handle.executeUpdate(changeSeverityUpdate, {
+    args: [{ requestId: rid(), actor: customer, level: 1, reason: 'Tenant restores failing' }],
+  });
   expect(up.aroundTheClock).toBe(true);
   expect(up.clocks.sev1Update!.state).toBe('running');
   await h.env.sleep(10 * 60_000);
-  const down = await handle.executeUpdate(changeSeverityUpdate, { args: [{ requestId: rid(), actor: engineer, level: 3, reason: 'Restores work again' }] });
+  const down = await handle.executeUpdate(changeSeverityUpdate, {
+    args: [{ requestId: rid(), actor: engineer, level: 3, reason: 'Restores work again' }],
+  });
   expect(down.aroundTheClock).toBe(false);
   expect(down.clocks.sev1Update!.state).toBe('stopped');
   await h.env.sleep(5 * HOUR);
@@ -85,14 +91,18 @@ test('moving to Severity 1 pages on-call at once; lowering it stops the update c
 
 test('invalid severity changes are rejected', async () => {
   const { handle } = await h.open(caseInput({ caseId: 'sev-invalid', openedAt: await h.now(), entitlement: 'evaluation', level: 3 }));
-  const message = (p: Promise<unknown>) => p.then(() => 'accepted', (e: WorkflowUpdateFailedError) => e.cause?.message);
-  expect(await message(handle.executeUpdate(changeSeverityUpdate, { args: [{ requestId: rid(), actor: customer, level: 1, reason: 'down' }] }))).toMatch(
-    /Level 1 is not available on the evaluation program/,
-  );
-  expect(await message(handle.executeUpdate(changeSeverityUpdate, { args: [{ requestId: rid(), actor: customer, level: 3, reason: 'same' }] }))).toMatch(
-    /already at level 3/,
-  );
-  expect(await message(handle.executeUpdate(changeSeverityUpdate, { args: [{ requestId: rid(), actor: customer, level: 2, reason: ' ' }] }))).toMatch(
-    /needs a reason/,
-  );
+  const message = (p: Promise<unknown>) =>
+    p.then(
+      () => 'accepted',
+      (e: WorkflowUpdateFailedError) => e.cause?.message,
+    );
+  expect(
+    await message(handle.executeUpdate(changeSeverityUpdate, { args: [{ requestId: rid(), actor: customer, level: 1, reason: 'down' }] })),
+  ).toMatch(/Level 1 is not available on the evaluation program/);
+  expect(
+    await message(handle.executeUpdate(changeSeverityUpdate, { args: [{ requestId: rid(), actor: customer, level: 3, reason: 'same' }] })),
+  ).toMatch(/already at level 3/);
+  expect(
+    await message(handle.executeUpdate(changeSeverityUpdate, { args: [{ requestId: rid(), actor: customer, level: 2, reason: ' ' }] })),
+  ).toMatch(/needs a reason/);
 });

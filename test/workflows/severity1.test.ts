@@ -3,7 +3,7 @@
  * hand-offs recorded, all paused while the customer has no technical resource; Premier's Support Account
  * Manager told in the customer's business hours.
  */
-import { customerAvailabilitySignal, engineerResponseUpdate, getCaseQuery } from '../../workflows/contract';
+import { customerAvailabilitySignal, engineerResponseUpdate, getCaseQuery } from '../../contract/case';
 import { caseInput, customer, engineer, localTime, nextLocal, ORG } from '../fixtures/cases';
 import { rid, startHarness, types, type Harness } from './harness';
 
@@ -77,7 +77,9 @@ test('Severity 1 on Production with the customer unavailable for a while in the 
   ]);
   const breach = rm.outbox.filter((n) => n.kind === 'sla_breach');
   expect(breach.map((n) => n.recipient).sort()).toEqual(['manager:duty', 'oncall:AMERICAS']);
-  expect(rm.events.map((e) => e.type)).toEqual(expect.arrayContaining(['customer_unavailable', 'customer_available', 'around_the_clock_started']));
+  expect(rm.events.map((e) => e.type)).toEqual(
+    expect.arrayContaining(['customer_unavailable', 'customer_available', 'around_the_clock_started']),
+  );
 });
 
 test('Premier Severity 1 at 03:00 on a Saturday: paged at once, the SAM hears on Monday at 08:00 local', async () => {

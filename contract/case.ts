@@ -14,14 +14,7 @@ export function caseWorkflowId(caseId: string): string {
   return `case-${caseId}`;
 }
 
-export type Role =
-  | 'case_admin'
-  | 'license_admin'
-  | 'support_partner'
-  | 'engineer'
-  | 'manager'
-  | 'admin'
-  | 'system';
+export type Role = 'case_admin' | 'license_admin' | 'support_partner' | 'engineer' | 'manager' | 'admin' | 'system';
 
 export interface Actor {
   id: string;
@@ -38,13 +31,7 @@ export type CloseReason =
   | 'customer_request';
 
 export type ResolutionType =
-  | 'workaround'
-  | 'configuration_change'
-  | 'hotfix'
-  | 'upgrade'
-  | 'documentation'
-  | 'third_party_referral'
-  | 'defect_fixed_in_later_release';
+  'workaround' | 'configuration_change' | 'hotfix' | 'upgrade' | 'documentation' | 'third_party_referral' | 'defect_fixed_in_later_release';
 
 /** Tunables a case pins when it opens (defaults live in the workflow module). */
 export interface CaseSettings {

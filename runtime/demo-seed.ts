@@ -5,8 +5,8 @@
  * and issues no tokens (tokens are stored hashed, so plaintext exists only in the run that created them).
  */
 import { hashToken, newToken } from '../api/tokens';
-import type { Db } from './client';
-import { apiTokens, organisations, partnerLinks, principals, products, productVersions } from './schema';
+import type { Db } from '../db/client';
+import { apiTokens, organisations, partnerLinks, principals, products, productVersions } from '../db/schema';
 
 export interface DemoToken {
   principalId: string;
@@ -29,15 +29,100 @@ type PrincipalRow = typeof principals.$inferInsert;
 const DEMO_ADMIN_ID = 'demo-admin';
 
 export const DEMO_ORGS: Org[] = [
-  { id: 'acme-premier', name: 'Acme Logistics GmbH', supportId: '01700001', entitlement: 'premier', marketRegion: 'EMEA', country: 'DE', subdivision: 'BY', timeZone: 'Europe/Berlin', language: 'de' },
-  { id: 'northwind-production', name: 'Northwind Traders Inc.', supportId: '01700002', entitlement: 'production', marketRegion: 'US', country: 'US', subdivision: 'CA', timeZone: 'America/Los_Angeles', language: 'en' },
-  { id: 'sakura-basic', name: 'Sakura Manufacturing KK', supportId: '01700003', entitlement: 'basic', marketRegion: 'APAC', country: 'JP', timeZone: 'Asia/Tokyo', language: 'ja' },
-  { id: 'maple-evaluation', name: 'Maple Health Ltd.', supportId: '01700004', entitlement: 'evaluation', marketRegion: 'CA', country: 'CA', subdivision: 'QC', timeZone: 'America/Toronto', language: 'fr' },
-  { id: 'pampas-free', name: 'Pampas Cooperativa', supportId: '01700005', entitlement: 'free', marketRegion: 'LATAM', country: 'AR', timeZone: 'America/Argentina/Buenos_Aires', language: 'es' },
-  { id: 'cloudnine-vcsp', name: 'CloudNine Hosting plc', supportId: '01700006', entitlement: 'vcsp_production', marketRegion: 'EMEA', country: 'GB', timeZone: 'Europe/London', language: 'en' },
-  { id: 'koala-premium', name: 'Koala Data Pty Ltd', supportId: '01700007', entitlement: 'plan_premium', marketRegion: 'APAC', country: 'AU', subdivision: 'NSW', timeZone: 'Australia/Sydney', language: 'en' },
-  { id: 'ipe-plan-basic', name: 'Ipê Sistemas Ltda', supportId: '01700008', entitlement: 'plan_basic', marketRegion: 'LATAM', country: 'BR', timeZone: 'America/Sao_Paulo', language: 'pt' },
-  { id: 'fjord-plan-evaluation', name: 'Fjord Analytics AS', supportId: '01700009', entitlement: 'plan_evaluation', marketRegion: 'EMEA', country: 'NO', timeZone: 'Europe/Oslo', language: 'en' },
+  {
+    id: 'acme-premier',
+    name: 'Acme Logistics GmbH',
+    supportId: '01700001',
+    entitlement: 'premier',
+    marketRegion: 'EMEA',
+    country: 'DE',
+    subdivision: 'BY',
+    timeZone: 'Europe/Berlin',
+    language: 'de',
+  },
+  {
+    id: 'northwind-production',
+    name: 'Northwind Traders Inc.',
+    supportId: '01700002',
+    entitlement: 'production',
+    marketRegion: 'US',
+    country: 'US',
+    subdivision: 'CA',
+    timeZone: 'America/Los_Angeles',
+    language: 'en',
+  },
+  {
+    id: 'sakura-basic',
+    name: 'Sakura Manufacturing KK',
+    supportId: '01700003',
+    entitlement: 'basic',
+    marketRegion: 'APAC',
+    country: 'JP',
+    timeZone: 'Asia/Tokyo',
+    language: 'ja',
+  },
+  {
+    id: 'maple-evaluation',
+    name: 'Maple Health Ltd.',
+    supportId: '01700004',
+    entitlement: 'evaluation',
+    marketRegion: 'CA',
+    country: 'CA',
+    subdivision: 'QC',
+    timeZone: 'America/Toronto',
+    language: 'fr',
+  },
+  {
+    id: 'pampas-free',
+    name: 'Pampas Cooperativa',
+    supportId: '01700005',
+    entitlement: 'free',
+    marketRegion: 'LATAM',
+    country: 'AR',
+    timeZone: 'America/Argentina/Buenos_Aires',
+    language: 'es',
+  },
+  {
+    id: 'cloudnine-vcsp',
+    name: 'CloudNine Hosting plc',
+    supportId: '01700006',
+    entitlement: 'vcsp_production',
+    marketRegion: 'EMEA',
+    country: 'GB',
+    timeZone: 'Europe/London',
+    language: 'en',
+  },
+  {
+    id: 'koala-premium',
+    name: 'Koala Data Pty Ltd',
+    supportId: '01700007',
+    entitlement: 'plan_premium',
+    marketRegion: 'APAC',
+    country: 'AU',
+    subdivision: 'NSW',
+    timeZone: 'Australia/Sydney',
+    language: 'en',
+  },
+  {
+    id: 'ipe-plan-basic',
+    name: 'Ipê Sistemas Ltda',
+    supportId: '01700008',
+    entitlement: 'plan_basic',
+    marketRegion: 'LATAM',
+    country: 'BR',
+    timeZone: 'America/Sao_Paulo',
+    language: 'pt',
+  },
+  {
+    id: 'fjord-plan-evaluation',
+    name: 'Fjord Analytics AS',
+    supportId: '01700009',
+    entitlement: 'plan_evaluation',
+    marketRegion: 'EMEA',
+    country: 'NO',
+    timeZone: 'Europe/Oslo',
+    language: 'en',
+  },
 ];
 
 const contact = (orgId: string, first: string, role: 'case_admin' | 'license_admin' = 'case_admin'): PrincipalRow => ({
@@ -84,11 +169,7 @@ export const DEMO_VERSIONS: (typeof productVersions.$inferInsert)[] = [
 
 export async function seedDemo(db: Db): Promise<SeedResult> {
   return db.transaction(async (tx) => {
-    const [admin] = await tx
-      .insert(principals)
-      .values(DEMO_PRINCIPALS[0])
-      .onConflictDoNothing()
-      .returning({ id: principals.id });
+    const [admin] = await tx.insert(principals).values(DEMO_PRINCIPALS[0]).onConflictDoNothing().returning({ id: principals.id });
     // The admin row is the marker: present means an earlier run (or an operator) seeded this database.
     if (!admin) return { created: false, tokens: [] };
     await tx.insert(organisations).values(DEMO_ORGS).onConflictDoNothing();

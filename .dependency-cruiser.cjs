@@ -1,0 +1,53 @@
+/**
+ * The layers, bottom to top; a module may import only from its own layer and the layers below
+ * (docs/architecture.md). `npm run lint` fails on any import that points up, and on cycles.
+ *
+ *   policy -> contract -> db -> activities -> workflows -> api -> worker -> runtime -> scripts -> bench, test
+ *
+ * bench/ and test/ are the top: benchmarks reuse test/helpers and test/fixtures (real servers, demo data).
+ *
+ * workflows/ import activities only as types (the worker registers the implementations).
+ */
+const layers = ['policy', 'contract', 'db', 'activities', 'workflows', 'api', 'worker', 'runtime', 'scripts', 'bench', 'test'];
+
+/** Per layer, the folders above it: importing from any of them is an upward import. */
+const upward = layers.slice(0, -2).map((layer, i) => ({
+  name: `no-upward-from-${layer}`,
+  comment: `${layer}/ may import only from ${layers.slice(0, i + 1).join(', ')}`,
+  severity: 'error',
+  from: { path: `^${layer}/` },
+  to: { path: `^(${layers.slice(i + 1).join('|')})/` },
+}));
+
+module.exports = {
+  forbidden: [
+    ...upward,
+    {
+      name: 'workflows-import-activity-types-only',
+      comment: 'the workflow bundle must not pull in activity code (drizzle, network); `import type` only',
+      severity: 'error',
+      from: { path: '^workflows/' },
+      to: { path: '^activities/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'bench-uses-test-support-only',
+      comment: 'benchmarks may reuse the test servers, databases and fixtures, never a test suite',
+      severity: 'error',
+      from: { path: '^bench/' },
+      to: { path: '^test/', pathNot: '^test/(helpers|fixtures)/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(node_modules|dist|\\.data|\\.temporal)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};
