@@ -1,0 +1,16 @@
+/**
+ * Administration endpoints, one module per resource: organisations, principals and their tokens, partner
+ * links, products and their versions. Registered in this order (it is the order of the OpenAPI paths).
+ */
+import type { Services } from '../../services';
+import { registerOrganisationRoutes } from './organisations';
+import { registerPartnerLinkRoutes } from './partner-links';
+import { registerPrincipalRoutes } from './principals';
+import { registerProductRoutes } from './products';
+
+export function registerAdminRoutes(services: Services): void {
+  registerOrganisationRoutes(services);
+  registerPrincipalRoutes(services);
+  registerPartnerLinkRoutes(services);
+  registerProductRoutes(services);
+}
