@@ -2,6 +2,7 @@
  * Text no database can store (NUL, an unpaired surrogate) is refused at the door with a 400 naming the
  * field, on every endpoint and in the query; before this, such a message wedged its case for good.
  */
+import { sql } from 'drizzle-orm';
 import { startApiHarness, type ApiHarness } from './harness';
 
 let h: ApiHarness;
@@ -83,4 +84,21 @@ test('paired surrogates (emoji) and other control characters are ordinary text',
   expect(res.status).toBe(200);
   const read = await h.http().get(`/v1/cases/${caseId}`).set(h.as(CUSTOMER));
   expect(read.body.history.some((e: { data: { message?: string } }) => e.data.message === message)).toBe(true);
+});
+
+test('a write the database refuses for good is answered, quarantined and listed for admins only', async () => {
+  const db = h.database.db;
+  await db.execute(sql`alter table case_events add constraint test_no_replies check (type <> 'customer_reply') not valid`);
+  try {
+    const res = await h.http().post(`/v1/cases/${caseId}/replies`).set(h.as(CUSTOMER)).send({ message: 'refused by a constraint' });
+    expect(res.status).toBe(200);
+  } finally {
+    await db.execute(sql`alter table case_events drop constraint test_no_replies`);
+  }
+  const list = await h.http().get(`/v1/admin/quarantined-writes?caseId=${caseId}`).set(h.as('demo-admin'));
+  expect(list.status).toBe(200);
+  expect(list.body.items[0]).toMatchObject({ caseId, action: 'skipped', sqlState: '23514' });
+  expect(list.body.items[0].batch.events.map((e: { type: string }) => e.type)).toContain('customer_reply');
+  expect((await h.http().get('/v1/admin/quarantined-writes').set(h.as('eng-emea'))).status).toBe(403);
+  expect((await h.http().get('/v1/admin/quarantined-writes?before=abc').set(h.as('demo-admin'))).status).toBe(400);
 });
