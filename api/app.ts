@@ -17,12 +17,14 @@ import { buildOpenApiDocument } from './openapi';
 import { notFound, Problem, problemHandler, sendProblem } from './problem';
 import { livenessHandler, readinessHandler } from './readiness';
 import { requestLog } from './request-log';
+import { rejectUnstorableText } from './text-guard';
 import type { Api } from './route';
 import { registerAdminRoutes } from './routes/admin';
 import { registerCaseActionRoutes } from './routes/case-actions';
 import { registerCaseRoutes } from './routes/cases';
 import { registerPhoneRoutes } from './routes/phone-sessions';
 import { registerPolicyRoutes } from './routes/policy';
+import { registerQuarantineRoutes } from './routes/quarantine';
 import { registerReportRoutes } from './routes/reports';
 import type { Services } from './services';
 
@@ -72,6 +74,7 @@ export function createApp(deps: AppDeps): express.Express {
   registerPhoneRoutes(services);
   registerReportRoutes(services);
   registerAdminRoutes(services);
+  registerQuarantineRoutes(services);
 
   app.get('/health', livenessHandler);
   app.get('/ready', readinessHandler(deps.database, deps.temporal, deps.namespace ?? deps.temporal.options.namespace));
@@ -99,6 +102,7 @@ export function createApp(deps: AppDeps): express.Express {
       handler: tooMany('too many requests for this token; retry after the RateLimit reset'),
     }),
     express.json({ limit: deps.bodyLimit ?? '64kb', type: ['application/json', 'application/*+json'] }),
+    rejectUnstorableText,
     api.router,
   );
   app.use((req, _res, next) => next(notFound(`${req.method} ${req.path}`)));

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { organisations } from '../../../db/schema';
-import { isUniqueViolation } from '../../db-errors';
+import { isUniqueViolation } from '../../../db/errors';
 import { languageProblem } from '../../policy-checks';
 import { visibleOrgIds } from '../../principal';
 import { conflict, notFound, unprocessable } from '../../problem';
