@@ -5,7 +5,7 @@
  */
 import { and, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { caseEvents, cases, contactAttempts, notifications, slaClocks } from '../db/schema';
+import { caseEvents, caseInputs, cases, contactAttempts, notifications, slaClocks } from '../db/schema';
 import type { CaseView } from '../contract/case';
 import { isPermanentDataError } from '../db/errors';
 import { recordQuarantine, replaceUnstorableText } from './quarantine';
@@ -30,6 +30,13 @@ export async function recordCaseChange(db: Db, batch: CaseChangeBatch, canDelive
       .returning({ id: cases.id });
     const snapshotWritten = written.length > 0;
     if (snapshotWritten) await writeClocksAndAttempts(tx as unknown as Db, record.caseId, view);
+
+    if (record.input && batch.events.some((e) => e.type === 'opened')) {
+      await tx
+        .insert(caseInputs)
+        .values({ caseId: record.caseId, policyVersion: record.policyVersion, input: record.input })
+        .onConflictDoNothing({ target: caseInputs.caseId });
+    }
 
     if (batch.events.length > 0) {
       await tx

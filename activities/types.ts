@@ -2,7 +2,7 @@
  * What the case workflow hands its activities. Plain data only: these types are imported (type-only) by the
  * workflow bundle, so nothing here may pull in drizzle, node built-ins or the network.
  */
-import type { CaseView } from '../contract/case';
+import type { CaseView, CaseWorkflowInput } from '../contract/case';
 
 /** The case's fixed facts, written with every snapshot so the first write can create the row. */
 export interface CaseRecord {
@@ -20,6 +20,8 @@ export interface CaseRecord {
   productId: string | null;
   productVersion: string | null;
   build: string | null;
+  /** The workflow's input without carried state: kept once (case_inputs) so a back-test can replay the case. */
+  input?: CaseWorkflowInput;
 }
 
 /** One audit event; `key` is derived deterministically in the workflow, so a retried write is a no-op. */

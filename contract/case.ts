@@ -5,6 +5,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CalendarSpec, CaseType, EntitlementId, Level, MarketRegion, SunRegion } from '../policy/types';
+import type { PinnedPolicy } from '../policy/versions';
 
 export const TASK_QUEUE = 'cases';
 export const CASE_WORKFLOW_TYPE = 'caseWorkflow';
@@ -64,6 +65,12 @@ export interface CaseWorkflowInput {
   /** The customer runs the latest public build of the product (hotfixes only then). */
   hotfixEligible: boolean;
   policyVersion: string;
+  /**
+   * Targets and around-the-clock levels of the case's program in its policy version, pinned at opening so a
+   * later version never changes a running case. Absent on cases opened before versions were data: the
+   * shipped constants (version 1) apply.
+   */
+  policy?: PinnedPolicy;
   settings?: Partial<CaseSettings>;
   relatedCaseId?: string;
   /** Read-model fields recorded with the case row (the workflow itself never interprets them). */

@@ -255,3 +255,47 @@ export const quarantinedWrites = pgTable(
   },
   (t) => [uniqueIndex('quarantined_writes_batch_idx').on(t.caseId, t.batchHash), index('quarantined_writes_created_idx').on(t.createdAt)],
 );
+
+/**
+ * Published policy versions (version 1, the shipped policy, is built in and not stored). A case pins the
+ * version in force when it opens; `effective_at` orders them. The document is policy/versions PolicyDocument.
+ */
+export const policyVersions = pgTable(
+  'policy_versions',
+  {
+    version: integer('version').primaryKey(),
+    key: text('key').notNull().unique(), // what cases pin as policy_version
+    effectiveAt: ts('effective_at').notNull(),
+    document: jsonb('document').notNull(),
+    note: text('note').notNull(),
+    publishedBy: text('published_by').notNull(),
+    publishedAt: createdAt(),
+  },
+  (t) => [index('policy_versions_effective_idx').on(t.effectiveAt)],
+);
+
+/**
+ * What each case's workflow was started with (calendars, settings, pinned policy), written once with the
+ * case's first read-model write: the back-test replays a case from exactly these inputs and its case_events.
+ */
+export const caseInputs = pgTable('case_inputs', {
+  caseId: text('case_id').primaryKey(),
+  policyVersion: text('policy_version').notNull(),
+  input: jsonb('input').notNull(), // CaseWorkflowInput without `carried`
+  recordedAt: createdAt(),
+});
+
+/** Back-test runs: the request, progress and the kept result (report JSON). */
+export const policyBacktests = pgTable(
+  'policy_backtests',
+  {
+    id: text('id').primaryKey(),
+    requestedBy: text('requested_by').notNull(),
+    request: jsonb('request').notNull(),
+    status: text('status').notNull(), // running | completed | cancelled | failed
+    result: jsonb('result'),
+    createdAt: createdAt(),
+    finishedAt: ts('finished_at'),
+  },
+  (t) => [index('policy_backtests_created_idx').on(t.createdAt)],
+);

@@ -20,6 +20,8 @@ export interface DeadlineInput {
   caseType: CaseType;
   /** The program's coverage calendar in the organisation's zone (coverageCalendar()). */
   coverage: CalendarSpec;
+  /** The level's target as the case's pinned policy version says; the shipped constants when absent. */
+  target?: Target;
 }
 
 /**
@@ -103,7 +105,7 @@ export function computeDeadline(input: DeadlineInput): DeadlineResult {
     };
   }
   const level = levelLabel(input.entitlement, input.level);
-  const target = policy.targets[input.level];
+  const target = input.target ?? policy.targets[input.level];
   const label = targetLabel(target);
   switch (target.kind) {
     case 'not_available':

@@ -259,5 +259,6 @@ function caseRecord(input: CaseWorkflowInput): CaseRecord {
     productId: input.productId ?? null,
     productVersion: input.productVersion ?? null,
     build: input.build ?? null,
+    input: { ...input, carried: undefined },
   };
 }

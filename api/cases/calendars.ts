@@ -4,7 +4,7 @@
  * Resolving holidays is the slow part, so results are memoised per country, subdivision and year range.
  */
 import { DateTime } from 'luxon';
-import { businessCalendar, coverageCalendar } from '../../policy';
+import { businessCalendar, businessCalendarUnder, coverageCalendar, coverageUnder, type PolicyDocument } from '../../policy';
 import { resolveClosedDates } from '../../policy/holidays';
 import type { CalendarSpec, EntitlementId, WeeklyWindow } from '../../policy/types';
 import type { organisations } from '../../db/schema';
@@ -32,12 +32,23 @@ function closedDates(org: OrgRow, year: number): string[] {
   return dates;
 }
 
-export function caseCalendars(org: OrgRow, openedAt: Date): { coverage: CalendarSpec; businessCalendar: CalendarSpec } {
+/** The calendars a case opened at `openedAt` pins: under `policy` (a version document) when given. */
+export function caseCalendars(
+  org: OrgRow,
+  openedAt: Date,
+  policy?: PolicyDocument,
+): { coverage: CalendarSpec; businessCalendar: CalendarSpec } {
   const settings = {
     zone: org.timeZone,
     closedDates: closedDates(org, DateTime.fromJSDate(openedAt, { zone: org.timeZone }).year),
     businessHours: (org.businessHours as WeeklyWindow[] | null) ?? undefined,
   };
+  if (policy) {
+    return {
+      coverage: coverageUnder(policy, org.entitlement as EntitlementId, settings),
+      businessCalendar: businessCalendarUnder(policy, settings, settings.businessHours),
+    };
+  }
   return {
     coverage: coverageCalendar(org.entitlement as EntitlementId, settings),
     businessCalendar: businessCalendar(settings),

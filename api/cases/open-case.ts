@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
-import { ENTITLEMENTS, POLICY_VERSION } from '../../policy';
+import { ENTITLEMENTS, pinnedPolicy, settingsUnder } from '../../policy';
+import { versionAt } from '../policy/versions-store';
 import type { EntitlementId, Level, MarketRegion } from '../../policy/types';
 import { cases } from '../../db/schema';
 import { CASE_WORKFLOW_TYPE, caseWorkflowId, openedUpdate, type CaseView, type CaseWorkflowInput } from '../../contract/case';
@@ -52,6 +53,8 @@ export async function openCase(svc: Services, principal: Principal, body: Body, 
   }
 
   const openedAt = new Date();
+  // The version in force now decides this case's calendars, targets and settings, pinned for its whole life.
+  const policy = await versionAt(db, openedAt);
   const input: CaseWorkflowInput = {
     caseId,
     orgId: org.id,
@@ -65,9 +68,11 @@ export async function openCase(svc: Services, principal: Principal, body: Body, 
     language,
     openedAt: openedAt.toISOString(),
     openedBy: actorOf(principal),
-    ...caseCalendars(org, openedAt),
+    ...caseCalendars(org, openedAt, policy.document),
     hotfixEligible,
-    policyVersion: POLICY_VERSION,
+    policyVersion: policy.key,
+    policy: pinnedPolicy(policy.document, entitlement),
+    settings: settingsUnder(policy.document),
     ...(relatedCaseId ? { relatedCaseId } : {}),
     ...(body.product ? { productId: body.product, productVersion: body.version, build: body.build } : {}),
   };

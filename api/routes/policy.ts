@@ -3,12 +3,15 @@ import {
   ENTITLEMENTS,
   LEVELS,
   levelLabel,
-  POLICY_VERSION,
   REGION_LANGUAGES,
   SUN_HANDOFFS_UTC,
   targetLabel,
   type Level,
+  type LevelKey,
+  type PolicyDocument,
 } from '../../policy';
+import { versionAt } from '../policy/versions-store';
+import { registerPolicyVersionRoutes } from './policy-versions';
 import { caseCalendars } from '../cases/calendars';
 import { canSeeOrg, CASE_OPENERS, STAFF_ROLES, type Principal } from '../principal';
 import { notFound } from '../problem';
@@ -19,7 +22,9 @@ import { z } from '../zod';
 
 const PolicySchema = z
   .object({
-    version: z.string(),
+    version: z.string().openapi({ description: 'the key cases opened now pin as policyVersion' }),
+    versionNumber: z.number().int(),
+    effectiveAt: z.string(),
     entitlements: z.array(
       z.object({
         id: z.string(),
@@ -46,32 +51,36 @@ const PolicySchema = z
   })
   .openapi('Policy');
 
-const ENTITLEMENT_VIEWS = Object.values(ENTITLEMENTS).map((e) => {
-  const label = (level: Level) => levelLabel(e.id, level);
-  return {
-    id: e.id,
-    name: e.name,
-    scheme: e.scheme,
-    coverage: e.coverage,
-    phone: e.phone,
-    web: e.web,
-    email: e.email,
-    sam: e.sam,
-    updates: e.updates,
-    upgrades: e.upgrades,
-    bestEffort: e.bestEffort,
-    targets: Object.fromEntries(LEVELS.map((level) => [label(level), targetLabel(e.targets[level])])),
-    aroundTheClock: e.aroundTheClockLevels.map(label),
-  };
-});
+/** Programs as the version in force says (targets, around-the-clock levels); the rest is fixed text. */
+const entitlementViews = (doc: PolicyDocument) =>
+  Object.values(ENTITLEMENTS).map((e) => {
+    const label = (level: Level) => levelLabel(e.id, level);
+    const program = doc.programs[e.id];
+    return {
+      id: e.id,
+      name: e.name,
+      scheme: e.scheme,
+      coverage: e.coverage,
+      phone: e.phone,
+      web: e.web,
+      email: e.email,
+      sam: e.sam,
+      updates: e.updates,
+      upgrades: e.upgrades,
+      bestEffort: e.bestEffort,
+      targets: Object.fromEntries(LEVELS.map((level) => [label(level), targetLabel(program.targets[String(level) as LevelKey])])),
+      aroundTheClock: program.aroundTheClockLevels.map(label),
+    };
+  });
 
-export function registerPolicyRoutes({ api, caches }: Services): void {
-  async function organisationCalendars(principal: Principal, orgId: string | undefined) {
+export function registerPolicyRoutes(services: Services): void {
+  const { api, caches, db } = services;
+  async function organisationCalendars(principal: Principal, orgId: string | undefined, doc: PolicyDocument) {
     const id = orgId ?? principal.orgId;
     if (!id) return undefined;
     const org = canSeeOrg(principal, id) ? await caches.organisation(id) : undefined;
     if (!org) throw notFound('organisation');
-    return { id: org.id, ...caseCalendars(org, new Date()) };
+    return { id: org.id, ...caseCalendars(org, new Date(), doc) };
   }
 
   defineRoute(
@@ -87,11 +96,14 @@ export function registerPolicyRoutes({ api, caches }: Services): void {
       problems: [404],
     },
     async ({ query, principal }) => {
-      const organisation = await organisationCalendars(principal, query.orgId);
+      const inForce = await versionAt(db, new Date());
+      const organisation = await organisationCalendars(principal, query.orgId, inForce.document);
       return {
         body: {
-          version: POLICY_VERSION,
-          entitlements: ENTITLEMENT_VIEWS,
+          version: inForce.key,
+          versionNumber: inForce.version,
+          effectiveAt: new Date(inForce.effectiveAt).toISOString(),
+          entitlements: entitlementViews(inForce.document),
           regionLanguages: REGION_LANGUAGES,
           followTheSunUtc: SUN_HANDOFFS_UTC,
           ...(organisation ? { organisation } : {}),
@@ -99,4 +111,5 @@ export function registerPolicyRoutes({ api, caches }: Services): void {
       };
     },
   );
+  registerPolicyVersionRoutes(services);
 }

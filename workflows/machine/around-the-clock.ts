@@ -28,7 +28,8 @@ import { record, touch } from './recording';
 const WALL_CLOCK: CalendarSpec = { zone: 'UTC', alwaysOpen: true, windows: [], closedDates: [], label: '24/7' };
 
 export function qualifiesForAroundTheClock(m: Machine, level: Level): boolean {
-  return m.input.type !== 'general_inquiry' && isAroundTheClock(m.input.entitlement, level);
+  const levels = m.input.policy?.aroundTheClockLevels;
+  return m.input.type !== 'general_inquiry' && (levels ? levels.includes(level) : isAroundTheClock(m.input.entitlement, level));
 }
 
 export function startAroundTheClock(m: Machine, now: number, cause: string, actorId: string): void {

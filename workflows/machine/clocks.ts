@@ -3,7 +3,7 @@
  * the first engineer action that stops it (met or breached, with the exact lateness), retiring a clock whose
  * obligation ended, and the facts an audit event records about a clock. Warnings and breaches: clock-alerts.ts.
  */
-import { computeDeadline, startClock, stopClock, type DeadlineResult } from '../../policy';
+import { computeDeadline, startClock, stopClock, targetOf, type DeadlineResult } from '../../policy';
 import type { Level } from '../../policy/types';
 import type { Actor } from '../../contract/case';
 import { clockIsActive, clockView } from '../clock-view';
@@ -18,6 +18,7 @@ export function firstResponseDeadline(m: Machine, at: number, level: Level): Dea
     level,
     caseType: m.input.type,
     coverage: m.input.coverage,
+    ...(m.input.policy ? { target: targetOf(m.input.entitlement, level, m.input.policy) } : {}),
   });
 }
 

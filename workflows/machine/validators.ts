@@ -4,7 +4,7 @@
  * of type InvalidCaseTransition whose message the API returns as the reason.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { ENTITLEMENTS } from '../../policy';
+import { targetOf } from '../../policy';
 import type { Actor, AssignInput, ChangeSeverityInput, ResolveInput, Role } from '../../contract/case';
 import type { Machine } from './context';
 
@@ -37,7 +37,7 @@ export function validateChangeSeverity(m: Machine, { actor, level, reason }: Cha
   rejectUnless(typeof reason === 'string' && reason.trim().length > 0, 'A severity change needs a reason');
   rejectUnless(actor.role !== 'system', 'A severity change needs a person who agreed it');
   rejectUnless(
-    ENTITLEMENTS[m.input.entitlement].targets[level].kind !== 'not_available',
+    targetOf(m.input.entitlement, level, m.input.policy).kind !== 'not_available',
     `Level ${level} is not available on the ${m.input.entitlement} program`,
   );
 }

@@ -1,0 +1,112 @@
+/** Publishing a policy version through the API: new cases pin it at its effective instant, older cases keep theirs. */
+import { eq } from 'drizzle-orm';
+import { caseInputs } from '../../db/schema';
+import { startApiHarness, type ApiHarness } from './harness';
+
+let h: ApiHarness;
+beforeAll(async () => {
+  h = await startApiHarness({ worker: true });
+});
+afterAll(() => h?.close());
+
+const ADMIN = 'demo-admin';
+const ANNA = 'acme-premier-anna'; // Premier: 30 minutes, around the clock
+const HOUR = 3_600_000;
+const openCase = () =>
+  h.http().post('/v1/cases').set(h.as(ANNA)).send({
+    supportId: '01700001',
+    type: 'technical',
+    severity: 2,
+    product: 'backup-replication',
+    version: '12.3',
+    build: '12.3.1.1139',
+    title: 'Backups fail',
+    description: 'Error 5',
+  });
+
+test('version 1 is in force until an administrator publishes; bad versions are refused with the field', async () => {
+  const policy = await h.http().get('/v1/policy').set(h.as('eng-emea'));
+  expect(policy.body).toMatchObject({ version: '2026-11-01', versionNumber: 1 });
+  const list = await h.http().get('/v1/policy/versions').set(h.as('eng-emea'));
+  expect(list.body.items).toHaveLength(1);
+  expect(list.body.items[0]).toMatchObject({ version: 1, inForce: true, changes: [] });
+
+  const future = new Date(Date.now() + 60_000).toISOString();
+  const patch = { programs: { premier: { targets: { '2': { kind: 'wall', ms: HOUR } } } } };
+  expect((await h.http().post('/v1/policy/versions').set(h.as('mgr-duty')).send({ effectiveAt: future, note: 'x', patch })).status).toBe(
+    403,
+  );
+  const badTarget = await h
+    .http()
+    .post('/v1/policy/versions')
+    .set(h.as(ADMIN))
+    .send({ effectiveAt: future, note: 'x', patch: { programs: { premier: { targets: { '2': { kind: 'wall', ms: -5 } } } } } });
+  expect(badTarget.status).toBe(400);
+  expect(badTarget.body.errors[0].field).toMatch(/programs\.premier\.targets\.2/);
+  const past = await h.http().post('/v1/policy/versions').set(h.as(ADMIN)).send({ effectiveAt: '2020-01-01T00:00:00Z', note: 'x', patch });
+  expect(past.status).toBe(409);
+  const both = await h
+    .http()
+    .post('/v1/policy/versions')
+    .set(h.as(ADMIN))
+    .send({ effectiveAt: future, note: 'x', patch, document: list.body.items[0].document });
+  expect(both.status).toBe(400);
+});
+
+test('a published version is used by cases opened after its effective instant; earlier cases keep theirs', async () => {
+  const before = await openCase();
+  expect(before.status).toBe(201);
+  expect(Date.parse(before.body.sla.firstResponse.dueAt) - Date.parse(before.body.openedAt)).toBe(HOUR / 2);
+
+  const effectiveAt = Date.now() + 1500;
+  const published = await h
+    .http()
+    .post('/v1/policy/versions')
+    .set(h.as(ADMIN))
+    .send({
+      effectiveAt: new Date(effectiveAt).toISOString(),
+      note: 'Premier Severity 2 in one hour',
+      patch: { programs: { premier: { targets: { '2': { kind: 'wall', ms: HOUR } } } } },
+    });
+  expect(published.status).toBe(201);
+  expect(published.body).toMatchObject({
+    version: 2,
+    key: 'v2',
+    inForce: false,
+    changes: [{ path: 'programs.premier.targets.2', from: { kind: 'wall', ms: HOUR / 2 }, to: { kind: 'wall', ms: HOUR } }],
+  });
+  // Not yet effective: a case opened now still gets version 1.
+  const stillV1 = await openCase();
+  expect(stillV1.body.policyVersion).toBe('2026-11-01');
+
+  await new Promise((r) => setTimeout(r, Math.max(0, effectiveAt - Date.now() + 50)));
+  expect((await h.http().get('/v1/policy').set(h.as('eng-emea'))).body).toMatchObject({ version: 'v2', versionNumber: 2 });
+  const after = await openCase();
+  expect(after.status).toBe(201);
+  expect(Date.parse(after.body.sla.firstResponse.dueAt) - Date.parse(after.body.openedAt)).toBe(HOUR);
+  expect(after.body.policyVersion).toBe('v2');
+  expect(await pinnedVersion(after.body.id)).toBe('v2');
+  expect(await pinnedVersion(before.body.id)).toBe('2026-11-01');
+
+  // The running case opened under version 1 keeps its 30-minute target after a severity change.
+  const changed = await h
+    .http()
+    .post(`/v1/cases/${before.body.id}/severity`)
+    .set(h.as('eng-emea'))
+    .send({ severity: 3, reason: 'less urgent' });
+  expect(changed.status).toBe(200);
+  const detail = await h.http().get(`/v1/cases/${before.body.id}`).set(h.as('eng-emea'));
+  const change = (detail.body.history as Array<{ type: string; at: string }>).find((e) => e.type === 'severity_changed')!;
+  expect(Date.parse(changed.body.sla.firstResponse.dueAt) - Date.parse(change.at)).toBe(HOUR / 2);
+
+  const list = await h.http().get('/v1/policy/versions').set(h.as('mgr-duty'));
+  expect(list.body.items.map((v: { version: number; inForce: boolean }) => [v.version, v.inForce])).toEqual([
+    [1, false],
+    [2, true],
+  ]);
+});
+
+async function pinnedVersion(caseId: string): Promise<string | undefined> {
+  const [row] = await h.database.db.select().from(caseInputs).where(eq(caseInputs.caseId, caseId));
+  return row?.policyVersion;
+}
