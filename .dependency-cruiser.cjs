@@ -2,13 +2,13 @@
  * The layers, bottom to top; a module may import only from its own layer and the layers below
  * (docs/architecture.md). `npm run lint` fails on any import that points up, and on cycles.
  *
- *   policy -> contract -> db -> activities -> workflows -> api -> worker -> runtime -> scripts -> bench, test
+ *   policy -> contract -> db -> activities -> workflows -> backtest -> api -> worker -> runtime -> scripts -> bench, test
  *
  * bench/ and test/ are the top: benchmarks reuse test/helpers and test/fixtures (real servers, demo data).
  *
  * workflows/ import activities only as types (the worker registers the implementations).
  */
-const layers = ['policy', 'contract', 'db', 'activities', 'workflows', 'api', 'worker', 'runtime', 'scripts', 'bench', 'test'];
+const layers = ['policy', 'contract', 'db', 'activities', 'workflows', 'backtest', 'api', 'worker', 'runtime', 'scripts', 'bench', 'test'];
 
 /** Per layer, the folders above it: importing from any of them is an upward import. */
 const upward = layers.slice(0, -2).map((layer, i) => ({
@@ -35,6 +35,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^bench/' },
       to: { path: '^test/', pathNot: '^test/(helpers|fixtures)/' },
+    },
+    {
+      name: 'backtest-engine-is-pure',
+      comment: 'backtest/engine replays cases deterministically: no database, no activities (backtest/activities reads the read model)',
+      severity: 'error',
+      from: { path: '^backtest/engine/' },
+      to: { path: '^(db|activities)/|^backtest/(?!engine/)', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'no-circular',

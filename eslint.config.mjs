@@ -137,5 +137,10 @@ export default tseslint.config(
     files: ['workflows/**/*.ts', 'policy/**/*.ts', 'contract/**/*.ts'],
     rules: { ...determinismImports(), ...determinismSyntax },
   },
+  // The back-test engine replays cases through the pure case machine: the same law (it may import workflows/machine).
+  {
+    files: ['backtest/engine/**/*.ts'],
+    rules: { ...determinismImports(), ...determinismSyntax },
+  },
   prettier,
 );

@@ -1,0 +1,84 @@
+/**
+ * From a case's audit trail back to the commands people gave it. Every command leaves one event of its own
+ * type whose key is `<type>:<requestId>` and whose data holds the command's arguments; everything else in
+ * the trail (clocks, attempts, closures, hand-offs) is what the machine made of them, and is recomputed.
+ */
+import type { Level, SunRegion } from '../../policy/types';
+import type { Actor, ResolutionType, Role } from '../../contract/case';
+import type { RecordedEvent, RoleOf } from './types';
+
+export type Command =
+  | { kind: 'engineerResponse'; message?: string }
+  | { kind: 'changeSeverity'; level: Level; reason: string }
+  | { kind: 'requestInfo'; message: string }
+  | { kind: 'customerReply'; message?: string }
+  | { kind: 'talkToManager'; reason: string }
+  | { kind: 'managerAck'; note?: string }
+  | { kind: 'resolve'; resolutionType: ResolutionType; summary: string }
+  | { kind: 'confirmResolution'; accepted: boolean; comment?: string }
+  | { kind: 'closeCase'; reason?: string }
+  | { kind: 'assign'; ownerId: string; region?: SunRegion; note?: string }
+  | { kind: 'rcaDelivered'; summary: string }
+  | { kind: 'customerAvailability'; available: boolean; note?: string };
+
+export interface TimedCommand {
+  at: number;
+  requestId: string;
+  actor: Actor;
+  command: Command;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** Per event type: the command it records and the role of whoever gives that command when the role is unknown. */
+const TRIGGERS: Record<string, { role: Role; command: (d: Record<string, unknown>) => Command }> = {
+  engineer_response: { role: 'engineer', command: (d) => ({ kind: 'engineerResponse', message: str(d.message) }) },
+  severity_changed: { role: 'engineer', command: (d) => ({ kind: 'changeSeverity', level: d.to as Level, reason: String(d.reason) }) },
+  info_requested: { role: 'engineer', command: (d) => ({ kind: 'requestInfo', message: String(d.message) }) },
+  customer_reply: { role: 'case_admin', command: (d) => ({ kind: 'customerReply', message: str(d.message) }) },
+  manager_requested: { role: 'case_admin', command: (d) => ({ kind: 'talkToManager', reason: String(d.reason) }) },
+  manager_acknowledged: { role: 'manager', command: (d) => ({ kind: 'managerAck', note: str(d.note) }) },
+  resolved: {
+    role: 'engineer',
+    command: (d) => ({ kind: 'resolve', resolutionType: d.resolutionType as ResolutionType, summary: String(d.summary) }),
+  },
+  resolution_confirmed: { role: 'case_admin', command: (d) => ({ kind: 'confirmResolution', accepted: true, comment: str(d.comment) }) },
+  resolution_rejected: { role: 'case_admin', command: (d) => ({ kind: 'confirmResolution', accepted: false, comment: str(d.comment) }) },
+  close_requested: { role: 'case_admin', command: (d) => ({ kind: 'closeCase', reason: str(d.reason) }) },
+  assigned: {
+    role: 'engineer',
+    command: (d) => {
+      const to = d.to as { ownerId: string; region: SunRegion | null };
+      return { kind: 'assign', ownerId: to.ownerId, region: to.region ?? undefined, note: str(d.note) };
+    },
+  },
+  rca_delivered: { role: 'engineer', command: (d) => ({ kind: 'rcaDelivered', summary: String(d.summary) }) },
+  customer_available: { role: 'case_admin', command: (d) => ({ kind: 'customerAvailability', available: true, note: str(d.note) }) },
+  customer_unavailable: { role: 'case_admin', command: (d) => ({ kind: 'customerAvailability', available: false, note: str(d.note) }) },
+};
+
+/** The request id a command event's key carries (`<type>:<requestId>`, `#n` when a batch repeated the key). */
+export function requestIdOf(e: RecordedEvent): string {
+  return e.key.slice(e.type.length + 1).replace(/#\d+$/, '');
+}
+
+/** The commands of a trail, in order. */
+export function commandsOf(events: readonly RecordedEvent[], roleOf: RoleOf = () => undefined): TimedCommand[] {
+  const out: TimedCommand[] = [];
+  for (const e of events) {
+    const trigger = TRIGGERS[e.type];
+    if (!trigger) continue;
+    // A severity change records the whole actor who agreed it; others only the id.
+    const actor: Actor =
+      e.type === 'severity_changed' && e.data.by && typeof e.data.by === 'object'
+        ? (e.data.by as Actor)
+        : { id: e.actorId, role: roleOf(e.actorId) ?? trigger.role };
+    out.push({ at: e.at, requestId: requestIdOf(e), actor, command: trigger.command(e.data) });
+  }
+  return out;
+}
+
+/** Request ids of the commands: an event caused by one of them happened at the command's instant. */
+export function commandCauses(commands: readonly TimedCommand[]): Set<string> {
+  return new Set(commands.map((c) => c.requestId));
+}

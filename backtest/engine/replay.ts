@@ -1,0 +1,210 @@
+/**
+ * Drives the deterministic case machine (workflows/machine) outside Temporal, exactly as the workflow does:
+ * each recorded command at its recorded instant, after everything due up to that instant has fired, with one
+ * outbox batch per step (audit-event keys depend on it). Timers fire at their due instant: what a policy
+ * promised, not how late a worker happened to run.
+ */
+import { businessTimeBetween, targetCalendar } from '../../policy';
+import type { CaseWorkflowInput } from '../../contract/case';
+import type { CaseEventRecord } from '../../activities/types';
+import { CaseMachine } from '../../workflows/machine/case-machine';
+import { FIRST_RESPONSE } from '../../workflows/machine/context';
+import { clockView } from '../../workflows/clock-view';
+import { resolveSettings } from '../../workflows/settings';
+import type { TimedCommand } from './commands';
+import type { CaseOutcome, RecordedEvent } from './types';
+
+/** A runaway guard: a case wakes at most this often between two commands (hand-offs every 8 h for years). */
+const MAX_WAKES = 20_000;
+
+/** When a wake due at `w` fires: `w` itself (ideal timers) or a little later, as the recorded run did. */
+export type FireAt = (wake: number) => number;
+
+export interface ReplayOptions {
+  keepEvents?: boolean;
+  fireAt?: FireAt;
+}
+
+export interface Replay {
+  /** Wake instant -> instant it fired at, where they differ (for replaying another policy with the same delays). */
+  delays: Map<number, number>;
+  machine: CaseMachine;
+  /** Every audit event, when asked for (the exactness check); reports need only the counts. */
+  events: RecordedEvent[];
+  warnings: number;
+  breaches: number;
+  refused: number;
+}
+
+/** Replays `commands` on a case opened with `input`, up to `until` (the instant the trail was read). */
+export function replay(input: CaseWorkflowInput, commands: readonly TimedCommand[], until: number, opts: ReplayOptions = {}): Replay {
+  const { keepEvents = true, fireAt = (w: number) => w } = opts;
+  const delays = new Map<number, number>();
+  const m = CaseMachine.open(input, resolveSettings(input.settings));
+  const events: RecordedEvent[] = [];
+  let warnings = 0;
+  let breaches = 0;
+  const drain = () => {
+    for (const e of m.drain().events) {
+      if (e.type === 'sla_warning') warnings++;
+      else if (e.type === 'sla_breach') breaches++;
+      if (keepEvents) events.push(toRecorded(e));
+    }
+  };
+  drain();
+  let refused = 0;
+  for (const c of commands) {
+    fireUntil(m, Math.min(c.at, until), fireAt, delays, drain);
+    if (c.at > until || m.hasSeen(c.requestId)) continue;
+    if (m.closedForGood) {
+      refused++; // the workflow has finished: nobody can act on the case any more
+      continue;
+    }
+    try {
+      apply(m, c);
+    } catch {
+      refused++; // the machine refuses it under this policy (e.g. the case is already closed)
+      continue;
+    }
+    drain();
+  }
+  fireUntil(m, until, fireAt, delays, drain);
+  return { machine: m, events, warnings, breaches, refused, delays };
+}
+
+/** Fires every wake whose firing instant is at or before `until` (a command at `until` comes after them). */
+function fireUntil(m: CaseMachine, until: number, fireAt: FireAt, delays: Map<number, number>, drain: () => void): void {
+  for (let i = 0; i < MAX_WAKES && !m.closedForGood; i++) {
+    const wake = m.nextWakeAt();
+    if (wake === null) return;
+    const at = Math.max(wake, fireAt(wake));
+    if (at > until) return;
+    if (at !== wake) delays.set(wake, at);
+    m.fireDue(at);
+    drain();
+  }
+}
+
+/**
+ * The firing instants of a recorded run: a wake fires at the first recorded timer step at or after it, when
+ * that step is within `tolerance` (the worker's delay), otherwise at its due instant (e.g. a hand-off that
+ * changed nothing and left no event). Steps caused by commands are not timer steps.
+ */
+export function recordedFiring(timerSteps: readonly number[], tolerance = 10 * 60_000): FireAt {
+  const sorted = [...new Set(timerSteps)].sort((a, b) => a - b);
+  return (wake) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]! < wake) lo = mid + 1;
+      else hi = mid;
+    }
+    const f = sorted[lo];
+    return f !== undefined && f - wake <= tolerance ? f : wake;
+  };
+}
+
+/** Replays another policy with the delays a recorded run showed for the same wakes (others fire on time). */
+export function sameDelays(delays: ReadonlyMap<number, number>): FireAt {
+  return (wake) => delays.get(wake) ?? wake;
+}
+
+/** Validates (throws when refused), then applies, as an update handler does. */
+function apply(m: CaseMachine, { at, requestId, actor, command: c }: TimedCommand): void {
+  const validate = true;
+  switch (c.kind) {
+    case 'engineerResponse':
+      if (validate) m.validateEngineerResponse(actor);
+      m.markSeen(requestId);
+      return m.engineerResponse(actor, requestId, at, c.message);
+    case 'changeSeverity': {
+      const arg = { requestId, actor, level: c.level, reason: c.reason };
+      if (validate) m.validateChangeSeverity(arg);
+      m.markSeen(requestId);
+      return m.changeSeverity(arg, at);
+    }
+    case 'requestInfo':
+      if (validate) m.validateRequestInfo(actor);
+      m.markSeen(requestId);
+      return m.requestInfo(actor, requestId, at, c.message);
+    case 'customerReply':
+      if (validate) m.validateCustomerReply(actor);
+      m.markSeen(requestId);
+      return m.customerReply(actor, requestId, at, c.message);
+    case 'talkToManager':
+      if (validate) m.validateTalkToManager(actor);
+      m.markSeen(requestId);
+      return m.talkToManager(actor, requestId, at, c.reason);
+    case 'managerAck':
+      if (validate) m.validateManagerAck(actor);
+      m.markSeen(requestId);
+      return m.managerAck(actor, requestId, at, c.note);
+    case 'resolve': {
+      const arg = { requestId, actor, resolutionType: c.resolutionType, summary: c.summary };
+      if (validate) m.validateResolve(arg);
+      m.markSeen(requestId);
+      return m.resolve(arg, at);
+    }
+    case 'confirmResolution':
+      if (validate) m.validateConfirmResolution(actor);
+      m.markSeen(requestId);
+      return m.confirmResolution({ requestId, actor, accepted: c.accepted, comment: c.comment }, at);
+    case 'closeCase':
+      if (validate) m.validateCloseCase();
+      m.markSeen(requestId);
+      return m.closeCase(actor, requestId, at, c.reason);
+    case 'assign': {
+      const arg = { requestId, actor, ownerId: c.ownerId, region: c.region, note: c.note };
+      if (validate) m.validateAssign(arg);
+      m.markSeen(requestId);
+      return m.assign(arg, at);
+    }
+    case 'rcaDelivered':
+      if (validate) m.validateRcaDelivered(actor);
+      m.markSeen(requestId);
+      return m.rcaDelivered(actor, requestId, at, c.summary);
+    case 'customerAvailability':
+      // A signal: no validator; the machine ignores a change to the state it already has.
+      m.markSeen(requestId);
+      return m.customerAvailability({ requestId, actor, available: c.available, note: c.note }, at);
+  }
+}
+
+function toRecorded(e: CaseEventRecord): RecordedEvent {
+  return { key: e.key, type: e.type, actorId: e.actorId, at: Date.parse(e.at), data: e.data };
+}
+
+/** What a replayed case says for reports: the first-response clock, alerts, attempts and how it closed. */
+export function outcomeOf(r: Replay): CaseOutcome {
+  const { machine: m } = r;
+  const s = m.s;
+  const clock = s.clocks[FIRST_RESPONSE]!;
+  const view = clockView(clock, s.retiredClocks.includes(FIRST_RESPONSE));
+  const openedAt = Date.parse(m.input.openedAt);
+  let elapsedMs: number | null = null;
+  if (s.firstResponseAt !== null) {
+    const cal = clock.target ? targetCalendar(clock.target, clock.calendar) : null;
+    elapsedMs = cal && !cal.alwaysOpen ? businessTimeBetween(cal, openedAt, s.firstResponseAt) : s.firstResponseAt - openedAt;
+  }
+  return {
+    caseId: m.input.caseId,
+    entitlement: m.input.entitlement,
+    level: s.level,
+    openedAt,
+    firstResponse: {
+      state: view.state,
+      dueAt: view.dueAt === null ? null : Date.parse(view.dueAt),
+      respondedAt: s.firstResponseAt,
+      elapsedMs,
+      target: view.target,
+      explanation: view.explanation,
+    },
+    warnings: r.warnings,
+    breaches: r.breaches,
+    contactAttemptsMade: s.contactAttempts.filter((a) => a.status === 'made').length,
+    closeReason: s.closeReason,
+    closedAt: s.closedAt,
+    refusedCommands: r.refused,
+  };
+}
