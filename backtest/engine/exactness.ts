@@ -19,7 +19,12 @@ export interface Difference {
 
 /** Instants at which the recorded run fired timers: events not caused by the opening or a command. */
 export function timerSteps(events: readonly RecordedEvent[], causes: ReadonlySet<string>): number[] {
-  return events.filter((e) => e.key !== 'opened:open' && !causes.has(requestIdOf(e))).map((e) => e.at);
+  return events
+    .filter((e) => {
+      const cause = requestIdOf(e);
+      return cause !== 'open' && !causes.has(cause); // 'open': the opening's own events
+    })
+    .map((e) => e.at);
 }
 
 /** JSON with sorted keys (jsonb changes key order). */
@@ -35,7 +40,7 @@ export function canonical(v: unknown): string {
 export function exactnessDiff(c: RecordedCase, until: number, roleOf?: RoleOf): Difference[] {
   const commands: TimedCommand[] = commandsOf(c.events, roleOf);
   const causes = commandCauses(commands);
-  const replayed = replay(c.input, commands, until, { fireAt: recordedFiring(timerSteps(c.events, causes)) }).events;
+  const replayed = replay(c.input, commands, until, { fireAt: recordedFiring(timerSteps(c.events, causes), until) }).events;
   const caseId = c.input.caseId;
   const out: Difference[] = [];
   const byKey = new Map(replayed.map((e) => [e.key, e]));

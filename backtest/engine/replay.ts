@@ -86,11 +86,10 @@ function fireUntil(m: CaseMachine, until: number, fireAt: FireAt, delays: Map<nu
 }
 
 /**
- * The firing instants of a recorded run: a wake fires at the first recorded timer step at or after it, when
- * that step is within `tolerance` (the worker's delay), otherwise at its due instant (e.g. a hand-off that
- * changed nothing and left no event). Steps caused by commands are not timer steps.
+ * The firing instants of a recorded run read at `readAt`: a wake fires at the first recorded timer step at or
+ * after it, when that step is within `tolerance` (the worker's delay). Command steps are not timer steps.
  */
-export function recordedFiring(timerSteps: readonly number[], tolerance = 10 * 60_000): FireAt {
+export function recordedFiring(timerSteps: readonly number[], readAt: number, tolerance = 10 * 60_000): FireAt {
   const sorted = [...new Set(timerSteps)].sort((a, b) => a - b);
   return (wake) => {
     let lo = 0;
@@ -101,7 +100,11 @@ export function recordedFiring(timerSteps: readonly number[], tolerance = 10 * 6
       else hi = mid;
     }
     const f = sorted[lo];
-    return f !== undefined && f - wake <= tolerance ? f : wake;
+    if (f !== undefined && f - wake <= tolerance) return f;
+    // No step: the wake changed nothing, or a command came first and made it moot (a resolve 2 ms after a
+    // severity change cancels the Support Account Manager notice due at once). Firing it at the end of the
+    // tolerance gives both their recorded result; a wake due that close to the read had not run yet.
+    return wake > readAt - tolerance ? Number.POSITIVE_INFINITY : wake + tolerance;
   };
 }
 
