@@ -285,7 +285,11 @@ export const caseInputs = pgTable('case_inputs', {
   recordedAt: createdAt(),
 });
 
-/** Back-test runs: the request, progress and the kept result (report JSON). */
+/**
+ * Back-test runs: the request, progress and the kept result. The batch activity advances `cursor` and
+ * merges its cases into `partial` in one transaction, only when the cursor it read from is still the stored
+ * one, so a retried batch counts nothing twice. `result` is the finished report.
+ */
 export const policyBacktests = pgTable(
   'policy_backtests',
   {
@@ -293,7 +297,13 @@ export const policyBacktests = pgTable(
     requestedBy: text('requested_by').notNull(),
     request: jsonb('request').notNull(),
     status: text('status').notNull(), // running | completed | cancelled | failed
+    total: integer('total'),
+    processed: integer('processed').notNull().default(0),
+    withoutInput: integer('without_input').notNull().default(0),
+    cursor: jsonb('cursor'), // { openedAt, id } of the last case processed
+    partial: jsonb('partial'), // report accumulator while running
     result: jsonb('result'),
+    error: text('error'),
     createdAt: createdAt(),
     finishedAt: ts('finished_at'),
   },

@@ -10,6 +10,7 @@ import type { Database } from '../db/client';
 import { createActivities } from '../activities';
 import type { Notifier } from '../activities/notifier';
 import { TASK_QUEUE } from '../contract/case';
+import { createBacktestActivities } from '../backtest/activities';
 
 export interface CaseWorkerOptions {
   connection: NativeConnection;
@@ -64,7 +65,8 @@ export async function createCaseWorker(opts: CaseWorkerOptions): Promise<Worker>
     namespace: opts.namespace ?? 'default',
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
     workflowBundle: opts.workflowBundle ?? (await caseWorkflowBundle()),
-    activities: createActivities({ db: opts.database, notifier: opts.notifier }),
+    // Back-tests run on the same queue: their batches read the read model through the same database.
+    activities: { ...createActivities({ db: opts.database, notifier: opts.notifier }), ...createBacktestActivities(opts.database.db) },
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 50,
     maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions,
     maxCachedWorkflows: opts.maxCachedWorkflows,

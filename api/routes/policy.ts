@@ -11,6 +11,7 @@ import {
   type PolicyDocument,
 } from '../../policy';
 import { versionAt } from '../policy/versions-store';
+import { registerBacktestRoutes } from './policy-backtests';
 import { registerPolicyVersionRoutes } from './policy-versions';
 import { caseCalendars } from '../cases/calendars';
 import { canSeeOrg, CASE_OPENERS, STAFF_ROLES, type Principal } from '../principal';
@@ -112,4 +113,5 @@ export function registerPolicyRoutes(services: Services): void {
     },
   );
   registerPolicyVersionRoutes(services);
+  registerBacktestRoutes(services);
 }

@@ -10,7 +10,13 @@ CREATE TABLE "policy_backtests" (
 	"requested_by" text NOT NULL,
 	"request" jsonb NOT NULL,
 	"status" text NOT NULL,
+	"total" integer,
+	"processed" integer DEFAULT 0 NOT NULL,
+	"without_input" integer DEFAULT 0 NOT NULL,
+	"cursor" jsonb,
+	"partial" jsonb,
 	"result" jsonb,
+	"error" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"finished_at" timestamp with time zone
 );

@@ -4,6 +4,7 @@ import { caseInputs } from '../../db/schema';
 import { startApiHarness, type ApiHarness } from './harness';
 
 let h: ApiHarness;
+let unansweredSev2: string[] = [];
 beforeAll(async () => {
   h = await startApiHarness({ worker: true });
 });
@@ -85,6 +86,7 @@ test('a published version is used by cases opened after its effective instant; e
   expect(after.status).toBe(201);
   expect(Date.parse(after.body.sla.firstResponse.dueAt) - Date.parse(after.body.openedAt)).toBe(HOUR);
   expect(after.body.policyVersion).toBe('v2');
+  unansweredSev2 = [stillV1.body.id, after.body.id].sort();
   expect(await pinnedVersion(after.body.id)).toBe('v2');
   expect(await pinnedVersion(before.body.id)).toBe('2026-11-01');
 
@@ -110,3 +112,47 @@ async function pinnedVersion(caseId: string): Promise<string | undefined> {
   const [row] = await h.database.db.select().from(caseInputs).where(eq(caseInputs.caseId, caseId));
   return row?.policyVersion;
 }
+
+describe('back-tests through the API', () => {
+  test('a manager back-tests a tighter Premier target on the recorded cases and polls the kept report', async () => {
+    expect(
+      (
+        await h
+          .http()
+          .post('/v1/policy/backtests')
+          .set(h.as('eng-emea'))
+          .send({ candidate: { version: 1 } })
+      ).status,
+    ).toBe(403);
+    expect((await h.http().post('/v1/policy/backtests').set(h.as('mgr-duty')).send({ candidate: {} })).status).toBe(400);
+    const started = await h
+      .http()
+      .post('/v1/policy/backtests')
+      .set(h.as('mgr-duty'))
+      .send({
+        candidate: { patch: { programs: { premier: { targets: { '2': { kind: 'wall', ms: 1 } } } } } },
+        range: { programs: ['premier'] },
+      });
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({ status: 'running', baseVersion: 2, changes: [{ path: 'programs.premier.targets.2' }] });
+    let body = started.body;
+    for (let i = 0; i < 100 && body.status === 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      body = (await h.http().get(`/v1/policy/backtests/${started.body.id}`).set(h.as('demo-admin'))).body;
+    }
+    expect(body.status).toBe('completed');
+    // Three Premier cases opened above. Under a 1 ms Severity 2 target the two still-unanswered Severity 2 cases
+    // breach instead of running; the third went to Severity 3 (30 minutes from the change) and keeps running.
+    expect(body.progress).toMatchObject({ total: 3, processed: 3, withoutInput: 0 });
+    expect(body.result.cases).toBe(3);
+    expect(body.result.flips.map((f: { caseId: string }) => f.caseId).sort()).toEqual(unansweredSev2);
+    expect(body.result.flips[0]).toMatchObject({ before: { state: 'running' }, after: { state: 'breached', target: '0 minutes' } });
+    expect(body.result.rows).toEqual([
+      expect.objectContaining({ program: 'premier', level: 2, cases: 2 }),
+      expect.objectContaining({ level: 3, cases: 1 }),
+    ]);
+    const cancel = await h.http().post(`/v1/policy/backtests/${started.body.id}/cancel`).set(h.as('mgr-duty'));
+    expect(cancel.status).toBe(409);
+    expect((await h.http().get('/v1/policy/backtests/00000000-0000-4000-8000-00000000abcd').set(h.as('mgr-duty'))).status).toBe(404);
+  });
+});

@@ -1,7 +1,8 @@
 /**
- * Exactness on real recorded cases: cases run by the real workflow on the time-skipping server write their
+ * Back-tests of real recorded cases. Exactness: cases run by the real workflow on the time-skipping server write their
  * audit trail to a real database; replaying each one from its kept input and trail through the pure machine
  * must reproduce every recorded event (due instants, warnings, breaches, attempts, closures) to the ms.
+ * Then the back-test workflow over them: a hand-checked Basic coverage change, idempotent batches, cancel.
  */
 import {
   assignUpdate,
@@ -18,10 +19,16 @@ import {
   talkToManagerUpdate,
   type Role,
 } from '../../contract/case';
-import { applyPatch, pinnedPolicy, POLICY_V1, settingsUnder } from '../../policy';
+import { eq } from 'drizzle-orm';
+import { applyPatch, pinnedPolicy, POLICY_V1, settingsUnder, type PolicyDocument } from '../../policy';
+import { policyBacktests } from '../../db/schema';
+import { BACKTEST_WORKFLOW_TYPE, backtestWorkflowId } from '../../contract/backtest';
+import { TASK_QUEUE } from '../../contract/case';
+import { runBatch, type BacktestRequest } from '../../backtest/activities';
+import { finishReport, type Accumulator, type Report } from '../../backtest/engine/report';
 import { exactnessDiff } from '../../backtest/engine/exactness';
 import { readCasePage } from '../../backtest/read-model';
-import { caseInput, customer, engineer, localDate, manager, nextLocal, ORG } from '../fixtures/cases';
+import { caseInput, customer, engineer, localDate, localTime, manager, nextLocal, ORG } from '../fixtures/cases';
 import { rid, startHarness, type Harness } from '../workflows/harness';
 
 const HOUR = 3_600_000;
@@ -143,4 +150,120 @@ test('every recorded outcome of real workflow runs replays with 0 differences', 
     },
   };
   expect(exactnessDiff(changed, until, roleOf).length).toBeGreaterThan(0);
+});
+
+describe('the back-test workflow', () => {
+  async function startRun(id: string, candidate: PolicyDocument, range: BacktestRequest['range'], batchSize = 2) {
+    const request: BacktestRequest = {
+      candidate: { key: 'candidate', document: candidate },
+      baseVersion: 1,
+      range,
+      asOf: new Date(await h.now()).toISOString(),
+    };
+    await h.database.db.insert(policyBacktests).values({ id, requestedBy: 'test', request, status: 'running' });
+    return h.env.client.workflow.start(BACKTEST_WORKFLOW_TYPE, {
+      workflowId: backtestWorkflowId(id),
+      taskQueue: TASK_QUEUE,
+      args: [{ id, batchSize }],
+    });
+  }
+  const run = async (id: string) => (await h.database.db.select().from(policyBacktests).where(eq(policyBacktests.id, id)))[0]!;
+
+  test('hand-checked: Basic coverage Mon-Fri 09:00-18:00 instead of 08:00-20:00 flips exactly the expected cases', async () => {
+    // A week of Basic cases in Berlin (CET in winter), responses at chosen instants.
+    const monday = nextLocal(await h.now(), ORG.zone, 1, '06:00');
+    const at = (dayOffset: number, time: string) =>
+      nextLocal(monday + dayOffset * 24 * HOUR - 1, ORG.zone, ((dayOffset % 7) + 1) as 1, time);
+    const cases: Array<{ id: string; level: 1 | 2 | 3; open: number; respond: number }> = [
+      // Sev 2, 8 business h, opened Mon 07:00. Recorded: runs from 08:00, due Mon 16:00; answered 16:30: breached.
+      // Candidate: runs from 09:00, due Mon 17:00: met.
+      { id: 'hc-a', level: 2, open: at(0, '07:00'), respond: at(0, '16:30') },
+      // Sev 1, 2 business h, opened Tue 18:30. Recorded: 1 h 30 min Tue + 30 min Wed, due Wed 08:30; answered 09:30:
+      // breached. Candidate: opened after 18:00, runs Wed 09:00-11:00: met.
+      { id: 'hc-b', level: 1, open: at(1, '18:30'), respond: at(2, '09:30') },
+      // Sev 2 opened Wed 10:00, answered 11:00: met under both (due Wed 18:00 / Thu 09:00).
+      { id: 'hc-c', level: 2, open: at(2, '10:00'), respond: at(2, '11:00') },
+      // Sev 3, 12 business h, opened Thu 12:00. Recorded: 8 h Thu + 4 h Fri, due Fri 12:00; answered Fri 14:00:
+      // breached. Candidate: 6 h Thu + 6 h Fri, due Fri 15:00: met.
+      { id: 'hc-d', level: 3, open: at(3, '12:00'), respond: at(4, '14:00') },
+    ];
+    for (const c of cases) {
+      await h.sleepUntil(c.open);
+      const { handle } = await h.open(caseInput({ caseId: c.id, openedAt: c.open, entitlement: 'basic', level: c.level }));
+      await h.sleepUntil(c.respond);
+      await handle.executeUpdate(engineerResponseUpdate, { args: [{ requestId: rid(), actor: engineer }] });
+    }
+    // A Production case in the same week is out of the program range.
+    await h.open(caseInput({ caseId: 'hc-prod', openedAt: await h.now(), entitlement: 'production', level: 2 }));
+    await h.env.sleep(HOUR);
+
+    const candidate = applyPatch(POLICY_V1.document, {
+      programs: { basic: { coverageWindows: ([1, 2, 3, 4, 5] as const).map((day) => ({ day, open: '09:00', close: '18:00' })) } },
+    });
+    const handle = await startRun('00000000-0000-4000-8000-000000000001', candidate, {
+      programs: ['basic'],
+      openedFrom: new Date(monday).toISOString(),
+    });
+    const progress = await handle.result();
+    expect(progress).toMatchObject({ status: 'completed', total: 4, processed: 4 });
+    const { result } = await run('00000000-0000-4000-8000-000000000001');
+    const report = result as Report;
+    expect(report.cases).toBe(4);
+    expect(report.flips.map((f) => [f.caseId, f.before.state, f.after.state])).toEqual([
+      ['hc-a', 'breached', 'met'],
+      ['hc-b', 'breached', 'met'],
+      ['hc-d', 'breached', 'met'],
+    ]);
+    const local = (iso: string | null) => localTime(iso!);
+    expect(report.flips.map((f) => [local(f.before.dueAt), local(f.after.dueAt)])).toEqual([
+      [localTime(at(0, '16:00')), localTime(at(0, '17:00'))],
+      [localTime(at(2, '08:30')), localTime(at(2, '11:00'))],
+      [localTime(at(4, '12:00')), localTime(at(4, '15:00'))],
+    ]);
+    expect(report.flips[1]!.after.explanation).toMatch(
+      /^2 business hours, Mon-Fri 09:00-18:00 Europe\/Berlin, opened Tue .* 18:30 \(outside coverage, clock starts Wed .* 09:00\).*due Wed .* 11:00 CES?T$/,
+    );
+    expect(report.rows.map((r) => [r.level, r.cases, r.before.met, r.before.breached, r.after.met, r.after.breached])).toEqual([
+      [1, 1, 0, 1, 1, 0],
+      [2, 2, 1, 1, 2, 0],
+      [3, 1, 0, 1, 1, 0],
+    ]);
+    expect(report.rows[1]!.before.achievement).toBe(0.5);
+    expect(report.rows[1]!.after.achievement).toBe(1);
+    // First response on the coverage calendar: hc-a 8 h 30 min recorded, 7 h 30 min under the candidate.
+    expect(report.rows[1]!.before.firstResponseP90Minutes).toBe(8 * 60 + 30);
+    expect(report.rows[1]!.after.firstResponseP90Minutes).toBe(7 * 60 + 30);
+  });
+
+  test('a back-test of the recorded policy finds no flips; a retried batch counts nothing twice', async () => {
+    const id = '00000000-0000-4000-8000-000000000002';
+    const request: BacktestRequest = {
+      candidate: { key: 'same', document: POLICY_V1.document },
+      baseVersion: 1,
+      range: {},
+      asOf: new Date(await h.now()).toISOString(),
+    };
+    await h.database.db.insert(policyBacktests).values({ id, requestedBy: 'test', request, status: 'running' });
+    // Two attempts of the same first batch at once: one merges, the other sees the cursor moved.
+    const [a, b] = await Promise.all([runBatch(h.database.db, id, 3), runBatch(h.database.db, id, 3)]);
+    expect([a.processed, b.processed]).toEqual([3, 3]);
+    let r = await runBatch(h.database.db, id, 100);
+    while (!r.done) r = await runBatch(h.database.db, id, 100);
+    const row = await run(id);
+    expect(row.processed).toBe(10); // every case with a kept input, once
+    const report = finishReport(row.partial as Accumulator);
+    expect(report.flipsTotal).toBe(0);
+    expect(report.rows.every((x) => JSON.stringify(x.before) === JSON.stringify(x.after))).toBe(true);
+  });
+
+  test('cancelled before a worker picks it up: the run is marked cancelled', async () => {
+    const id = '00000000-0000-4000-8000-000000000003';
+    let handle: Awaited<ReturnType<typeof startRun>> | undefined;
+    await h.restartWorker(async () => {
+      handle = await startRun(id, POLICY_V1.document, {});
+      await handle.cancel();
+    });
+    await expect(handle!.result()).rejects.toThrow();
+    expect((await run(id)).status).toBe('cancelled');
+  });
 });

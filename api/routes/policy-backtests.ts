@@ -1,0 +1,189 @@
+/**
+ * Back-tests: what a candidate policy would have done to recorded cases. POST starts a durable back-test
+ * workflow and answers 202 with its id; GET polls progress and, once finished, the kept report; cancel
+ * stops it (the partial report stays). Managers and administrators.
+ */
+import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { eq } from 'drizzle-orm';
+import { applyPatch, diffPolicy, policyProblems, type DeepPartial, type PolicyDocument } from '../../policy';
+import { policyBacktests } from '../../db/schema';
+import { BACKTEST_WORKFLOW_TYPE, backtestWorkflowId, backtestProgressQuery, type BacktestWorkflowInput } from '../../contract/backtest';
+import type { BacktestRequest } from '../../backtest/activities';
+import { listVersions, versionAt } from '../policy/versions-store';
+import { invalid, notFound, conflict } from '../problem';
+import { defineRoute } from '../route';
+import { IdSchema, IsoInstant } from '../schemas/common';
+import { PolicyDocumentSchema, PolicyPatchSchema } from '../schemas/policy-versions';
+import type { Services } from '../services';
+import { z } from '../zod';
+
+const ROLES = ['manager', 'admin'] as const;
+const PROGRAMS = [
+  'premier',
+  'production',
+  'basic',
+  'evaluation',
+  'free',
+  'vcsp_production',
+  'plan_premium',
+  'plan_basic',
+  'plan_evaluation',
+] as const;
+
+const StartBody = z
+  .strictObject({
+    candidate: z
+      .strictObject({
+        document: PolicyDocumentSchema.optional(),
+        patch: PolicyPatchSchema.optional().openapi({ description: 'changes to the version in force' }),
+        version: z.number().int().min(1).optional().openapi({ description: 'a published version' }),
+      })
+      .refine((c) => [c.document, c.patch, c.version].filter((x) => x !== undefined).length === 1, {
+        message: 'send exactly one of document, patch or version',
+      }),
+    range: z
+      .strictObject({
+        openedFrom: IsoInstant.optional(),
+        openedTo: IsoInstant.optional(),
+        orgIds: z.array(IdSchema).max(100).optional(),
+        programs: z.array(z.enum(PROGRAMS)).max(9).optional(),
+      })
+      .default({}),
+  })
+  .openapi('StartBacktest');
+
+const Params = z.strictObject({ id: z.uuid() });
+
+const BacktestSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(['running', 'completed', 'cancelled', 'failed']),
+    requestedBy: z.string(),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+    asOf: z.string(),
+    range: z.record(z.string(), z.unknown()),
+    baseVersion: z.number(),
+    changes: z
+      .array(z.object({ path: z.string(), from: z.unknown(), to: z.unknown() }))
+      .openapi({ description: 'candidate vs the base version' }),
+    progress: z.object({ total: z.number().nullable(), processed: z.number(), withoutInput: z.number() }),
+    result: z.unknown().nullable().openapi({ description: 'the report, once completed' }),
+    error: z.string().nullable(),
+  })
+  .openapi('Backtest');
+
+export function registerBacktestRoutes({ api, db, temporal, taskQueue, withDeadline }: Services): void {
+  async function view(id: string) {
+    const [row] = await db.select().from(policyBacktests).where(eq(policyBacktests.id, id));
+    if (!row) throw notFound('back-test');
+    const req = row.request as BacktestRequest;
+    const base = (await listVersions(db)).find((v) => v.version === req.baseVersion);
+    let progress = { total: row.total, processed: row.processed, withoutInput: row.withoutInput };
+    if (row.status === 'running') {
+      // The workflow's own view is the freshest; the row is the fallback when it does not answer.
+      const live = await withDeadline(() => temporal.workflow.getHandle(backtestWorkflowId(id)).query(backtestProgressQuery)).catch(
+        () => null,
+      );
+      if (live) progress = { total: live.total, processed: live.processed, withoutInput: live.withoutInput };
+    }
+    return {
+      id: row.id,
+      status: row.status as 'running',
+      requestedBy: row.requestedBy,
+      createdAt: row.createdAt.toISOString(),
+      finishedAt: row.finishedAt?.toISOString() ?? null,
+      asOf: req.asOf,
+      range: req.range as Record<string, unknown>,
+      baseVersion: req.baseVersion,
+      changes: base ? diffPolicy(base.document, req.candidate.document) : [],
+      progress,
+      result: row.result ?? null,
+      error: row.error,
+    };
+  }
+
+  defineRoute(
+    api,
+    {
+      method: 'post',
+      path: '/policy/backtests',
+      tag: 'Policy',
+      summary: 'Start a back-test',
+      description:
+        'Replays every recorded case in range under its recorded policy and under the candidate (a full document, a patch on the version in force, or a published version) and reports the difference. Runs as a durable workflow; poll GET /v1/policy/backtests/{id}.',
+      roles: [...ROLES],
+      body: StartBody,
+      response: { status: 202, description: 'Started', schema: BacktestSchema },
+      problems: [422],
+    },
+    async ({ body, principal }) => {
+      const now = new Date();
+      const base = await versionAt(db, now);
+      let document: PolicyDocument;
+      if (body.candidate.document) document = body.candidate.document as PolicyDocument;
+      else if (body.candidate.patch) document = applyPatch(base.document, body.candidate.patch as DeepPartial<PolicyDocument>);
+      else {
+        const published = (await listVersions(db)).find((v) => v.version === body.candidate.version);
+        if (!published) throw invalid([{ field: 'candidate.version', in: 'body', reason: 'no such version' }]);
+        document = published.document;
+      }
+      const problems = policyProblems(document);
+      if (problems.length > 0)
+        throw invalid(problems.map((p) => ({ field: `candidate.${p.field}`, in: 'body' as const, reason: p.reason })));
+      const id = randomUUID();
+      const request: BacktestRequest = {
+        candidate: { key: `candidate-${id.slice(0, 8)}`, document },
+        baseVersion: base.version,
+        range: body.range,
+        asOf: now.toISOString(),
+      };
+      await db.insert(policyBacktests).values({ id, requestedBy: principal.id, request, status: 'running' });
+      const input: BacktestWorkflowInput = { id };
+      await withDeadline(() =>
+        temporal.workflow.start(BACKTEST_WORKFLOW_TYPE, { workflowId: backtestWorkflowId(id), taskQueue, args: [input] }),
+      );
+      return { status: 202, body: await view(id), headers: { Location: `/v1/policy/backtests/${id}` } };
+    },
+  );
+
+  defineRoute(
+    api,
+    {
+      method: 'get',
+      path: '/policy/backtests/:id',
+      tag: 'Policy',
+      summary: 'Get a back-test',
+      roles: [...ROLES],
+      params: Params,
+      response: { status: 200, description: 'Progress, and the report once completed', schema: BacktestSchema },
+      problems: [404],
+    },
+    async ({ params }) => ({ body: await view(params.id) }),
+  );
+
+  defineRoute(
+    api,
+    {
+      method: 'post',
+      path: '/policy/backtests/:id/cancel',
+      tag: 'Policy',
+      summary: 'Cancel a back-test',
+      roles: [...ROLES],
+      params: Params,
+      response: { status: 202, description: 'Cancellation requested', schema: BacktestSchema },
+      problems: [404, 409],
+    },
+    async ({ params }) => {
+      const current = await view(params.id);
+      if (current.status !== 'running') throw conflict(`the back-test is ${current.status}`);
+      try {
+        await withDeadline(() => temporal.workflow.getHandle(backtestWorkflowId(params.id)).cancel());
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
+      return { status: 202, body: await view(params.id) };
+    },
+  );
+}
