@@ -26,6 +26,8 @@ import { BACKTEST_WORKFLOW_TYPE, backtestWorkflowId } from '../../contract/backt
 import { TASK_QUEUE } from '../../contract/case';
 import { runBatch, type BacktestRequest } from '../../backtest/activities';
 import { finishReport, type Accumulator, type Report } from '../../backtest/engine/report';
+import { formatReport } from '../../backtest/engine/format';
+import { runLocal } from '../../backtest/run-local';
 import { exactnessDiff } from '../../backtest/engine/exactness';
 import { readCasePage } from '../../backtest/read-model';
 import { caseInput, customer, engineer, localDate, localTime, manager, nextLocal, ORG } from '../fixtures/cases';
@@ -233,6 +235,20 @@ describe('the back-test workflow', () => {
     // First response on the coverage calendar: hc-a 8 h 30 min recorded, 7 h 30 min under the candidate.
     expect(report.rows[1]!.before.firstResponseP90Minutes).toBe(8 * 60 + 30);
     expect(report.rows[1]!.after.firstResponseP90Minutes).toBe(7 * 60 + 30);
+    // The CLI's in-process run gives the same report, and its table shows the rows and the flips.
+    const inProcess = await runLocal(h.database.db, {
+      candidate: { key: 'candidate', document: candidate },
+      range: { programs: ['basic'], openedFrom: new Date(monday).toISOString() },
+      asOf: Date.parse(((await run('00000000-0000-4000-8000-000000000001')).request as BacktestRequest).asOf),
+      documents: new Map([[POLICY_V1.key, POLICY_V1.document]]),
+    });
+    expect({ ...inProcess, withoutInput: undefined }).toEqual({ ...report, withoutInput: undefined });
+    const text = formatReport(report);
+    expect(text).toContain('4 cases back-tested');
+    // Sev 1 (hc-b): 1 h 30 min Tue + 1 h 30 min Wed = 3 h of coverage recorded; 30 min under the candidate.
+    expect(text).toMatch(/basic\s+1\s+1\s+0\s+1\s+0\.0%\s+3\.0 h\s+3\.0 h\s+->\s+1\s+0\s+100\.0%\s+30 min\s+30 min/);
+    expect(text).toMatch(/basic\s+2\s+2\s+1\s+1\s+50\.0%\s+60 min\s+8\.5 h\s+->\s+2\s+0\s+100\.0%\s+60 min\s+7\.5 h/);
+    expect(text).toContain('3 cases flip:');
   });
 
   test('a back-test of the recorded policy finds no flips; a retried batch counts nothing twice', async () => {

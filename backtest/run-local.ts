@@ -1,0 +1,36 @@
+/**
+ * A back-test in this process, page by page over the read model (the CLI, and a check on the workflow): the
+ * same engine and report as the back-test workflow, without durability.
+ */
+import type { Db } from '../db/client';
+import type { PolicyDocument } from '../policy';
+import { backtestCase, type Candidate } from './engine/backtest';
+import { addPair, emptyAccumulator, finishReport, type Report } from './engine/report';
+import { readCasePage, type CaseRange, type Cursor } from './read-model';
+
+export async function runLocal(
+  db: Db,
+  opts: { candidate: Candidate; range: CaseRange; asOf: number; documents: Map<string, PolicyDocument>; pageSize?: number },
+): Promise<Report & { withoutInput: number }> {
+  const acc = emptyAccumulator();
+  let cursor: Cursor | null = null;
+  let withoutInput = 0;
+  for (;;) {
+    const page = await readCasePage(db, opts.range, cursor, opts.pageSize ?? 1000);
+    withoutInput += page.withoutInput;
+    for (const c of page.cases)
+      addPair(
+        acc,
+        backtestCase(
+          c,
+          opts.candidate,
+          opts.asOf,
+          (k) => opts.documents.get(k),
+          (id) => page.roles[id],
+        ),
+      );
+    if (!page.next) break;
+    cursor = page.next;
+  }
+  return { ...finishReport(acc), withoutInput };
+}
