@@ -9,7 +9,7 @@
  *   --org id (repeatable) --program id (repeatable)
  *   --json                                   the report as JSON
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { applyPatch, POLICY_V1, policyProblems, type DeepPartial, type PolicyDocument } from '../policy';
 import { formatReport } from '../backtest/engine/format';
@@ -33,7 +33,9 @@ async function main(): Promise<void> {
       json: { type: 'boolean' },
     },
   });
-  const database = await openConfiguredDatabase(loadConfig());
+  const config = loadConfig();
+  if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true }); // a first run before `npm start`
+  const database = await openConfiguredDatabase(config);
   try {
     const db = database.db;
     const now = new Date();

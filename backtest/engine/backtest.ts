@@ -8,6 +8,7 @@ import { POLICY_V1, type PolicyDocument } from '../../policy';
 import { commandCauses, commandsOf } from './commands';
 import { timerSteps } from './exactness';
 import { outcomeOf, recordedFiring, replay, sameDelays } from './replay';
+import { internInput } from './intern';
 import { retargetInput } from './retarget';
 import type { CaseOutcome, RecordedCase, RoleOf } from './types';
 
@@ -31,9 +32,10 @@ export function backtestCase(
 ): CasePair {
   const commands = commandsOf(c.events, roleOf);
   const fireAt = recordedFiring(timerSteps(c.events, commandCauses(commands)), until);
-  const base = replay(c.input, commands, until, { keepEvents: false, fireAt });
+  const recordedInput = internInput(c.input);
+  const base = replay(recordedInput, commands, until, { keepEvents: false, fireAt });
   const recordedDoc = (c.input.policy ? documentOf(c.input.policyVersion) : undefined) ?? POLICY_V1.document;
-  const input = retargetInput(c.input, recordedDoc, candidate.document, candidate.key);
+  const input = retargetInput(recordedInput, recordedDoc, candidate.document, candidate.key);
   const cand = replay(input, commands, until, { keepEvents: false, fireAt: sameDelays(base.delays) });
   return { before: outcomeOf(base), after: outcomeOf(cand) };
 }

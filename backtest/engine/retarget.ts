@@ -1,10 +1,38 @@
 /**
  * A recorded case's inputs under another policy version: the same organisation (zone, closed dates, custom
  * business hours), opened at the same instant, but the candidate's coverage, targets, around-the-clock
- * levels, contact-attempt rules and warning thresholds.
+ * levels, contact-attempt rules and warning thresholds. Derived values are memoised per candidate document
+ * and (interned) recorded calendar, so cases of one organisation share the candidate's calendars too.
  */
-import { businessCalendarUnder, coverageUnder, pinnedPolicy, sameWindows, settingsUnder, type PolicyDocument } from '../../policy';
+import {
+  businessCalendarUnder,
+  coverageUnder,
+  pinnedPolicy,
+  sameWindows,
+  settingsUnder,
+  type PinnedPolicy,
+  type PolicyDocument,
+} from '../../policy';
+import type { CalendarSpec, EntitlementId } from '../../policy/types';
 import type { CaseWorkflowInput } from '../../contract/case';
+
+interface Derived {
+  pinned: Map<EntitlementId, PinnedPolicy>;
+  settings: ReturnType<typeof settingsUnder>;
+  coverage: WeakMap<CalendarSpec, Map<EntitlementId, CalendarSpec>>;
+  business: WeakMap<CalendarSpec, WeakMap<PolicyDocument, CalendarSpec>>;
+}
+
+const derived = new WeakMap<PolicyDocument, Derived>();
+
+function derive(candidate: PolicyDocument): Derived {
+  let d = derived.get(candidate);
+  if (!d) {
+    d = { pinned: new Map(), settings: settingsUnder(candidate), coverage: new WeakMap(), business: new WeakMap() };
+    derived.set(candidate, d);
+  }
+  return d;
+}
 
 /**
  * `recorded` is the document the case was opened under. Its business calendar counts as the organisation's
@@ -17,15 +45,29 @@ export function retargetInput(
   candidate: PolicyDocument,
   candidateKey: string,
 ): CaseWorkflowInput {
-  const base = { zone: input.coverage.zone, closedDates: input.coverage.closedDates };
-  const business = { zone: input.businessCalendar.zone, closedDates: input.businessCalendar.closedDates };
-  const ownHours = sameWindows(input.businessCalendar.windows, recorded.defaultBusinessHours) ? null : input.businessCalendar.windows;
+  const d = derive(candidate);
+  const e = input.entitlement;
+  let pinned = d.pinned.get(e);
+  if (!pinned) d.pinned.set(e, (pinned = pinnedPolicy(candidate, e)));
+
+  let byProgram = d.coverage.get(input.coverage);
+  if (!byProgram) d.coverage.set(input.coverage, (byProgram = new Map()));
+  let coverage = byProgram.get(e);
+  if (!coverage) byProgram.set(e, (coverage = coverageUnder(candidate, e, input.coverage)));
+
+  let byRecorded = d.business.get(input.businessCalendar);
+  if (!byRecorded) d.business.set(input.businessCalendar, (byRecorded = new WeakMap()));
+  let business = byRecorded.get(recorded);
+  if (!business) {
+    const ownHours = sameWindows(input.businessCalendar.windows, recorded.defaultBusinessHours) ? null : input.businessCalendar.windows;
+    byRecorded.set(recorded, (business = businessCalendarUnder(candidate, input.businessCalendar, ownHours)));
+  }
   return {
     ...input,
-    coverage: coverageUnder(candidate, input.entitlement, base),
-    businessCalendar: businessCalendarUnder(candidate, business, ownHours),
-    policy: pinnedPolicy(candidate, input.entitlement),
+    coverage,
+    businessCalendar: business,
+    policy: pinned,
     policyVersion: candidateKey,
-    settings: { ...input.settings, ...settingsUnder(candidate) },
+    settings: { ...input.settings, ...d.settings },
   };
 }
