@@ -50,7 +50,7 @@ export function registerCaseRoutes(svc: Services): void {
       body: CreateCaseBody,
       headers: IdempotencyHeaders,
       response: { status: 201, description: 'The case, with sla.firstResponse', schema: CaseSchema },
-      problems: [404, 409, 413, 422],
+      problems: [404, 409, 422],
     },
     async ({ body, principal, req }) => {
       const key = req.get('idempotency-key');

@@ -44,9 +44,12 @@ export const TimeZone = z
 
 const HHmm = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:mm, 00:00-24:00');
 
+const DAYS = [1, 2, 3, 4, 5, 6, 7] as const;
+
 export const WeeklyWindowSchema = z
   .strictObject({
-    day: z.literal([1, 2, 3, 4, 5, 6, 7]).openapi({ description: '1 = Monday .. 7 = Sunday' }),
+    // zod-to-openapi renders a multi-value literal as its first value (`enum: [1]`): state the enum here.
+    day: z.literal(DAYS).openapi({ type: 'integer', enum: [...DAYS], description: '1 = Monday .. 7 = Sunday' }),
     open: HHmm,
     close: HHmm,
   })
