@@ -141,7 +141,8 @@ function openApiPath(prefix: string, spec: RouteSpec<Shape, Shape, Shape>): Rout
   };
   for (const status of spec.problems ?? []) responses[status] = problem(descriptions[status] ?? 'Error');
   const request: RouteConfig['request'] = {};
-  if (spec.body) request.body = { required: true, content: { 'application/json': { schema: spec.body } } };
+  // A missing body is read as {}: it is optional exactly where {} is a valid body (e.g. an empty PATCH).
+  if (spec.body) request.body = { required: !spec.body.safeParse({}).success, content: { 'application/json': { schema: spec.body } } };
   if (spec.query) request.query = spec.query as z.ZodObject;
   if (spec.params) request.params = spec.params as z.ZodObject;
   if (spec.headers) request.headers = spec.headers;
