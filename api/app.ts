@@ -24,7 +24,6 @@ import { registerCaseActionRoutes } from './routes/case-actions';
 import { registerCaseRoutes } from './routes/cases';
 import { registerPhoneRoutes } from './routes/phone-sessions';
 import { registerPolicyRoutes } from './routes/policy';
-import { registerQuarantineRoutes } from './routes/quarantine';
 import { registerReportRoutes } from './routes/reports';
 import type { Services } from './services';
 
@@ -74,7 +73,6 @@ export function createApp(deps: AppDeps): express.Express {
   registerPhoneRoutes(services);
   registerReportRoutes(services);
   registerAdminRoutes(services);
-  registerQuarantineRoutes(services);
   answerUndeclaredMethods(api);
 
   app.get('/health', livenessHandler);
