@@ -2,14 +2,14 @@
 # Schema-driven fuzzing of the real app (issue 10): schemathesis, pinned from PyPI into an ignored venv,
 # sends generated requests (valid and invalid) to every operation of /openapi.json, with a bearer token of
 # each kind of caller, against `npm start` (Temporal dev server, worker, API, demo data; PGlite unless
-# DATABASE_URL is set) on free ports. It fails on any 5xx and on any response the document does not
-# describe (status, media type, body schema, headers; 405 with Allow for undeclared methods).
-# Time-boxed: FUZZ_SECONDS in total for the fuzzing (default 90), plus the app's start.
+# DATABASE_URL is set: then in a fresh database on that server) on free ports. It fails on any 5xx and on
+# any response the document does not describe (status, media type, body schema, headers; 405 with Allow for
+# undeclared methods). Time-boxed: FUZZ_SECONDS in total for the fuzzing (default 90), plus the app's start.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ST_VERSION=4.32.5
-venv=.tools/schemathesis-venv
+venv=$PWD/.tools/schemathesis-venv
 if ! "$venv/bin/st" --version 2>/dev/null | grep -q "$ST_VERSION"; then
   echo "== installing schemathesis $ST_VERSION into $venv"
   python3 -m venv "$venv"
@@ -30,6 +30,14 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+
+# On PostgreSQL: a database of its own on that server (the demo seed and its tokens start fresh).
+if [ -n "${DATABASE_URL:-}" ]; then
+  fuzz_db=caseflow_fuzz_$(date +%s)_$$
+  node -e 'const sql=require("postgres")(process.argv[1],{max:1,onnotice:()=>{}}); sql.unsafe(`create database ${process.argv[2]}`).then(()=>sql.end())' "$DATABASE_URL" "$fuzz_db"
+  DATABASE_URL=$(node -e 'const u=new URL(process.argv[1]); u.pathname="/"+process.argv[2]; console.log(u.toString())' "$DATABASE_URL" "$fuzz_db")
+  export DATABASE_URL
+fi
 
 # The fuzzer is one client sending thousands of requests, many without or with a wrong token on purpose:
 # per-token and failed-authentication limits are raised for this process only.
@@ -56,12 +64,13 @@ status=0
 started=$(date +%s)
 for who in "${callers[@]}"; do
   echo "== schemathesis as $who (${share}s)"
-  "$venv/bin/st" run "$base/openapi.json" --url "$base" \
+  # From the scratch folder: schemathesis keeps a cache (.schemathesis/) in its working directory.
+  (cd "$work" && "$venv/bin/st" run "$base/openapi.json" --url "$base" \
     -H "Authorization: Bearer $(token "$who")" \
     --checks all --exclude-checks positive_data_acceptance,object_level_authorization,use_after_free,ensure_resource_availability \
     --max-time "$share" --workers 1 --request-timeout 30 --seed 1 --no-color \
     --report ndjson --report-ndjson-path "$work/$who.ndjson" --warnings off \
-    >"$work/$who.out" 2>&1 || status=1
+    >"$work/$who.out" 2>&1) || status=1
   # Failures are the API's; errors are requests that got no answer (the API's too) or, rarely, the
   # fuzzer's own internal errors (a Hypothesis lambda-source bug), which are reported but not failed.
   if grep -q "No issues found" "$work/$who.out"; then
