@@ -124,7 +124,10 @@ function openApiPath(prefix: string, spec: RouteSpec<Shape, Shape, Shape>): Rout
       : { description: spec.response.description },
     401: problem('Missing, unknown or revoked bearer token'),
     403: problem(`Role not admitted (admitted: ${spec.roles.join(', ')})`),
-    429: problem('Rate limit for this token, or failed authentications from this address, exceeded (see Retry-After)'),
+    429: {
+      ...problem('Rate limit for this token, or failed authentications from this address, exceeded'),
+      headers: { 'Retry-After': { description: 'Seconds until the limit or the block ends', schema: { type: 'integer', minimum: 1 } } },
+    },
     503: problem('The database or Temporal is unavailable, or the case workflow did not answer in time; retry'),
   };
   // Every endpoint: the text guard reads any query string, even where no parameter is declared.

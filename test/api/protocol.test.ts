@@ -51,6 +51,11 @@ describe('the published document', () => {
     expect(conformance.check({ ...base, status: 500, contentType: 'application/problem+json', body: { status: 500 } })).not.toEqual([]);
   });
 
+  test('429 documents Retry-After', async () => {
+    const doc = (await h.http().get('/openapi.json')).body;
+    expect(doc.paths['/v1/cases'].get.responses['429'].headers['Retry-After'].schema).toEqual({ type: 'integer', minimum: 1 });
+  });
+
   test('413 is documented on every operation that takes a body, 503 on every operation', async () => {
     const doc = (await h.http().get('/openapi.json')).body;
     for (const [path, item] of Object.entries<Record<string, { requestBody?: unknown; responses: object }>>(doc.paths)) {
