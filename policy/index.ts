@@ -86,3 +86,12 @@ export {
   type LevelKey,
   type DeepPartial,
 } from './versions';
+export {
+  OUT_OF_SCOPE_CATEGORIES,
+  EXPERIMENTAL_FEATURE_LIMITATIONS,
+  outOfScopeReferral,
+  isOutOfScopeCategory,
+  resolutionScopeProblem,
+  type OutOfScopeCategory,
+  type OutOfScopeReferral,
+} from './scope';

@@ -3,6 +3,7 @@
  * type whose key is `<type>:<requestId>` and whose data holds the command's arguments; everything else in
  * the trail (clocks, attempts, closures, hand-offs) is what the machine made of them, and is recomputed.
  */
+import type { OutOfScopeCategory } from '../../policy/scope';
 import type { Level, SunRegion } from '../../policy/types';
 import type { Actor, ResolutionType, Role } from '../../contract/case';
 import type { RecordedEvent, RoleOf } from './types';
@@ -14,7 +15,7 @@ export type Command =
   | { kind: 'customerReply'; message?: string }
   | { kind: 'talkToManager'; reason: string }
   | { kind: 'managerAck'; note?: string }
-  | { kind: 'resolve'; resolutionType: ResolutionType; summary: string }
+  | { kind: 'resolve'; resolutionType: ResolutionType; summary: string; outOfScope?: OutOfScopeCategory }
   | { kind: 'confirmResolution'; accepted: boolean; comment?: string }
   | { kind: 'closeCase'; reason?: string }
   | { kind: 'assign'; ownerId: string; region?: SunRegion; note?: string }
@@ -40,7 +41,12 @@ const TRIGGERS: Record<string, { role: Role; command: (d: Record<string, unknown
   manager_acknowledged: { role: 'manager', command: (d) => ({ kind: 'managerAck', note: str(d.note) }) },
   resolved: {
     role: 'engineer',
-    command: (d) => ({ kind: 'resolve', resolutionType: d.resolutionType as ResolutionType, summary: String(d.summary) }),
+    command: (d) => ({
+      kind: 'resolve',
+      resolutionType: d.resolutionType as ResolutionType,
+      summary: String(d.summary),
+      ...(typeof d.outOfScope === 'string' ? { outOfScope: d.outOfScope as OutOfScopeCategory } : {}),
+    }),
   },
   resolution_confirmed: { role: 'case_admin', command: (d) => ({ kind: 'confirmResolution', accepted: true, comment: str(d.comment) }) },
   resolution_rejected: { role: 'case_admin', command: (d) => ({ kind: 'confirmResolution', accepted: false, comment: str(d.comment) }) },

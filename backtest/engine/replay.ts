@@ -144,7 +144,7 @@ function apply(m: CaseMachine, { at, requestId, actor, command: c }: TimedComman
       m.markSeen(requestId);
       return m.managerAck(actor, requestId, at, c.note);
     case 'resolve': {
-      const arg = { requestId, actor, resolutionType: c.resolutionType, summary: c.summary };
+      const arg = { requestId, actor, resolutionType: c.resolutionType, summary: c.summary, outOfScope: c.outOfScope };
       if (validate) m.validateResolve(arg);
       m.markSeen(requestId);
       return m.resolve(arg, at);
