@@ -210,6 +210,9 @@ export function policyProblems(doc: PolicyDocument): Array<{ field: string; reas
   };
   for (const [id, p] of Object.entries(doc.programs)) {
     if (!p.aroundTheClockCoverage && p.coverageWindows) checkWindows(p.coverageWindows, `programs.${id}.coverageWindows`);
+    // A calendar that is never open has no due instant at all: the engine would refuse every case opened under it.
+    if (!p.aroundTheClockCoverage && p.coverageWindows?.length === 0)
+      problems.push({ field: `programs.${id}.coverageWindows`, reason: 'needs at least one window (or null for the default hours)' });
     for (const level of LEVELS) {
       const t = p.targets[String(level) as LevelKey];
       if ((t.kind === 'wall' || t.kind === 'business') && !(t.ms > 0))

@@ -81,4 +81,8 @@ test('rules a schema cannot say are reported with their field', () => {
     defaultBusinessHours: [],
   });
   expect(policyProblems(bad).map((p) => p.field)).toEqual(['programs.basic.coverageWindows.0', 'defaultBusinessHours']);
+  const never = applyPatch(POLICY_V1.document, { programs: { evaluation: { coverageWindows: [] } } });
+  expect(policyProblems(never)).toEqual([
+    { field: 'programs.evaluation.coverageWindows', reason: expect.stringMatching(/at least one window/) },
+  ]);
 });
