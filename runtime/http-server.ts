@@ -9,22 +9,37 @@ import type { Logger } from 'pino';
 import { createApp } from '../api/app';
 import type { Database } from '../db/client';
 import type { Config } from './config';
+import { consoleRouter, type DevPersona } from './console-static';
 import { createApiMetrics } from './metrics';
 
-export function createHttpApp(config: Config, deps: { database: Database; temporal: Client; logger: Logger }): express.Express {
+export interface HttpDeps {
+  database: Database;
+  temporal: Client;
+  logger: Logger;
+  /** Dev mode only (npm start with demo data): tokens the console's persona picker offers. */
+  devPersonas?: DevPersona[];
+}
+
+export function createHttpApp(config: Config, deps: HttpDeps): express.Express {
   const metrics = createApiMetrics();
   const outer = express();
   outer.disable('x-powered-by');
   outer.use(metrics.middleware);
   outer.get('/metrics', metrics.handler);
-  outer.use(createApp({ ...deps, namespace: config.temporal.namespace, taskQueue: config.taskQueue }));
+  outer.use(consoleRouter({ devPersonas: deps.devPersonas }));
+  outer.use(
+    createApp({
+      database: deps.database,
+      temporal: deps.temporal,
+      logger: deps.logger,
+      namespace: config.temporal.namespace,
+      taskQueue: config.taskQueue,
+    }),
+  );
   return outer;
 }
 
-export async function startHttpServer(
-  config: Config,
-  deps: { database: Database; temporal: Client; logger: Logger },
-): Promise<{ server: Server; close: () => Promise<void> }> {
+export async function startHttpServer(config: Config, deps: HttpDeps): Promise<{ server: Server; close: () => Promise<void> }> {
   const app = createHttpApp(config, deps);
   const server = await new Promise<Server>((resolveListen, reject) => {
     const s = app.listen(config.port, config.host, () => resolveListen(s));
