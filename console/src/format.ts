@@ -4,7 +4,16 @@ export const viewerZone = (): string => Intl.DateTimeFormat().resolvedOptions().
 
 export function formatInstant(iso: string | null | undefined, locale: string, timeZone = viewerZone()): string {
   if (!iso) return '—';
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone, timeZoneName: 'short' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone,
+    timeZoneName: 'short',
+  }).format(new Date(iso));
 }
 
 export function localTime(timeZone: string, now: number, locale = 'en'): string {

@@ -83,7 +83,7 @@ export function ManagerView() {
       <section className="card" aria-labelledby="ach-h">
         <h2 id="ach-h">First-response achievement by program and severity (last {DAYS} days)</h2>
         <p className="muted">Select a bar, or a row of the table, to list its cases.</p>
-        <div className="chart" aria-hidden="true">
+        <div className="chart" role="figure" aria-label="Achievement per program and level; the table below has the same numbers">
           <ResponsiveContainer width="100%" height={260}>
             <BarChart data={rows} margin={{ left: 8, right: 8 }}>
               <CartesianGrid strokeDasharray="3 3" />
