@@ -35,6 +35,7 @@ export function countdown(dueIso: string | null, now: number): { text: string; o
 
 export const durationMs = (ms: number | null): string => {
   if (ms === null) return '—';
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
   const min = ms / 60_000;
   return min < 90 ? `${Math.round(min)} min` : `${(min / 60).toFixed(1)} h`;
 };

@@ -39,7 +39,7 @@ export function Timeline({ detail, locale }: { detail: CaseDetail; locale: strin
             {detail.contactAttempts.map((a) => (
               <li key={`${a.round}-${a.attempt}`}>
                 Round {a.round}, attempt {a.attempt} ({a.businessDate}): {humanize(a.status)}{' '}
-                {a.madeAt ? `made ${formatInstant(a.madeAt, locale)}` : `scheduled ${formatInstant(a.scheduledAt, locale)}`}
+                {formatInstant(a.madeAt ?? a.scheduledAt, locale)}
               </li>
             ))}
           </ul>

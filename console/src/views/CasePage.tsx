@@ -65,7 +65,9 @@ export function CasePage() {
         </h1>
         <dl className="facts">
           <dt>{t.status}</dt>
-          <dd data-testid="case-status">{humanize(c.status)}</dd>
+          <dd data-testid="case-status" data-value={c.status}>
+            {t.statuses[c.status] ?? humanize(c.status)}
+          </dd>
           <dt>SLA</dt>
           <dd>
             <SlaBadge state={c.slaState} />

@@ -92,6 +92,7 @@ export function ManagerView() {
               <Tooltip />
               <Bar
                 dataKey="achievementPct"
+                maxBarSize={72}
                 name="achievement %"
                 fill="#1d5fa8"
                 onClick={(d: { payload?: SlaReportRow & { name: string } }) =>
@@ -176,7 +177,7 @@ export function ManagerView() {
                 <XAxis dataKey="day" tick={{ fontSize: 12 }} />
                 <YAxis allowDecimals={false} />
                 <Tooltip />
-                <Bar dataKey="breached" name="breached" fill="#b3261e" />
+                <Bar dataKey="breached" name="breached" fill="#b3261e" maxBarSize={48} />
               </BarChart>
             </ResponsiveContainer>
           </div>

@@ -70,7 +70,7 @@ export function PortalView() {
                       #{c.number} {c.title}
                     </Link>
                   </td>
-                  <td>{humanize(c.status)}</td>
+                  <td>{t.statuses[c.status] ?? humanize(c.status)}</td>
                   <td>{c.levelLabel}</td>
                   <td>
                     <SlaBadge state={c.slaState} />
