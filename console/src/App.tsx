@@ -15,7 +15,7 @@ function PhoneLookup() {
   const [number, setNumber] = useState('');
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (/^[0-9]+$/.test(number.trim())) navigate(`/cases/${number.trim()}`);
+    if (/^[0-9]+$/.test(number.trim())) void navigate(`/cases/${number.trim()}`);
   };
   return (
     <form role="search" className="phone-lookup" onSubmit={submit}>

@@ -46,7 +46,13 @@ const en = {
   resolution: 'Resolution',
   changeSeverity: 'Change severity',
   allCases: 'All cases',
-  statuses: { opened: 'opened', in_progress: 'in progress', awaiting_customer: 'awaiting customer', resolved: 'resolved', closed: 'closed' } as Record<string, string>,
+  statuses: {
+    opened: 'opened',
+    in_progress: 'in progress',
+    awaiting_customer: 'awaiting customer',
+    resolved: 'resolved',
+    closed: 'closed',
+  } as Record<string, string>,
 };
 
 export type Messages = typeof en;
@@ -96,7 +102,13 @@ const de: Messages = {
   resolution: 'Lösung',
   changeSeverity: 'Schweregrad ändern',
   allCases: 'Alle Fälle',
-  statuses: { opened: 'eröffnet', in_progress: 'in Bearbeitung', awaiting_customer: 'wartet auf Kunde', resolved: 'gelöst', closed: 'geschlossen' },
+  statuses: {
+    opened: 'eröffnet',
+    in_progress: 'in Bearbeitung',
+    awaiting_customer: 'wartet auf Kunde',
+    resolved: 'gelöst',
+    closed: 'geschlossen',
+  },
 };
 
 const CATALOGUES: Record<string, Messages> = { en, de };

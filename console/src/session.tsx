@@ -1,8 +1,8 @@
 /** Who is signed in (GET /v1/me with the bearer token), shared with every view. */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useState, type ReactNode } from 'react';
-import { api, getToken, setToken } from './api/client';
-import type { Me } from './api/types';
+import { api, getToken, setToken } from './server-api/client';
+import type { Me } from './server-api/types';
 
 interface Session {
   me: Me | null;

@@ -32,7 +32,11 @@ function openStream(url: string, token: string, lastEventId?: string) {
       while ((end = buffer.indexOf('\n\n')) >= 0) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
-        const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2) ?? '';
+        const field = (name: string) =>
+          block
+            .split('\n')
+            .find((l) => l.startsWith(`${name}: `))
+            ?.slice(name.length + 2) ?? '';
         if (block.startsWith(':')) continue;
         events.push({ id: field('id'), event: field('event'), data: field('data') });
       }
@@ -87,7 +91,9 @@ describe('live events and the queue', () => {
       .send({ supportId: '01700001', type: 'licensing', severity: 3, title: 'Licence count', description: 'Shows 50, bought 80' });
     expect(created.status).toBe(201);
     const caseId = created.body.id as string;
-    const seen = await until('anna sees the change', () => anna.events.find((e) => e.event === 'case' && JSON.parse(e.data).caseId === caseId));
+    const seen = await until('anna sees the change', () =>
+      anna.events.find((e) => e.event === 'case' && JSON.parse(e.data).caseId === caseId),
+    );
     expect(Date.now() - started).toBeLessThan(3000);
     expect(JSON.parse(seen.data)).toMatchObject({ caseId, orgId: 'acme-premier', type: 'opened', status: 'opened' });
     expect(Number(seen.id)).toBeGreaterThan(Number(ready.id));
@@ -124,7 +130,9 @@ describe('live events and the queue', () => {
 
     // Filters and search narrow it; the region scope keeps EMEA customers plus my own cases.
     const sev1 = await h.http().get('/v1/queue?scope=all&severity=1&slaState=breached&pageSize=10').set(h.as('eng-emea'));
-    expect((sev1.body.items as { severity: number; slaState: string }[]).every((c) => c.severity === 1 && c.slaState === 'breached')).toBe(true);
+    expect((sev1.body.items as { severity: number; slaState: string }[]).every((c) => c.severity === 1 && c.slaState === 'breached')).toBe(
+      true,
+    );
     const search = await h.http().get('/v1/queue?scope=all&q=Bulk%20case%2042:').set(h.as('eng-emea'));
     expect(search.body.items.map((c: { title: string }) => c.title)).toEqual(['Bulk case 42: replication job stalls']);
     const region = await h.http().get('/v1/queue?scope=region&pageSize=200').set(h.as('eng-apac'));

@@ -133,7 +133,10 @@ describe('console in the browser', () => {
     await reportRow.waitFor();
     expect((await reportRow.locator('td').allTextContents()).slice(0, 3)).toEqual(['1', '1', '0']);
     await reportRow.getByRole('button').click();
-    await dana.getByTestId('drill').getByRole('link', { name: /Nightly backup job fails/ }).waitFor();
+    await dana
+      .getByTestId('drill')
+      .getByRole('link', { name: /Nightly backup job fails/ })
+      .waitFor();
     await expectAccessible(dana, 'manager view');
     await shot(dana, 'manager-view');
 
@@ -143,7 +146,6 @@ describe('console in the browser', () => {
     await nancy.getByTestId('case-not-found').waitFor();
     expect(await nancy.content()).not.toContain('Nightly backup job fails');
   }, 150_000);
-
 
   test('the queue with 10,000 open cases pages on the server and renders the first page quickly', async () => {
     await insertOpenCases(svc.database.db, 10_000);

@@ -4,12 +4,20 @@
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
-import { api } from '../api/client';
+import { api } from '../server-api/client';
 import { ProblemAlert } from './ProblemAlert';
 
 export type Field =
   | { name: string; label: string; kind: 'text' | 'textarea'; required?: boolean; initial?: string }
-  | { name: string; label: string; kind: 'select'; options: { value: string; label: string }[]; required?: boolean; initial?: string; asNumber?: boolean }
+  | {
+      name: string;
+      label: string;
+      kind: 'select';
+      options: { value: string; label: string }[];
+      required?: boolean;
+      initial?: string;
+      asNumber?: boolean;
+    }
   | { name: string; label: string; kind: 'boolean'; initial?: boolean };
 
 export interface ActionSpec {

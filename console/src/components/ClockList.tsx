@@ -1,5 +1,5 @@
 /** Every SLA clock with its due time (in the viewer's zone) and the workflow's explanation. */
-import type { Clock } from '../api/types';
+import type { Clock } from '../server-api/types';
 import { formatInstant, humanize } from '../format';
 import { Countdown } from './Countdown';
 
@@ -18,7 +18,8 @@ export function ClockList({ clocks, locale, timeZone }: { clocks: Record<string,
       {list.map((c) => (
         <li key={c.name} className={`clock clock-${c.state}`}>
           <div className="clock-head">
-            <strong>{CLOCK_NAMES[c.name] ?? humanize(c.name)}</strong> <span className={`badge clock-state-${c.state}`}>{humanize(c.state)}</span>{' '}
+            <strong>{CLOCK_NAMES[c.name] ?? humanize(c.name)}</strong>{' '}
+            <span className={`badge clock-state-${c.state}`}>{humanize(c.state)}</span>{' '}
             {c.target && <span className="muted">target {c.target}</span>}
           </div>
           <div>

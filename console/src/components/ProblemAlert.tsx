@@ -1,5 +1,5 @@
 /** Shows the API's (often the workflow's) reason for a refusal, announced to screen readers. */
-import { ApiError } from '../api/client';
+import { ApiError } from '../server-api/client';
 
 export function ProblemAlert({ error }: { error: unknown }) {
   if (!error) return null;

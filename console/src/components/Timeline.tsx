@@ -3,8 +3,8 @@
  * and scheduled, and notices with their delivery state.
  */
 import { useQuery } from '@tanstack/react-query';
-import { api } from '../api/client';
-import type { CaseDetail, CaseEvent } from '../api/types';
+import { api } from '../server-api/client';
+import type { CaseDetail, CaseEvent } from '../server-api/types';
 import { formatInstant, humanize } from '../format';
 
 function summary(data: Record<string, unknown>): string {

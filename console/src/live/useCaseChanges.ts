@@ -5,12 +5,17 @@
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { getToken } from '../api/client';
-import type { CaseChange } from '../api/types';
+import { getToken } from '../server-api/client';
+import type { CaseChange } from '../server-api/types';
 
 export type LiveState = 'connecting' | 'live' | 'offline';
 
-async function readStream(signal: AbortSignal, lastId: { value: string | null }, onEvent: (event: string, data: string) => void, onOpen: () => void) {
+async function readStream(
+  signal: AbortSignal,
+  lastId: { value: string | null },
+  onEvent: (event: string, data: string) => void,
+  onOpen: () => void,
+) {
   const headers: Record<string, string> = { Accept: 'text/event-stream', Authorization: `Bearer ${getToken() ?? ''}` };
   if (lastId.value) headers['Last-Event-ID'] = lastId.value;
   const res = await fetch('/v1/events', { headers, signal, cache: 'no-store' });

@@ -4,8 +4,8 @@
  */
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useParams } from 'react-router';
-import { api, ApiError } from '../api/client';
-import type { CaseDetail, Policy } from '../api/types';
+import { api, ApiError } from '../server-api/client';
+import type { CaseDetail, Policy } from '../server-api/types';
 import { ActionForm } from '../components/ActionForm';
 import { ClockList } from '../components/ClockList';
 import { ProblemAlert } from '../components/ProblemAlert';
@@ -19,10 +19,13 @@ import { actionsFor } from './caseActions';
 function PhoneRouting({ caseId }: { caseId: string }) {
   const route = useMutation({
     mutationFn: () =>
-      api<{ queue: string; language: string; reason: string; preferredEngineer: { name: string } | null }>(`/v1/cases/${caseId}/phone-sessions`, {
-        method: 'POST',
-        body: {},
-      }),
+      api<{ queue: string; language: string; reason: string; preferredEngineer: { name: string } | null }>(
+        `/v1/cases/${caseId}/phone-sessions`,
+        {
+          method: 'POST',
+          body: {},
+        },
+      ),
   });
   return (
     <div className="phone">

@@ -7,8 +7,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { api, qs } from '../api/client';
-import type { QueuePage, SlaDay, SlaReportRow } from '../api/types';
+import { api, qs } from '../server-api/client';
+import type { QueuePage, SlaDay, SlaReportRow } from '../server-api/types';
 import { Countdown } from '../components/Countdown';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { SlaBadge } from '../components/SlaBadge';
@@ -17,7 +17,10 @@ import { durationMs, humanize } from '../format';
 const DAYS = 30;
 
 function CaseList({ title, query, testId }: { title: string; query: Record<string, string>; testId: string }) {
-  const data = useQuery({ queryKey: ['queue', 'manager', query], queryFn: () => api<QueuePage>(`/v1/queue${qs({ scope: 'all', pageSize: 20, ...query })}`) });
+  const data = useQuery({
+    queryKey: ['queue', 'manager', query],
+    queryFn: () => api<QueuePage>(`/v1/queue${qs({ scope: 'all', pageSize: 20, ...query })}`),
+  });
   return (
     <section className="card" data-testid={testId}>
       <h2>
@@ -30,7 +33,8 @@ function CaseList({ title, query, testId }: { title: string; query: Record<strin
             <Link to={`/cases/${c.id}`}>
               #{c.number} {c.title}
             </Link>{' '}
-            <SlaBadge state={c.slaState} /> {c.levelLabel}, {c.customer.name} · <Countdown dueAt={query.runningClock ? (c.sla[query.runningClock]?.dueAt ?? null) : c.nextDueAt} />
+            <SlaBadge state={c.slaState} /> {c.levelLabel}, {c.customer.name} ·{' '}
+            <Countdown dueAt={query.runningClock ? (c.sla[query.runningClock]?.dueAt ?? null) : c.nextDueAt} />
           </li>
         ))}
       </ul>
@@ -51,7 +55,10 @@ export function ManagerView() {
   });
   const [drill, setDrill] = useState<Drill | null>(null);
   const report = useQuery({ queryKey: ['report', period], queryFn: () => api<{ rows: SlaReportRow[] }>(`/v1/reports/sla${qs(period)}`) });
-  const daily = useQuery({ queryKey: ['report-daily', period], queryFn: () => api<{ days: SlaDay[] }>(`/v1/reports/sla/daily${qs(period)}`) });
+  const daily = useQuery({
+    queryKey: ['report-daily', period],
+    queryFn: () => api<{ days: SlaDay[] }>(`/v1/reports/sla/daily${qs(period)}`),
+  });
   const drillCases = useQuery({
     queryKey: ['report-cases', period, drill],
     enabled: !!drill,
@@ -120,7 +127,11 @@ export function ManagerView() {
             {rows.map((r) => (
               <tr key={r.name}>
                 <th scope="row">
-                  <button type="button" className="link" onClick={() => setDrill({ program: r.program, severity: r.severity, label: r.name })}>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => setDrill({ program: r.program, severity: r.severity, label: r.name })}
+                  >
                     {r.name}
                   </button>
                 </th>

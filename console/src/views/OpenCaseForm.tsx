@@ -6,8 +6,8 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
-import { api } from '../api/client';
-import type { CaseSummary, Policy, Product } from '../api/types';
+import { api } from '../server-api/client';
+import type { CaseSummary, Policy, Product } from '../server-api/types';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { I18nContext, messagesFor, supportedLanguage } from '../i18n';
 import { useOrganisations } from './useOrganisations';
@@ -22,7 +22,16 @@ export function OpenCaseForm() {
   const products = useQuery({ queryKey: ['products'], queryFn: () => api<{ items: Product[] }>('/v1/products'), staleTime: 60_000 });
   const entitlement = policy.data?.entitlements.find((e) => e.id === org?.entitlement);
   const languages = (org && policy.data?.regionLanguages[org.marketRegion]) ?? ['en'];
-  const [form, setForm] = useState({ type: 'technical', level: '', product: '', version: '', build: '', title: '', description: '', language: '' });
+  const [form, setForm] = useState({
+    type: 'technical',
+    level: '',
+    product: '',
+    version: '',
+    build: '',
+    title: '',
+    description: '',
+    language: '',
+  });
   const set = (k: keyof typeof form, v: string) => setForm((f) => ({ ...f, [k]: v }));
   const lang = supportedLanguage(org?.language);
   const t = messagesFor(lang);
@@ -75,7 +84,12 @@ export function OpenCaseForm() {
           </div>
           <div className="field">
             <label htmlFor={f('level')}>{entitlement.scheme === 'priority' ? t.priority : t.severity}</label>
-            <select id={f('level')} value={form.level} onChange={(e) => set('level', e.target.value)} required={form.type !== 'general_inquiry'}>
+            <select
+              id={f('level')}
+              value={form.level}
+              onChange={(e) => set('level', e.target.value)}
+              required={form.type !== 'general_inquiry'}
+            >
               <option value="">—</option>
               {levels.map(([label, target]) => (
                 <option key={label} value={label}>
@@ -86,7 +100,11 @@ export function OpenCaseForm() {
           </div>
           <div className="field">
             <label htmlFor={f('product')}>{t.product}</label>
-            <select id={f('product')} value={form.product} onChange={(e) => setForm((s) => ({ ...s, product: e.target.value, version: '', build: '' }))}>
+            <select
+              id={f('product')}
+              value={form.product}
+              onChange={(e) => setForm((s) => ({ ...s, product: e.target.value, version: '', build: '' }))}
+            >
               <option value="">—</option>
               {products.data?.items.map((p) => (
                 <option key={p.id} value={p.id}>
@@ -100,7 +118,13 @@ export function OpenCaseForm() {
             <select
               id={f('version')}
               value={form.version}
-              onChange={(e) => setForm((s) => ({ ...s, version: e.target.value, build: product?.versions.find((v) => v.version === e.target.value)?.latestBuild ?? '' }))}
+              onChange={(e) =>
+                setForm((s) => ({
+                  ...s,
+                  version: e.target.value,
+                  build: product?.versions.find((v) => v.version === e.target.value)?.latestBuild ?? '',
+                }))
+              }
             >
               <option value="">—</option>
               {product?.versions.map((v) => (
@@ -116,7 +140,11 @@ export function OpenCaseForm() {
           </div>
           <div className="field">
             <label htmlFor={f('language')}>{t.language}</label>
-            <select id={f('language')} value={form.language || (languages.includes(org.language) ? org.language : languages[0])} onChange={(e) => set('language', e.target.value)}>
+            <select
+              id={f('language')}
+              value={form.language || (languages.includes(org.language) ? org.language : languages[0])}
+              onChange={(e) => set('language', e.target.value)}
+            >
               {languages.map((l) => (
                 <option key={l} value={l}>
                   {l}
@@ -130,7 +158,13 @@ export function OpenCaseForm() {
           </div>
           <div className="field wide">
             <label htmlFor={f('description')}>{t.description}</label>
-            <textarea id={f('description')} value={form.description} required rows={4} onChange={(e) => set('description', e.target.value)} />
+            <textarea
+              id={f('description')}
+              value={form.description}
+              required
+              rows={4}
+              onChange={(e) => set('description', e.target.value)}
+            />
           </div>
           <button type="submit" disabled={open.isPending}>
             {t.submit}

@@ -2,8 +2,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId } from 'react';
 import { Link } from 'react-router';
-import { api, qs } from '../api/client';
-import type { CaseSummary } from '../api/types';
+import { api, qs } from '../server-api/client';
+import type { CaseSummary } from '../server-api/types';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { SlaBadge } from '../components/SlaBadge';
 import { formatInstant, humanize, viewerZone } from '../format';

@@ -2,8 +2,8 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useId } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { api, qs } from '../api/client';
-import type { QueuePage } from '../api/types';
+import { api, qs } from '../server-api/client';
+import type { QueuePage } from '../server-api/types';
 import { Countdown } from '../components/Countdown';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { SlaBadge } from '../components/SlaBadge';
@@ -11,7 +11,17 @@ import { useNow } from '../components/useNow';
 import { humanize, localTime } from '../format';
 
 const SLA_STATES = ['on_track', 'at_risk', 'breached', 'paused', 'met', 'no_target', 'best_effort', 'not_available'];
-const PROGRAMS = ['premier', 'production', 'basic', 'evaluation', 'free', 'vcsp_production', 'plan_premium', 'plan_basic', 'plan_evaluation'];
+const PROGRAMS = [
+  'premier',
+  'production',
+  'basic',
+  'evaluation',
+  'free',
+  'vcsp_production',
+  'plan_premium',
+  'plan_basic',
+  'plan_evaluation',
+];
 const PAGE_SIZE = 50;
 
 export function QueueView() {
@@ -87,7 +97,13 @@ export function QueueView() {
         </div>
         <div className="field">
           <label htmlFor={`${id}-q`}>Search</label>
-          <input id={`${id}-q`} type="search" placeholder="number, title, customer" value={filters.q} onChange={(e) => set('q', e.target.value)} />
+          <input
+            id={`${id}-q`}
+            type="search"
+            placeholder="number, title, customer"
+            value={filters.q}
+            onChange={(e) => set('q', e.target.value)}
+          />
         </div>
       </form>
       <ProblemAlert error={queue.error} />

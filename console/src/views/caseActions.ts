@@ -1,6 +1,6 @@
 /** Which action forms a role is offered (the API's role table); whether one fits the case, the workflow says. */
 import type { ActionSpec } from '../components/ActionForm';
-import type { Me } from '../api/types';
+import type { Me } from '../server-api/types';
 import type { Messages } from '../i18n';
 
 const RESOLUTION_TYPES = [
@@ -15,7 +15,13 @@ const RESOLUTION_TYPES = [
 
 const levelField = (scheme: 'severity' | 'priority', label: string) =>
   scheme === 'priority'
-    ? { name: 'priority', label, kind: 'select' as const, required: true, options: ['P1', 'P2', 'P3', 'P4'].map((p) => ({ value: p, label: p })) }
+    ? {
+        name: 'priority',
+        label,
+        kind: 'select' as const,
+        required: true,
+        options: ['P1', 'P2', 'P3', 'P4'].map((p) => ({ value: p, label: p })),
+      }
     : {
         name: 'severity',
         label,
@@ -30,7 +36,10 @@ export function actionsFor(me: Me, scheme: 'severity' | 'priority', t: Messages)
     path: 'severity',
     title: t.changeSeverity,
     submit: t.changeSeverity,
-    fields: [levelField(scheme, scheme === 'priority' ? t.priority : t.severity), { name: 'reason', label: t.reason, kind: 'textarea', required: true }],
+    fields: [
+      levelField(scheme, scheme === 'priority' ? t.priority : t.severity),
+      { name: 'reason', label: t.reason, kind: 'textarea', required: true },
+    ],
   };
   const availability: ActionSpec = {
     path: 'availability',
@@ -77,7 +86,12 @@ export function actionsFor(me: Me, scheme: 'severity' | 'priority', t: Messages)
       severity,
       availability,
       close,
-      { path: 'rca', title: 'Root-cause analysis delivered', submit: 'Record RCA', fields: [{ name: 'summary', label: 'RCA summary', kind: 'textarea', required: true }] },
+      {
+        path: 'rca',
+        title: 'Root-cause analysis delivered',
+        submit: 'Record RCA',
+        fields: [{ name: 'summary', label: 'RCA summary', kind: 'textarea', required: true }],
+      },
     ];
     if (me.role === 'manager')
       staff.push({
@@ -91,9 +105,26 @@ export function actionsFor(me: Me, scheme: 'severity' | 'priority', t: Messages)
   if (me.role === 'admin') return [];
   return [
     { path: 'replies', title: t.reply, submit: t.send, fields: [{ name: 'message', label: t.message, kind: 'textarea', required: true }] },
-    { path: 'confirmation', title: t.confirm, submit: t.confirm, fixed: { accepted: true }, fields: [{ name: 'comment', label: t.comment, kind: 'text' }] },
-    { path: 'confirmation', title: t.reject, submit: t.reject, fixed: { accepted: false }, fields: [{ name: 'comment', label: t.comment, kind: 'text' }] },
-    { path: 'manager-requests', title: t.talkToManager, submit: t.send, fields: [{ name: 'reason', label: t.reason, kind: 'textarea', required: true }] },
+    {
+      path: 'confirmation',
+      title: t.confirm,
+      submit: t.confirm,
+      fixed: { accepted: true },
+      fields: [{ name: 'comment', label: t.comment, kind: 'text' }],
+    },
+    {
+      path: 'confirmation',
+      title: t.reject,
+      submit: t.reject,
+      fixed: { accepted: false },
+      fields: [{ name: 'comment', label: t.comment, kind: 'text' }],
+    },
+    {
+      path: 'manager-requests',
+      title: t.talkToManager,
+      submit: t.send,
+      fields: [{ name: 'reason', label: t.reason, kind: 'textarea', required: true }],
+    },
     availability,
     severity,
     close,
