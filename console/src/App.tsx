@@ -1,14 +1,16 @@
 /** The shell: sign-in, navigation by role, the live-changes indicator, and the routes. */
-import { useState, type FormEvent } from 'react';
+import { lazy, Suspense, useState, type FormEvent } from 'react';
 import { Navigate, NavLink, Route, Routes, useNavigate } from 'react-router';
 import { useCaseChanges } from './live/useCaseChanges';
 import { isStaff, useSession } from './session';
 import { CasePage } from './views/CasePage';
-import { ManagerView } from './views/ManagerView';
 import { OpenCaseForm } from './views/OpenCaseForm';
 import { PortalView } from './views/PortalView';
 import { QueueView } from './views/QueueView';
 import { SignIn } from './views/SignIn';
+
+// The charts library is the bulk of the bundle: only the manager view loads it.
+const ManagerView = lazy(() => import('./views/ManagerView').then((m) => ({ default: m.ManagerView })));
 
 function PhoneLookup() {
   const navigate = useNavigate();
@@ -62,15 +64,17 @@ export function App() {
         </button>
       </header>
       <main id="main" tabIndex={-1}>
-        <Routes>
-          <Route path="/" element={<Navigate to={home} replace />} />
-          <Route path="/queue" element={<QueueView />} />
-          <Route path="/manager" element={<ManagerView />} />
-          <Route path="/portal" element={<PortalView />} />
-          <Route path="/portal/new" element={<OpenCaseForm />} />
-          <Route path="/cases/:ref" element={<CasePage />} />
-          <Route path="*" element={<p>Nothing here.</p>} />
-        </Routes>
+        <Suspense fallback={<p role="status">Loading…</p>}>
+          <Routes>
+            <Route path="/" element={<Navigate to={home} replace />} />
+            <Route path="/queue" element={<QueueView />} />
+            <Route path="/manager" element={<ManagerView />} />
+            <Route path="/portal" element={<PortalView />} />
+            <Route path="/portal/new" element={<OpenCaseForm />} />
+            <Route path="/cases/:ref" element={<CasePage />} />
+            <Route path="*" element={<p>Nothing here.</p>} />
+          </Routes>
+        </Suspense>
       </main>
     </>
   );

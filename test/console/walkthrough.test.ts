@@ -159,7 +159,13 @@ describe('console in the browser', () => {
     const firstRow = await page.locator('table.queue tbody tr').first().getAttribute('data-case');
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByTestId('queue-total').getByText('page 2 of 200').waitFor();
-    await page.waitForFunction(`document.querySelector('table.queue tbody tr')?.getAttribute('data-case') !== ${JSON.stringify(firstRow)}`);
+    await page.waitForFunction(
+      (id) =>
+        (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null } }).document
+          .querySelector('table.queue tbody tr')
+          ?.getAttribute('data-case') !== id,
+      firstRow,
+    );
     expect(await page.locator('table.queue tbody tr').count()).toBe(50);
     // Search goes to the server too.
     await page.getByLabel('Search').fill('Bulk case 4242:');

@@ -19,7 +19,19 @@ function summary(data: Record<string, unknown>): string {
 export function Timeline({ detail, locale }: { detail: CaseDetail; locale: string }) {
   const events = useQuery({
     queryKey: ['case-events', detail.id],
-    queryFn: () => api<{ items: CaseEvent[] }>(`/v1/cases/${detail.id}/events?limit=100`),
+    queryFn: async () => {
+      // Oldest first, a page at a time; a long-lived case has hundreds of events.
+      const items: CaseEvent[] = [];
+      let after: string | null = null;
+      do {
+        const page: { items: CaseEvent[]; nextCursor: string | null } = await api(
+          `/v1/cases/${detail.id}/events?limit=100${after ? `&after=${after}` : ''}`,
+        );
+        items.push(...page.items);
+        after = page.nextCursor;
+      } while (after && items.length < 2000);
+      return { items };
+    },
   });
   return (
     <div className="timeline">
