@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     const fromAnswer: number[] = [];
     const fromRequest: number[] = [];
     for (let i = 0; i < CHANGES; i++) {
-      const text = `bench change ${i} `;
+      const text = `bench change #${i}#`;
       // A function, not a string: the console's CSP forbids eval, which a string predicate would need.
       const appeared = page.waitForFunction(
         (t: string) =>
