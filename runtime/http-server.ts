@@ -26,6 +26,16 @@ export function createHttpApp(config: Config, deps: HttpDeps): express.Express {
   outer.disable('x-powered-by');
   outer.use(metrics.middleware);
   outer.get('/metrics', metrics.handler);
+  // Event streams never finish by themselves: remember them so a shutdown can end them.
+  const streams = new Set<express.Response>();
+  outer.use('/v1/events', (_req, res, next) => {
+    streams.add(res);
+    res.on('close', () => streams.delete(res));
+    next();
+  });
+  outer.locals.endStreams = () => {
+    for (const res of streams) res.end(() => res.socket?.destroy());
+  };
   outer.use(consoleRouter({ devPersonas: deps.devPersonas }));
   outer.use(
     createApp({
@@ -50,6 +60,7 @@ export async function startHttpServer(config: Config, deps: HttpDeps): Promise<{
     close: () =>
       new Promise<void>((resolveClose) => {
         server.close(() => resolveClose());
+        (app.locals.endStreams as () => void)();
         server.closeIdleConnections();
       }),
   };
