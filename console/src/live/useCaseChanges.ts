@@ -8,6 +8,11 @@ import { useEffect, useState } from 'react';
 import { getToken } from '../server-api/client';
 import type { CaseChange } from '../server-api/types';
 
+/** Queries no case change affects. */
+const UNAFFECTED = new Set(['me', 'policy', 'products', 'organisations', 'dev-personas']);
+/** Queries about one case, keyed [kind, case id or number]. */
+const CASE_SCOPED = new Set(['case', 'case-events']);
+
 export type LiveState = 'connecting' | 'live' | 'offline';
 
 async function readStream(
@@ -52,12 +57,21 @@ export function useCaseChanges(enabled: boolean): { state: LiveState; last: Case
     if (!enabled) return;
     const abort = new AbortController();
     const lastId = { value: null as string | null };
-    // Coalesce bursts: one refetch round per 100 ms however many changes arrive.
+    // Coalesce bursts: one refetch round per 100 ms however many changes arrive, and only of the queries a
+    // case change can affect (lists, reports, the changed cases), never of policy, products or the session.
     let pending: ReturnType<typeof setTimeout> | undefined;
-    const invalidate = () => {
+    const changed = new Set<string>();
+    const invalidate = (change: CaseChange) => {
+      changed.add(change.caseId);
+      changed.add(String(change.caseNumber));
       pending ??= setTimeout(() => {
         pending = undefined;
-        void client.invalidateQueries();
+        const refs = new Set(changed);
+        changed.clear();
+        void client.invalidateQueries({
+          predicate: ({ queryKey: [kind, ref] }) =>
+            UNAFFECTED.has(String(kind)) ? false : CASE_SCOPED.has(String(kind)) ? refs.has(String(ref)) : true,
+        });
       }, 100);
     };
     void (async () => {
@@ -70,7 +84,7 @@ export function useCaseChanges(enabled: boolean): { state: LiveState; last: Case
               if (event !== 'case') return;
               const change = JSON.parse(data) as CaseChange;
               setLast(change);
-              invalidate();
+              invalidate(change);
             },
             () => setState('live'),
           );
