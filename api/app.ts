@@ -18,6 +18,7 @@ import { buildOpenApiDocument } from './openapi';
 import { notFound, Problem, problemHandler, sendProblem } from './problem';
 import { livenessHandler, readinessHandler } from './readiness';
 import { requestLog } from './request-log';
+import { rejectUnstorableText } from './text-guard';
 import type { Api } from './route';
 import { registerAdminRoutes } from './routes/admin';
 import { registerCaseActionRoutes } from './routes/case-actions';
@@ -110,6 +111,7 @@ export function createApp(deps: AppDeps): express.Express {
       handler: tooMany('too many requests for this token; retry after the RateLimit reset'),
     }),
     express.json({ limit: deps.bodyLimit ?? '64kb', type: ['application/json', 'application/*+json'] }),
+    rejectUnstorableText,
     api.router,
   );
   app.use((req, _res, next) => next(notFound(`${req.method} ${req.path}`)));
