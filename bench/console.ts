@@ -11,11 +11,12 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { CONSOLE_DIST } from '../runtime/console-static';
-import { insertOpenCases } from '../test/console/bulk-cases';
-import { startConsoleService } from '../test/console/service';
+import { insertOpenCases } from '../test/helpers/bulk-cases';
+import { startConsoleService } from '../test/helpers/console-service';
 
 interface PageGlobals {
   document: { querySelectorAll(selector: string): ArrayLike<{ textContent: string | null; getAttribute(name: string): string | null }> };
@@ -95,7 +96,9 @@ async function main(): Promise<void> {
     }
 
     const lines = [
-      `console bench: 10,000 open cases, ${LOADS} queue loads, ${CHANGES} live changes`,
+      `console bench: 10,000 open cases, ${LOADS} queue loads, ${CHANGES} live changes (${cpus().length} cores, load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')})`,
       `queue first rows on screen: p50 ${pct(paint, 50).toFixed(0)} ms, max ${Math.max(...paint).toFixed(0)} ms (browser FCP p50 ${pct(fcp, 50).toFixed(0)} ms)`,
       `API change -> on screen, from the API's answer: p50 ${pct(fromAnswer, 50).toFixed(0)} ms, p99 ${pct(fromAnswer, 99).toFixed(0)} ms`,
       `API change -> on screen, from the request:      p50 ${pct(fromRequest, 50).toFixed(0)} ms, p99 ${pct(fromRequest, 99).toFixed(0)} ms`,

@@ -6,7 +6,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
-import { insertOpenCases } from '../console/bulk-cases';
+import { insertOpenCases } from '../helpers/bulk-cases';
 import { startApiHarness, type ApiHarness } from './harness';
 
 interface SseEvent {

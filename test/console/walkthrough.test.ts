@@ -10,8 +10,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { seriousViolations } from './axe';
-import { insertOpenCases } from './bulk-cases';
-import { startConsoleService, type ConsoleService } from './service';
+import { insertOpenCases } from '../helpers/bulk-cases';
+import { startConsoleService, type ConsoleService } from '../helpers/console-service';
 
 const SHOTS = process.env.CONSOLE_SCREENSHOTS;
 async function shot(page: Page, name: string): Promise<void> {

@@ -17,8 +17,8 @@ import { buildConsole, consoleBuildIsStale } from '../../runtime/console-build';
 import { seedDemo } from '../../runtime/demo-seed';
 import { createHttpApp } from '../../runtime/http-server';
 import { createCaseWorker } from '../../worker/create-worker';
-import { createTestDatabase } from '../helpers/db';
-import { createDevServerEnv } from '../helpers/temporal';
+import { createTestDatabase } from './db';
+import { createDevServerEnv } from './temporal';
 
 export interface ConsoleService {
   url: string;
