@@ -82,7 +82,6 @@ describe('console in the browser', () => {
     const appearedMs = Date.now() - openedAt;
     expect(await row.textContent()).toMatch(/Nightly backup job fails.*Severity 2.*premier.*Acme Logistics GmbH/);
     await expectAccessible(jonas, 'queue');
-    await shot(jonas, 'queue');
     process.stdout.write(`queue showed the new case ${appearedMs} ms after the customer pressed the button\n`);
 
     // The case page speaks the case's language (English here); the portal spoke the organisation's.
@@ -156,6 +155,7 @@ describe('console in the browser', () => {
     const firstPaintMs = Date.now() - started;
     await page.getByTestId('queue-total').getByText('10000 open cases · page 1 of 200').waitFor();
     expect(await page.locator('table.queue tbody tr').count()).toBe(50);
+    await shot(page, 'queue');
     const firstRow = await page.locator('table.queue tbody tr').first().getAttribute('data-case');
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByTestId('queue-total').getByText('page 2 of 200').waitFor();
@@ -172,5 +172,12 @@ describe('console in the browser', () => {
     await page.getByTestId('queue-total').getByText('1 open cases').waitFor();
     process.stdout.write(`queue with 10,000 open cases: first rows on screen ${firstPaintMs} ms after navigation\n`);
     expect(firstPaintMs).toBeLessThan(5000);
+
+    // The manager's lists of breached and at-risk cases read the same queue endpoint.
+    const { page: dana } = await svc.signedIn('mgr-duty');
+    await dana.goto(`${svc.url}/manager`);
+    await dana.getByTestId('breached').getByRole('link').first().waitFor();
+    await dana.getByTestId('at-risk').getByRole('link').first().waitFor();
+    await shot(dana, 'manager-view');
   }, 60_000);
 });

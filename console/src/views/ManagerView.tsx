@@ -27,6 +27,7 @@ function CaseList({ title, query, testId }: { title: string; query: Record<strin
         {title} <span className="muted">({data.data?.total ?? '…'})</span>
       </h2>
       <ProblemAlert error={data.error} />
+      {data.data?.total === 0 && <p className="muted">None.</p>}
       <ul className="plain">
         {data.data?.items.map((c) => (
           <li key={c.id}>
@@ -74,8 +75,8 @@ export function ManagerView() {
   }));
   const days = (daily.data?.days ?? []).map((d) => ({
     ...d,
-    p50: d.medianFirstResponseMs === null ? null : Math.round(d.medianFirstResponseMs / 60_000),
-    p90: d.p90FirstResponseMs === null ? null : Math.round(d.p90FirstResponseMs / 60_000),
+    p50: d.medianFirstResponseMs === null ? null : Math.round(d.medianFirstResponseMs / 6_000) / 10,
+    p90: d.p90FirstResponseMs === null ? null : Math.round(d.p90FirstResponseMs / 6_000) / 10,
   }));
 
   return (
@@ -98,6 +99,7 @@ export function ManagerView() {
               <YAxis unit="%" domain={[0, 100]} />
               <Tooltip />
               <Bar
+                isAnimationActive={false}
                 dataKey="achievementPct"
                 maxBarSize={72}
                 name="achievement %"
@@ -173,8 +175,8 @@ export function ManagerView() {
                 <YAxis />
                 <Tooltip />
                 <Legend />
-                <Line dataKey="p50" name="p50" stroke="#1d5fa8" />
-                <Line dataKey="p90" name="p90" stroke="#a3431d" />
+                <Line isAnimationActive={false} dataKey="p50" name="p50" stroke="#1d5fa8" />
+                <Line isAnimationActive={false} dataKey="p90" name="p90" stroke="#a3431d" />
               </LineChart>
             </ResponsiveContainer>
           </div>
@@ -188,7 +190,7 @@ export function ManagerView() {
                 <XAxis dataKey="day" tick={{ fontSize: 12 }} />
                 <YAxis allowDecimals={false} />
                 <Tooltip />
-                <Bar dataKey="breached" name="breached" fill="#b3261e" maxBarSize={48} />
+                <Bar isAnimationActive={false} dataKey="breached" name="breached" fill="#b3261e" maxBarSize={48} />
               </BarChart>
             </ResponsiveContainer>
           </div>
