@@ -32,12 +32,13 @@ export interface ActionSpec {
 export function ActionForm({ caseId, spec, onDone }: { caseId: string; spec: ActionSpec; onDone?: () => void }) {
   const id = useId();
   const client = useQueryClient();
-  const [values, setValues] = useState<Record<string, string | boolean>>(() =>
-    Object.fromEntries(spec.fields.map((f) => [f.name, f.kind === 'boolean' ? (f.initial ?? false) : (f.initial ?? '')])),
-  );
+  const initial = () =>
+    Object.fromEntries(spec.fields.map((f) => [f.name, f.kind === 'boolean' ? (f.initial ?? false) : (f.initial ?? '')]));
+  const [values, setValues] = useState<Record<string, string | boolean>>(initial);
   const mutation = useMutation({
     mutationFn: (body: Record<string, unknown>) => api(`/v1/cases/${caseId}/${spec.path}`, { method: 'POST', body }),
     onSuccess: () => {
+      setValues(initial());
       void client.invalidateQueries();
       onDone?.();
     },

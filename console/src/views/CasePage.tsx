@@ -108,7 +108,7 @@ export function CasePage() {
           <section aria-labelledby="actions-h" className="actions">
             <h2 id="actions-h">{t.actions}</h2>
             {staff && <PhoneRouting caseId={c.id} />}
-            {actionsFor(me, scheme, t).map((spec) => (
+            {actionsFor(me, scheme, c.severity, t).map((spec) => (
               <ActionForm key={`${spec.path}-${spec.title}`} caseId={c.id} spec={spec} />
             ))}
           </section>

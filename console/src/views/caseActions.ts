@@ -31,7 +31,7 @@ const levelField = (scheme: 'severity' | 'priority', label: string) =>
         options: [1, 2, 3, 4].map((s) => ({ value: String(s), label: String(s) })),
       };
 
-export function actionsFor(me: Me, scheme: 'severity' | 'priority', t: Messages): ActionSpec[] {
+export function actionsFor(me: Me, scheme: 'severity' | 'priority', currentLevel: number, t: Messages): ActionSpec[] {
   const severity: ActionSpec = {
     path: 'severity',
     title: t.changeSeverity,
