@@ -7,6 +7,7 @@
  * violation on the main views. Screenshots go to $CONSOLE_SCREENSHOTS when set (docs/screenshots).
  */
 import { mkdirSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { seriousViolations } from './axe';
@@ -172,6 +173,28 @@ describe('console in the browser', () => {
     await page.getByTestId('queue-total').getByText('1 open cases').waitFor();
     process.stdout.write(`queue with 10,000 open cases: first rows on screen ${firstPaintMs} ms after navigation\n`);
     expect(firstPaintMs).toBeLessThan(5000);
+
+    // The same over the API: order, paging, filters, search, scopes, roles, and the index in the plan.
+    const first = await svc.call('eng-emea', 'GET', '/v1/queue?scope=all&pageSize=50');
+    const items = first.body.items as { nextDueAt: string | null; severity: number; slaState: string }[];
+    expect(first.body.total).toBe(10_000);
+    const dues = items.map((c) => c.nextDueAt ?? '9999');
+    expect([...dues].sort()).toEqual(dues);
+    const second = await svc.call('eng-emea', 'GET', '/v1/queue?scope=all&pageSize=50&page=2');
+    expect((second.body.items as { nextDueAt: string }[])[0].nextDueAt >= dues[dues.length - 1]).toBe(true);
+    const sev1 = await svc.call('eng-emea', 'GET', '/v1/queue?scope=all&severity=1&slaState=breached&pageSize=10');
+    expect((sev1.body.items as typeof items).every((c) => c.severity === 1 && c.slaState === 'breached')).toBe(true);
+    const region = await svc.call('eng-apac', 'GET', '/v1/queue?scope=region&pageSize=200');
+    expect(
+      (region.body.items as { customer: { marketRegion: string }; ownerId: string | null }[]).every(
+        (c) => c.customer.marketRegion === 'APAC' || c.ownerId === 'eng-apac',
+      ),
+    ).toBe(true);
+    expect((await svc.call('acme-premier-anna', 'GET', '/v1/queue')).status).toBe(403);
+    const plan = await svc.database.db.execute(
+      sql`explain select * from cases inner join organisations on organisations.id = cases.org_id where cases.status <> 'closed' order by cases.next_due_at asc nulls last, cases.id limit 50`,
+    );
+    expect(JSON.stringify(plan)).toContain('cases_open_due_idx');
 
     // The manager's lists of breached and at-risk cases read the same queue endpoint.
     const { page: dana } = await svc.signedIn('mgr-duty');
