@@ -110,5 +110,10 @@ describe('live case events', () => {
 
     const anonymous = await fetch(`${url}/v1/events`);
     expect(anonymous.status).toBe(401);
+
+    // Integrators find it in the OpenAPI document, next to the queue.
+    const openapi = (await (await fetch(`${url}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    expect(JSON.stringify(openapi.paths['/v1/events'].get)).toContain('text/event-stream');
+    expect(openapi.paths['/v1/queue'].get).toBeDefined();
   });
 });
