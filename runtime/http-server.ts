@@ -44,6 +44,8 @@ export function createHttpApp(config: Config, deps: HttpDeps): express.Express {
       logger: deps.logger,
       namespace: config.temporal.namespace,
       taskQueue: config.taskQueue,
+      rateLimitPerMinute: config.rateLimitPerMinute,
+      authFailuresPerMinute: config.authFailuresPerMinute,
     }),
   );
   return outer;

@@ -10,6 +10,7 @@ import { caseEvents } from '../../db/schema';
 import type { CaseChange, CaseFeed } from '../live/case-feed';
 import { CASE_OPENERS, STAFF_ROLES, visibleOrgIds } from '../principal';
 import { forbidden, invalid, Problem } from '../problem';
+import { ProblemSchema } from '../schemas/common';
 import type { Services } from '../services';
 import { z } from '../zod';
 
@@ -56,10 +57,18 @@ export function registerEventRoutes({ api, db }: Services, feed: CaseFeed): void
     },
     responses: {
       200: { description: 'The stream', content: { 'text/event-stream': { schema: CaseChangeSchema } } },
-      401: { description: 'Missing, unknown or revoked bearer token' },
+      400: {
+        description: 'Last-Event-ID (or after) is not an event id',
+        content: { 'application/problem+json': { schema: ProblemSchema } },
+      },
+      401: { description: 'Missing, unknown or revoked bearer token', content: { 'application/problem+json': { schema: ProblemSchema } } },
+      403: { description: 'Role not admitted', content: { 'application/problem+json': { schema: ProblemSchema } } },
     },
   });
 
+  // Other methods on this path answer 405 with Allow, like every declared route (answerUndeclaredMethods).
+  api.methods ??= new Map();
+  api.methods.set('/events', new Set(['get']));
   api.router.get('/events', async (req: Request, res: Response) => {
     const principal = req.principal;
     if (!principal) throw new Problem(401, 'unauthorized', 'authentication required');
