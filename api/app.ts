@@ -13,6 +13,7 @@ import { TASK_QUEUE } from '../contract/case';
 import { authenticate } from './auth';
 import { limitFailedAuthentications } from './auth-failure-limit';
 import { createCaches } from './caches';
+import { createCaseFeed } from './live/case-feed';
 import { buildOpenApiDocument } from './openapi';
 import { notFound, Problem, problemHandler, sendProblem } from './problem';
 import { livenessHandler, readinessHandler } from './readiness';
@@ -22,8 +23,12 @@ import { answerUndeclaredMethods, type Api } from './route';
 import { registerAdminRoutes } from './routes/admin';
 import { registerCaseActionRoutes } from './routes/case-actions';
 import { registerCaseRoutes } from './routes/cases';
+import { registerEventRoutes } from './routes/events';
+import { registerMeRoutes } from './routes/me';
 import { registerPhoneRoutes } from './routes/phone-sessions';
 import { registerPolicyRoutes } from './routes/policy';
+import { registerQueueRoutes } from './routes/queue';
+import { registerReportSeriesRoutes } from './routes/report-series';
 import { registerReportRoutes } from './routes/reports';
 import type { Services } from './services';
 
@@ -45,6 +50,8 @@ export interface AppDeps {
   workflowTimeoutMs?: number;
   /** Express 'trust proxy' (behind a load balancer: its hop count or subnet), so client addresses are real. */
   trustProxy?: boolean | number | string;
+  /** How often the live event stream polls the read model for case changes (default 250 ms). */
+  liveIntervalMs?: number;
 }
 
 export const API_PREFIX = '/v1';
@@ -73,6 +80,10 @@ export function createApp(deps: AppDeps): express.Express {
   registerPhoneRoutes(services);
   registerReportRoutes(services);
   registerAdminRoutes(services);
+  registerMeRoutes(services);
+  registerQueueRoutes(services);
+  registerReportSeriesRoutes(services);
+  registerEventRoutes(services, createCaseFeed(deps.database.db, deps.liveIntervalMs));
   answerUndeclaredMethods(api);
 
   app.get('/health', livenessHandler);
