@@ -233,3 +233,90 @@ export const phoneSessions = pgTable(
   },
   (t) => [index('phone_sessions_case_idx').on(t.caseId)],
 );
+
+/**
+ * Who at a customer organisation hears about its cases besides the opener: name, address, language
+ * (null = the case's language) and the customer notice kinds they want (null = all of them).
+ */
+export const notificationContacts = pgTable(
+  'notification_contacts',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    language: text('language'),
+    kinds: jsonb('kinds').$type<string[]>(),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('notification_contacts_org_email_idx').on(t.orgId, t.email)],
+);
+
+/**
+ * On-call rota per follow-the-sun region (APAC, EMEA, AMERICAS): who is primary, and the fallback, from one
+ * instant to the next (valid_to null = until further notice). "Who is on call" is looked up at delivery time.
+ */
+export const oncallShifts = pgTable(
+  'oncall_shifts',
+  {
+    id: text('id').primaryKey(),
+    region: text('region').notNull(),
+    primaryId: text('primary_id')
+      .notNull()
+      .references(() => principals.id),
+    fallbackId: text('fallback_id').references(() => principals.id),
+    validFrom: ts('valid_from').notNull(),
+    validTo: ts('valid_to'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('oncall_shifts_region_idx').on(t.region, t.validFrom)],
+);
+
+/** The Premier Support Account Manager of an organisation (one per organisation). */
+export const accountManagers = pgTable('account_managers', {
+  orgId: text('org_id')
+    .primaryKey()
+    .references(() => organisations.id),
+  principalId: text('principal_id')
+    .notNull()
+    .references(() => principals.id),
+  createdAt: createdAt(),
+});
+
+/**
+ * One row per (outbox notification, channel, address): the recipients resolved at the first delivery
+ * attempt and what happened to each. pending -> sent (server answer, Message-ID) | failed (retried) | bounced.
+ * A retried delivery skips rows already sent, so nobody gets the same mail twice from a retry.
+ */
+export const notificationDeliveries = pgTable(
+  'notification_deliveries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    notificationId: bigint('notification_id', { mode: 'number' })
+      .notNull()
+      .references(() => notifications.id),
+    caseId: text('case_id'),
+    channel: text('channel').notNull(), // email | webhook
+    address: text('address').notNull(), // mail address, or the webhook URL
+    name: text('name'),
+    principalId: text('principal_id'),
+    audience: text('audience').notNull(), // customer | staff
+    language: text('language').notNull(),
+    status: text('status').notNull().default('pending'), // pending | sent | failed | bounced
+    messageId: text('message_id'),
+    response: text('response'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    sentAt: ts('sent_at'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('notification_deliveries_key_idx').on(t.notificationId, t.channel, t.address),
+    index('notification_deliveries_case_idx').on(t.caseId),
+    index('notification_deliveries_message_idx').on(t.messageId),
+  ],
+);

@@ -128,6 +128,17 @@ export class CaseMachine {
       },
       relatedCaseId: input.relatedCaseId ?? null,
     });
+    // The customer hears that the case exists and when the first response is due. Only the local
+    // activity's input changes, which replay does not compare, so running cases replay unchanged.
+    m.notify('case_received', m.customer(), 'email', 'open', {
+      level: input.level,
+      firstResponse: {
+        kind: deadline.kind,
+        dueAt: deadline.kind === 'due' ? iso(deadline.dueAt) : null,
+        target: deadline.kind === 'due' ? deadline.target : null,
+        explanation: deadline.explanation,
+      },
+    });
     if (m.qualifiesForAroundTheClock(input.level)) m.startAroundTheClock(openedAt, 'open', input.openedBy.id);
     return m;
   }
