@@ -18,9 +18,13 @@ import { notFound, Problem, problemHandler, sendProblem } from './problem';
 import { livenessHandler, readinessHandler } from './readiness';
 import { requestLog } from './request-log';
 import type { Api } from './route';
+import { registerAccountManagerRoutes } from './routes/account-managers';
 import { registerAdminRoutes } from './routes/admin';
 import { registerCaseActionRoutes } from './routes/case-actions';
+import { registerCaseNotificationRoutes } from './routes/case-notifications';
 import { registerCaseRoutes } from './routes/cases';
+import { registerNotificationContactRoutes } from './routes/notification-contacts';
+import { registerOnCallRoutes } from './routes/oncall';
 import { registerPhoneRoutes } from './routes/phone-sessions';
 import { registerPolicyRoutes } from './routes/policy';
 import { registerReportRoutes } from './routes/reports';
@@ -72,6 +76,10 @@ export function createApp(deps: AppDeps): express.Express {
   registerPhoneRoutes(services);
   registerReportRoutes(services);
   registerAdminRoutes(services);
+  registerNotificationContactRoutes(services);
+  registerOnCallRoutes(services);
+  registerAccountManagerRoutes(services);
+  registerCaseNotificationRoutes(services);
 
   app.get('/health', livenessHandler);
   app.get('/ready', readinessHandler(deps.database, deps.temporal, deps.namespace ?? deps.temporal.options.namespace));
