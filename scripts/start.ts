@@ -8,6 +8,7 @@ import { openConfiguredDatabase } from '../runtime/database';
 import { loadOrSeedDemo } from '../runtime/demo';
 import { startDevServer } from '../runtime/dev-server';
 import { startHttpServer } from '../runtime/http-server';
+import { startLocalMailServer } from '../runtime/mail-server';
 import { createLogger } from '../runtime/logger';
 import { installTemporalRuntime } from '../runtime/temporal-runtime';
 import { onShutdown } from '../runtime/shutdown';
@@ -34,6 +35,23 @@ async function main(): Promise<void> {
     uiUrl = devServer.uiUrl;
   }
 
+  // No SMTP relay configured: run a local one, so every mail the system sends can be read.
+  let mailAt = `  Mail           sent over ${config.mail.smtpUrl ?? ''}`;
+  if (!config.mail.smtpUrl) {
+    const mail = await startLocalMailServer({
+      dataDir: config.dataDir,
+      smtpPort: config.mail.localSmtpPort,
+      uiPort: config.mail.localUiPort,
+      logger,
+    });
+    register('mail server', mail.stop);
+    config.mail.smtpUrl = mail.smtpUrl;
+    mailAt =
+      mail.kind === 'mailpit'
+        ? `  Mail (Mailpit) ${mail.readAt}   (every mail the system sends)`
+        : `  Mail (.eml)    ${mail.readAt}   (install Go for Mailpit's web UI)`;
+  }
+
   const database = await openConfiguredDatabase(config);
   register('database', database.close);
   const demo = await loadOrSeedDemo(database, config.dataDir);
@@ -54,6 +72,7 @@ async function main(): Promise<void> {
     `  API            ${api}   (try: curl ${api}/ready)`,
     `  OpenAPI        ${api}/openapi.json`,
     uiUrl ? `  Temporal UI    ${uiUrl}` : `  Temporal UI    (external cluster: use its own UI)`,
+    mailAt,
     ...demo.describe(),
     'Press Ctrl-C to stop.',
     '',
