@@ -4,7 +4,7 @@
  * Temporal server turns /ready into a 503 that names Temporal.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -69,12 +69,21 @@ describe('npm start', () => {
   let svc: Running | undefined;
 
   beforeAll(async () => {
-    const [port, devPort, uiPort] = [await freePort(), await freePort(), await freePort()];
+    const [port, devPort, uiPort, smtpPort, mailUiPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     env = {
       DATA_DIR: dataDir,
       PORT: String(port),
       TEMPORAL_DEV_PORT: String(devPort),
       TEMPORAL_UI_PORT: String(uiPort),
+      MAILPIT_SMTP_PORT: String(smtpPort),
+      MAILPIT_UI_PORT: String(mailUiPort),
+      SMTP_URL: '',
       DATABASE_URL: '',
       TEMPORAL_ADDRESS: '',
     };
@@ -119,6 +128,30 @@ describe('npm start', () => {
     const body = await created.text();
     expect({ status: created.status, body }).toMatchObject({ status: 201 });
     const caseId = JSON.parse(body).id as string;
+    const caseNumber = JSON.parse(body).number as number;
+
+    // The case-received mail can be read locally: in Mailpit (its URL printed), or as an .eml file without Go.
+    const title = 'License count wrong after renewal';
+    if (svc.output().includes('Mail (Mailpit)')) {
+      expect(svc.output()).toContain(`http://localhost:${env.MAILPIT_UI_PORT}`);
+      const found = await waitFor(
+        'the case-received mail in Mailpit',
+        async () => {
+          const res = await fetch(
+            `http://127.0.0.1:${env.MAILPIT_UI_PORT}/api/v1/search?query=${encodeURIComponent(`subject:"${title}"`)}`,
+          );
+          const list = (await res.json()) as { messages: Array<{ Subject: string }> };
+          return list.messages.length > 0 ? list.messages : undefined;
+        },
+        svc,
+        20_000,
+      );
+      // In the organisation's language (Acme: German), with the case number.
+      expect(found.map((m) => m.Subject)).toContain(`Fall #${caseNumber} eingegangen: ${title}`);
+    } else {
+      expect(svc.output()).toContain(join(dataDir, 'mail'));
+      await waitFor('an .eml file', async () => (readdirSync(join(dataDir, 'mail')).length > 0 ? true : undefined), svc, 20_000);
+    }
 
     // Prometheus metrics count that request under its route template.
     const metrics = await (await fetch(`${api}/metrics`)).text();
