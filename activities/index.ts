@@ -7,7 +7,8 @@ import { deliverNotifications } from './deliver-notifications';
 import { mailerFromEnv } from './mail/mailer-from-env';
 import type { CaseMailer } from './mail/mailer';
 import { webhookNotifierFromEnv, type Notifier } from './notifier';
-import { recordCaseChange } from './record-case-change';
+import { isPermanentDataError } from '../db/errors';
+import { recordCaseChange, recordDespitePermanentError } from './record-case-change';
 import type { CaseChangeBatch, CaseChangeResult, DeliveryResult } from './types';
 
 export interface ActivityOptions {
@@ -24,7 +25,13 @@ export function createActivities({ db, notifier, mailer }: ActivityOptions) {
   const canDeliver = webhook !== null || mail !== null;
   return {
     async recordCaseChange(batch: CaseChangeBatch): Promise<CaseChangeResult> {
-      return recordCaseChange(db.db, batch, canDeliver);
+      try {
+        return await recordCaseChange(db.db, batch, canDeliver);
+      } catch (err) {
+        // Transient failures (database down, serialization) are retried by the workflow's retry policy.
+        if (!isPermanentDataError(err)) throw err;
+        return recordDespitePermanentError(db.db, batch, err, canDeliver);
+      }
     },
     async deliverNotifications(dedupeKeys: string[]): Promise<DeliveryResult> {
       if (!canDeliver) return { delivered: 0 };

@@ -17,6 +17,7 @@ import { buildOpenApiDocument } from './openapi';
 import { notFound, Problem, problemHandler, sendProblem } from './problem';
 import { livenessHandler, readinessHandler } from './readiness';
 import { requestLog } from './request-log';
+import { rejectUnstorableText } from './text-guard';
 import type { Api } from './route';
 import { registerAccountManagerRoutes } from './routes/account-managers';
 import { registerAdminRoutes } from './routes/admin';
@@ -107,6 +108,7 @@ export function createApp(deps: AppDeps): express.Express {
       handler: tooMany('too many requests for this token; retry after the RateLimit reset'),
     }),
     express.json({ limit: deps.bodyLimit ?? '64kb', type: ['application/json', 'application/*+json'] }),
+    rejectUnstorableText,
     api.router,
   );
   app.use((req, _res, next) => next(notFound(`${req.method} ${req.path}`)));

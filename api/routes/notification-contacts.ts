@@ -12,7 +12,7 @@ import { conflict, forbidden, notFound } from '../problem';
 import { defineRoute } from '../route';
 import { ContactParams, ContactSchema, CreateContactBody, OrgParams, UpdateContactBody } from '../schemas/notifications';
 import type { Services } from '../services';
-import { isUniqueViolation } from '../db-errors';
+import { isUniqueViolation } from '../../db/errors';
 import { z } from '../zod';
 
 const READERS: Role[] = ['admin', 'engineer', 'manager', 'case_admin', 'license_admin'];
