@@ -9,7 +9,7 @@
 import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { caseEvents, notificationDeliveries, notifications } from '../db/schema';
-import { loadCaseFacts, loadInfoRequest, type CaseFacts } from './mail/case-facts';
+import { loadCaseFacts, loadInfoRequest, type CaseFacts, type InfoRequestFacts } from './mail/case-facts';
 import { composeCustomerMail } from './mail/customer-mail';
 import { sendCaseMail, type CaseMailer } from './mail/mailer';
 import { resolveRecipients } from './mail/recipients';
@@ -48,14 +48,21 @@ export async function deliverNotifications(
     if (!facts.has(caseId)) facts.set(caseId, await loadCaseFacts(db, caseId));
     return facts.get(caseId)!;
   };
+  const infos = new Map<string, Promise<InfoRequestFacts | null>>();
+  const infoRequest = (caseId: string, round: number) => {
+    const key = `${caseId}\u0000${round}`;
+    if (!infos.has(key)) infos.set(key, loadInfoRequest(db, caseId, round));
+    return infos.get(key)!;
+  };
   let delivered = 0;
   const failures: string[] = [];
   for (const row of pending) {
-    const deliveries = await planDeliveries(db, row, webhook, mail, caseFacts, now());
+    const { deliveries, fresh } = await planDeliveries(db, row, webhook, mail, caseFacts, now());
     const errors: string[] = [];
     for (const d of deliveries) {
       if (d.status === 'sent' || d.status === 'bounced') continue;
-      if (!(await claim(db, d))) {
+      // Rows this attempt just created are its own; older ones are claimed, in case another attempt holds them.
+      if (!fresh.has(d.id) && !(await claim(db, d))) {
         errors.push(`${d.address}: in flight in another attempt`);
         continue;
       }
@@ -72,7 +79,7 @@ export async function deliverNotifications(
           });
           await finish(db, d, { status: 'sent', messageId: null, response: 'accepted' });
         } else {
-          const outcome = await sendMail(db, mail!, row, d, await caseFacts(row.caseId!));
+          const outcome = await sendMail(mail!, row, d, await caseFacts(row.caseId!), infoRequest);
           await finish(db, d, outcome);
         }
       } catch (err) {
@@ -110,9 +117,9 @@ async function planDeliveries(
   mail: CaseMailer | null,
   caseFacts: (caseId: string) => Promise<CaseFacts | null>,
   now: Date,
-): Promise<DeliveryRow[]> {
+): Promise<{ deliveries: DeliveryRow[]; fresh: Set<number> }> {
   const existing = await db.select().from(notificationDeliveries).where(eq(notificationDeliveries.notificationId, row.id));
-  if (existing.length > 0) return existing.sort((a, b) => a.id - b.id);
+  if (existing.length > 0) return { deliveries: existing.sort((a, b) => a.id - b.id), fresh: new Set() };
   const planned: (typeof notificationDeliveries.$inferInsert)[] = [];
   const base = { notificationId: row.id, caseId: row.caseId };
   if (webhook) planned.push({ ...base, channel: 'webhook', address: webhook.address ?? 'webhook', audience: 'staff', language: 'en' });
@@ -139,9 +146,14 @@ async function planDeliveries(
     }
     if (people.length === 0 && row.caseId) await recordUnreachable(db, row, webhook !== null, now);
   }
-  if (planned.length > 0) await db.insert(notificationDeliveries).values(planned).onConflictDoNothing();
-  const written = await db.select().from(notificationDeliveries).where(eq(notificationDeliveries.notificationId, row.id));
-  return written.sort((a, b) => a.id - b.id);
+  const inserted = planned.length > 0 ? await db.insert(notificationDeliveries).values(planned).onConflictDoNothing().returning() : [];
+  const fresh = new Set(inserted.map((d) => d.id));
+  // A concurrent attempt planned some of them first: read back the whole set.
+  const written =
+    inserted.length === planned.length
+      ? inserted
+      : await db.select().from(notificationDeliveries).where(eq(notificationDeliveries.notificationId, row.id));
+  return { deliveries: written.sort((a, b) => a.id - b.id), fresh };
 }
 
 /** Nobody to mail: the case's audit trail says so (once per notice), instead of the notice vanishing. */
@@ -203,12 +215,18 @@ async function finish(
     .where(eq(notificationDeliveries.id, d.id));
 }
 
-async function sendMail(db: Db, mailer: CaseMailer, row: OutboxRow, d: DeliveryRow, facts: CaseFacts | null) {
+async function sendMail(
+  mailer: CaseMailer,
+  row: OutboxRow,
+  d: DeliveryRow,
+  facts: CaseFacts | null,
+  infoRequest: (caseId: string, round: number) => Promise<InfoRequestFacts | null>,
+) {
   if (!facts) throw new Error(`case ${row.caseId} is not in the read model`);
   const payload = row.payload as Record<string, unknown>;
   const customerFacing = d.audience === 'customer';
   const round = typeof payload.round === 'number' ? payload.round : null;
-  const info = customerFacing && round !== null ? await loadInfoRequest(db, facts.caseId, round) : null;
+  const info = customerFacing && round !== null ? await infoRequest(facts.caseId, round) : null;
   const composed = customerFacing
     ? composeCustomerMail({ kind: row.kind, payload, facts, reader: { name: d.name ?? d.address, language: d.language }, info })
     : composeStaffMail(row.kind, payload, facts, d.name ?? d.address);
