@@ -53,7 +53,8 @@ const { recordCaseChange } = proxyLocalActivities<CaseActivities>({
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds' },
 });
-// A webhook that stays down for a day is reported on the outbox row (last_error) and in the audit trail.
+// A webhook or SMTP server that stays down for a day is reported on the outbox row (last_error) and on
+// each delivery row (docs/notifications.md); deliveries already sent are never sent again by a retry.
 const { deliverNotifications } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes', maximumAttempts: 60 },
