@@ -7,6 +7,8 @@
  * bench/ and test/ are the top: benchmarks reuse test/helpers and test/fixtures (real servers, demo data).
  *
  * workflows/ import activities only as types (the worker registers the implementations).
+ *
+ * console/ (the browser app) stands apart: a client of the HTTP API, it imports only `import type` from contract/.
  */
 const layers = ['policy', 'contract', 'db', 'activities', 'workflows', 'api', 'worker', 'runtime', 'scripts', 'bench', 'test'];
 
@@ -35,6 +37,26 @@ module.exports = {
       severity: 'error',
       from: { path: '^bench/' },
       to: { path: '^test/', pathNot: '^test/(helpers|fixtures)/' },
+    },
+    {
+      name: 'console-is-a-client',
+      comment: 'console/ (browser) talks to the server over HTTP only; from the server it may import contract/ types',
+      severity: 'error',
+      from: { path: '^console/' },
+      to: { path: '^(policy|db|activities|workflows|api|worker|runtime|scripts|bench|test)/' },
+    },
+    {
+      name: 'console-imports-contract-types-only',
+      severity: 'error',
+      from: { path: '^console/' },
+      to: { path: '^contract/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'server-does-not-import-console',
+      comment: 'the API serves console/dist as files; no server module imports console/ code',
+      severity: 'error',
+      from: { pathNot: '^console/' },
+      to: { path: '^console/' },
     },
     {
       name: 'no-circular',

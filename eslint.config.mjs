@@ -137,5 +137,38 @@ export default tseslint.config(
     files: ['workflows/**/*.ts', 'policy/**/*.ts', 'contract/**/*.ts'],
     rules: { ...determinismImports(), ...determinismSyntax },
   },
+  {
+    // The browser console: a client of the HTTP API. Server layers only as `import type` from contract/.
+    files: ['console/src/**/*.ts', 'console/src/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/contract/**', '**/contract'],
+              message: 'console/ imports only types from contract/ (`import type`).',
+              allowTypeImports: true,
+            },
+            {
+              group: [
+                '**/policy/**',
+                '**/db/**',
+                '**/api/**',
+                '**/activities/**',
+                '**/workflows/**',
+                '**/worker/**',
+                '**/runtime/**',
+                '**/scripts/**',
+              ],
+              message: 'console/ is a client of the HTTP API: no server code in the browser bundle.',
+            },
+            { group: ['node:*'], message: 'console/ runs in the browser: no Node built-ins.' },
+          ],
+        },
+      ],
+    },
+  },
   prettier,
 );

@@ -13,6 +13,7 @@ import { TASK_QUEUE } from '../contract/case';
 import { authenticate } from './auth';
 import { limitFailedAuthentications } from './auth-failure-limit';
 import { createCaches } from './caches';
+import { createCaseFeed } from './live/case-feed';
 import { buildOpenApiDocument } from './openapi';
 import { notFound, Problem, problemHandler, sendProblem } from './problem';
 import { livenessHandler, readinessHandler } from './readiness';
@@ -26,8 +27,12 @@ import { registerCaseNotificationRoutes } from './routes/case-notifications';
 import { registerCaseRoutes } from './routes/cases';
 import { registerNotificationContactRoutes } from './routes/notification-contacts';
 import { registerOnCallRoutes } from './routes/oncall';
+import { registerEventRoutes } from './routes/events';
+import { registerMeRoutes } from './routes/me';
 import { registerPhoneRoutes } from './routes/phone-sessions';
 import { registerPolicyRoutes } from './routes/policy';
+import { registerQueueRoutes } from './routes/queue';
+import { registerReportSeriesRoutes } from './routes/report-series';
 import { registerReportRoutes } from './routes/reports';
 import type { Services } from './services';
 
@@ -49,6 +54,8 @@ export interface AppDeps {
   workflowTimeoutMs?: number;
   /** Express 'trust proxy' (behind a load balancer: its hop count or subnet), so client addresses are real. */
   trustProxy?: boolean | number | string;
+  /** How often the live event stream polls the read model for case changes (default 250 ms). */
+  liveIntervalMs?: number;
 }
 
 export const API_PREFIX = '/v1';
@@ -81,6 +88,10 @@ export function createApp(deps: AppDeps): express.Express {
   registerOnCallRoutes(services);
   registerAccountManagerRoutes(services);
   registerCaseNotificationRoutes(services);
+  registerMeRoutes(services);
+  registerQueueRoutes(services);
+  registerReportSeriesRoutes(services);
+  registerEventRoutes(services, createCaseFeed(deps.database.db, deps.liveIntervalMs));
   answerUndeclaredMethods(api);
 
   app.get('/health', livenessHandler);

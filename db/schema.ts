@@ -131,6 +131,10 @@ export const cases = pgTable(
     index('cases_org_status_idx').on(t.orgId, t.status),
     index('cases_opened_idx').on(t.openedAt, t.id),
     index('cases_sla_idx').on(t.slaState),
+    // The engineers' queue: open cases by next due instant (console, GET /v1/queue).
+    index('cases_open_due_idx')
+      .on(t.nextDueAt, t.id)
+      .where(sql`${t.status} <> 'closed'`),
   ],
 );
 

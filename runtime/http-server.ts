@@ -9,17 +9,39 @@ import type { Logger } from 'pino';
 import { createApp } from '../api/app';
 import type { Database } from '../db/client';
 import type { Config } from './config';
+import { consoleRouter, type DevPersona } from './console-static';
 import { createApiMetrics } from './metrics';
 
-export function createHttpApp(config: Config, deps: { database: Database; temporal: Client; logger: Logger }): express.Express {
+export interface HttpDeps {
+  database: Database;
+  temporal: Client;
+  logger: Logger;
+  /** Dev mode only (npm start with demo data): tokens the console's persona picker offers. */
+  devPersonas?: DevPersona[];
+}
+
+export function createHttpApp(config: Config, deps: HttpDeps): express.Express {
   const metrics = createApiMetrics();
   const outer = express();
   outer.disable('x-powered-by');
   outer.use(metrics.middleware);
   outer.get('/metrics', metrics.handler);
+  // Event streams never finish by themselves: remember them so a shutdown can end them.
+  const streams = new Set<express.Response>();
+  outer.use('/v1/events', (_req, res, next) => {
+    streams.add(res);
+    res.on('close', () => streams.delete(res));
+    next();
+  });
+  outer.locals.endStreams = () => {
+    for (const res of streams) res.end(() => res.socket?.destroy());
+  };
+  outer.use(consoleRouter({ devPersonas: deps.devPersonas }));
   outer.use(
     createApp({
-      ...deps,
+      database: deps.database,
+      temporal: deps.temporal,
+      logger: deps.logger,
       namespace: config.temporal.namespace,
       taskQueue: config.taskQueue,
       rateLimitPerMinute: config.rateLimitPerMinute,
@@ -29,10 +51,7 @@ export function createHttpApp(config: Config, deps: { database: Database; tempor
   return outer;
 }
 
-export async function startHttpServer(
-  config: Config,
-  deps: { database: Database; temporal: Client; logger: Logger },
-): Promise<{ server: Server; close: () => Promise<void> }> {
+export async function startHttpServer(config: Config, deps: HttpDeps): Promise<{ server: Server; close: () => Promise<void> }> {
   const app = createHttpApp(config, deps);
   const server = await new Promise<Server>((resolveListen, reject) => {
     const s = app.listen(config.port, config.host, () => resolveListen(s));
@@ -43,6 +62,7 @@ export async function startHttpServer(
     close: () =>
       new Promise<void>((resolveClose) => {
         server.close(() => resolveClose());
+        (app.locals.endStreams as () => void)();
         server.closeIdleConnections();
       }),
   };

@@ -4,7 +4,8 @@
 # each kind of caller, against `npm start` (Temporal dev server, worker, API, demo data; PGlite unless
 # DATABASE_URL is set: then in a fresh database on that server) on free ports. It fails on any 5xx and on
 # any response the document does not describe (status, media type, body schema, headers; 405 with Allow for
-# undeclared methods). Time-boxed: FUZZ_SECONDS in total for the fuzzing (default 90), plus the app's start.
+# undeclared methods). GET /v1/events is left out: a server-sent events stream never ends, so every request
+# would run into the request timeout (test/api/live-events.test.ts covers it). Time-boxed: FUZZ_SECONDS in total for the fuzzing (default 90), plus the app's start.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -68,6 +69,7 @@ for who in "${callers[@]}"; do
   (cd "$work" && "$venv/bin/st" run "$base/openapi.json" --url "$base" \
     -H "Authorization: Bearer $(token "$who")" \
     --checks all --exclude-checks positive_data_acceptance,object_level_authorization,use_after_free,ensure_resource_availability \
+    --exclude-path /v1/events \
     --max-time "$share" --workers 1 --request-timeout 30 --seed 1 --no-color \
     --report ndjson --report-ndjson-path "$work/$who.ndjson" --warnings off \
     >"$work/$who.out" 2>&1) || status=1

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 
 const fix = process.argv.includes('--fix');
-const LAYERS = ['policy', 'contract', 'db', 'activities', 'workflows', 'api', 'worker', 'runtime', 'scripts', 'bench', 'test'];
+const LAYERS = ['policy', 'contract', 'db', 'activities', 'workflows', 'api', 'worker', 'runtime', 'scripts', 'bench', 'test', 'console'];
 
 const steps: Array<[string, string[]]> = [
   ['eslint', ['eslint', '--max-warnings=0', ...(fix ? ['--fix'] : []), '.']],

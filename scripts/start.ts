@@ -4,6 +4,7 @@
  * and the API, in one process. Ctrl-C stops everything; the next start finds every case where it was.
  */
 import { loadConfig } from '../runtime/config';
+import { ensureConsoleBuilt } from '../runtime/console-build';
 import { openConfiguredDatabase } from '../runtime/database';
 import { loadOrSeedDemo } from '../runtime/demo';
 import { startDevServer } from '../runtime/dev-server';
@@ -62,13 +63,15 @@ async function main(): Promise<void> {
   const worker = superviseWorker(config, database, logger);
   register('worker', worker.stop);
 
-  const http = await startHttpServer(config, { database, temporal: temporal.client, logger });
+  ensureConsoleBuilt(logger);
+  const http = await startHttpServer(config, { database, temporal: temporal.client, logger, devPersonas: demo.tokens });
   register('http server', http.close);
 
   const api = `http://localhost:${config.port}`;
   const lines = [
     '',
     `Caseflow is running (database: ${database.kind}, Temporal: ${config.temporal.connect.address}, namespace ${config.temporal.namespace})`,
+    `  Console        ${api}/   (dev mode: pick a demo persona)`,
     `  API            ${api}   (try: curl ${api}/ready)`,
     `  OpenAPI        ${api}/openapi.json`,
     uiUrl ? `  Temporal UI    ${uiUrl}` : `  Temporal UI    (external cluster: use its own UI)`,

@@ -108,6 +108,13 @@ describe('npm start', () => {
     expect(await ui.text()).toMatch(/<html/i);
     expect(svc.output()).toContain(api.replace('127.0.0.1', 'localhost'));
 
+    // The console is built when needed and served at /, with the demo personas (dev mode).
+    const page = await fetch(`${api}/`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+    const personas = (await (await fetch(`${api}/dev/personas`)).json()) as { personas: Array<{ principalId: string }> };
+    expect(personas.personas.map((p) => p.principalId)).toContain('eng-emea');
+
     // Demo tokens were issued and saved; a case administrator opens a case.
     const demo = JSON.parse(readFileSync(join(dataDir, 'demo-tokens.json'), 'utf8')) as {
       tokens: Array<{ role: string; token: string; orgId?: string; supportId?: string }>;

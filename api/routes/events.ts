@@ -1,0 +1,123 @@
+/**
+ * GET /v1/events: a server-sent events stream of case changes the caller may see (the same visibility as
+ * the case list). Each event's id is the case_events id; reconnecting with Last-Event-ID (or ?after=)
+ * replays what was missed. Browsers read it with fetch and the Authorization header, so the token never
+ * appears in a URL.
+ */
+import type { Request, Response } from 'express';
+import { sql } from 'drizzle-orm';
+import { caseEvents } from '../../db/schema';
+import type { CaseChange, CaseFeed } from '../live/case-feed';
+import { CASE_OPENERS, STAFF_ROLES, visibleOrgIds } from '../principal';
+import { forbidden, invalid, Problem } from '../problem';
+import { ProblemSchema } from '../schemas/common';
+import type { Services } from '../services';
+import { z } from '../zod';
+
+const READERS = [...CASE_OPENERS, ...STAFF_ROLES];
+const HEARTBEAT_MS = 15_000;
+const REPLAY_LIMIT = 1000;
+
+const CaseChangeSchema = z
+  .object({
+    id: z.number().int().openapi({ description: 'case_events id; also the SSE event id' }),
+    caseId: z.string(),
+    caseNumber: z.number().int(),
+    orgId: z.string(),
+    type: z.string().openapi({ description: 'the audit event type, e.g. opened, engineer_response, resolved' }),
+    occurredAt: z.string(),
+    status: z.string().openapi({ description: "the case's status in the read model now" }),
+    slaState: z.string(),
+    nextDueAt: z.string().nullable(),
+  })
+  .openapi('CaseChange');
+
+function resumeFrom(req: Request): number | undefined {
+  const raw = req.get('last-event-id') ?? (typeof req.query.after === 'string' ? req.query.after : undefined);
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^[0-9]{1,15}$/.test(raw)) throw invalid([{ field: 'Last-Event-ID', in: 'header', reason: 'an event id from this stream' }]);
+  return Number(raw);
+}
+
+export function registerEventRoutes({ api, db }: Services, feed: CaseFeed): void {
+  api.registry.registerPath({
+    method: 'get',
+    path: `${api.prefix}/events`,
+    tags: ['Cases'],
+    summary: 'Live case changes (server-sent events)',
+    description:
+      'A `text/event-stream` of `case` events whose data is a CaseChange, for the cases the caller may see. The first ' +
+      'event is `ready` with the current position as its id. Resume after a disconnect with the `Last-Event-ID` header ' +
+      '(or `?after=`): missed changes are replayed first (up to 1000). A comment line every 15 s keeps proxies from ' +
+      'closing the connection. Send the bearer token in the Authorization header (read the stream with fetch).',
+    security: [{ bearer: [] }],
+    request: {
+      query: z.object({ after: z.string().optional().openapi({ description: 'same as Last-Event-ID' }) }),
+      headers: z.object({ 'last-event-id': z.string().optional().openapi({ description: 'id of the last event received' }) }),
+    },
+    responses: {
+      200: { description: 'The stream', content: { 'text/event-stream': { schema: CaseChangeSchema } } },
+      400: {
+        description: 'Last-Event-ID (or after) is not an event id',
+        content: { 'application/problem+json': { schema: ProblemSchema } },
+      },
+      401: { description: 'Missing, unknown or revoked bearer token', content: { 'application/problem+json': { schema: ProblemSchema } } },
+      403: { description: 'Role not admitted', content: { 'application/problem+json': { schema: ProblemSchema } } },
+    },
+  });
+
+  // Other methods on this path answer 405 with Allow, like every declared route (answerUndeclaredMethods).
+  api.methods ??= new Map();
+  api.methods.set('/events', new Set(['get']));
+  api.router.get('/events', async (req: Request, res: Response) => {
+    const principal = req.principal;
+    if (!principal) throw new Problem(401, 'unauthorized', 'authentication required');
+    if (!READERS.includes(principal.role)) throw forbidden(`role ${principal.role} may not read case changes`);
+    const orgIds = visibleOrgIds(principal);
+    const visible = (c: CaseChange) => orgIds === null || orgIds.includes(c.orgId);
+    let position = resumeFrom(req);
+
+    res.status(200).set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.flushHeaders();
+    const send = (c: CaseChange) => {
+      if (c.id <= (position ?? 0)) return;
+      position = c.id;
+      res.write(`id: ${c.id}\nevent: case\ndata: ${JSON.stringify(c)}\n\n`);
+    };
+
+    // Subscribe first and hold live changes back until the replay has gone out, so nothing falls in between.
+    let held: CaseChange[] | null = [];
+    const unsubscribe = feed.subscribe((c) => {
+      if (!visible(c)) return;
+      if (held) held.push(c);
+      else send(c);
+    });
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+
+    try {
+      if (position === undefined) {
+        const [{ max }] = await db.select({ max: sql<number | null>`max(${caseEvents.id})` }).from(caseEvents);
+        position = Number(max ?? 0);
+        res.write(`id: ${position}\nevent: ready\ndata: {}\n\n`);
+      } else {
+        res.write(`id: ${position}\nevent: ready\ndata: {}\n\n`);
+      }
+      for (const c of await feed.since(position, orgIds, REPLAY_LIMIT)) send(c);
+      const pending: CaseChange[] = held;
+      held = null;
+      for (const c of pending) send(c);
+    } catch (err) {
+      req.log.warn({ err }, 'event stream replay failed');
+      res.end();
+    }
+  });
+}

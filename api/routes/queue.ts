@@ -1,0 +1,131 @@
+/**
+ * The engineers' queue: open cases (not closed) sorted by the next due instant, paged on the server.
+ * Reads the read model only; the partial index cases_open_due_idx (next_due_at, id) WHERE status <> 'closed'
+ * serves the order, so the first page of tens of thousands of open cases costs a few index pages.
+ */
+import { and, asc, eq, ilike, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
+import { cases, organisations } from '../../db/schema';
+import type { CaseView } from '../../contract/case';
+import { caseSummary } from '../cases/case-resource';
+import { STAFF_ROLES } from '../principal';
+import { defineRoute } from '../route';
+import { ENTITLEMENT_IDS, SUN_REGIONS } from '../schemas/admin';
+import { CASE_STATUSES, CaseSchema } from '../schemas/cases';
+import type { Services } from '../services';
+import { z } from '../zod';
+
+/** Customers' market regions by the follow-the-sun region whose engineers work them. */
+const MARKETS_OF_SUN_REGION: Record<(typeof SUN_REGIONS)[number], string[]> = {
+  APAC: ['APAC'],
+  EMEA: ['EMEA'],
+  AMERICAS: ['US', 'CA', 'LATAM'],
+};
+
+const QueueQuery = z
+  .strictObject({
+    scope: z
+      .enum(['mine', 'region', 'all'])
+      .default('all')
+      .openapi({ description: 'mine: owned by me; region: customers of my home region (or `region`) and mine; all: every open case' }),
+    region: z.enum(SUN_REGIONS).optional().openapi({ description: "with scope=region: this region instead of the caller's home region" }),
+    status: z.enum(CASE_STATUSES).exclude(['closed']).optional(),
+    severity: z.coerce.number().int().min(1).max(4).optional(),
+    slaState: z
+      .string()
+      .regex(/^[a-z_]{1,32}$/)
+      .optional(),
+    program: z.enum(ENTITLEMENT_IDS).optional(),
+    runningClock: z
+      .string()
+      .regex(/^[A-Za-z0-9]{1,32}$/)
+      .optional()
+      .openapi({ description: 'only cases with this clock running, e.g. managerAck (manager requests waiting for acknowledgement)' }),
+    q: z.string().trim().max(100).optional().openapi({ description: 'case number, or words of the title or customer name' }),
+    page: z.coerce.number().int().min(1).max(100_000).default(1),
+    pageSize: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .openapi('QueueQuery');
+
+const QueueSchema = z
+  .object({
+    items: z.array(
+      CaseSchema.omit({ description: true }).extend({
+        customer: z.object({ name: z.string(), timeZone: z.string(), marketRegion: z.string() }),
+      }),
+    ),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+    total: z.number().int().openapi({ description: 'open cases matching the filters' }),
+  })
+  .openapi('Queue');
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export function registerQueueRoutes({ api, db }: Services): void {
+  defineRoute(
+    api,
+    {
+      method: 'get',
+      path: '/queue',
+      tag: 'Cases',
+      summary: "The engineers' queue of open cases",
+      description:
+        'Open cases sorted by the next due instant (cases without one last), with the customer and its time zone. ' +
+        'Paged on the server (`page`, `pageSize`); `total` counts every match.',
+      roles: STAFF_ROLES,
+      query: QueueQuery,
+      response: { status: 200, description: 'One page of the queue', schema: QueueSchema },
+    },
+    async ({ query, principal }) => {
+      const conditions: (SQL | undefined)[] = [ne(cases.status, 'closed')];
+      if (query.scope === 'mine') conditions.push(eq(cases.ownerId, principal.id));
+      if (query.scope === 'region') {
+        const region = query.region ?? (principal.homeRegion as keyof typeof MARKETS_OF_SUN_REGION | null);
+        const markets = region ? MARKETS_OF_SUN_REGION[region] : undefined;
+        conditions.push(
+          markets ? or(inArray(organisations.marketRegion, markets), eq(cases.ownerId, principal.id)) : eq(cases.ownerId, principal.id),
+        );
+      }
+      if (query.status) conditions.push(eq(cases.status, query.status));
+      if (query.severity) conditions.push(eq(cases.level, query.severity));
+      if (query.slaState) conditions.push(eq(cases.slaState, query.slaState));
+      if (query.program) conditions.push(eq(cases.entitlement, query.program));
+      if (query.runningClock) conditions.push(sql`${cases.snapshot}->'clocks'->${query.runningClock}->>'state' = 'running'`);
+      if (query.q) {
+        const words = `%${escapeLike(query.q)}%`;
+        conditions.push(
+          /^[0-9]{1,15}$/.test(query.q)
+            ? eq(cases.number, Number(query.q))
+            : or(ilike(cases.title, words), ilike(organisations.name, words)),
+        );
+      }
+      const where = and(...conditions);
+      const [rows, [{ total }]] = await Promise.all([
+        db
+          .select({
+            c: cases,
+            org: { name: organisations.name, timeZone: organisations.timeZone, marketRegion: organisations.marketRegion },
+          })
+          .from(cases)
+          .innerJoin(organisations, eq(organisations.id, cases.orgId))
+          .where(where)
+          .orderBy(sql`${cases.nextDueAt} asc nulls last`, asc(cases.id))
+          .limit(query.pageSize)
+          .offset((query.page - 1) * query.pageSize),
+        db
+          .select({ total: sql<number>`count(*)::int` })
+          .from(cases)
+          .innerJoin(organisations, eq(organisations.id, cases.orgId))
+          .where(where),
+      ]);
+      return {
+        body: {
+          items: rows.map((r) => ({ ...caseSummary({ ...r.c, snapshot: r.c.snapshot as CaseView }), customer: r.org })),
+          page: query.page,
+          pageSize: query.pageSize,
+          total,
+        },
+      };
+    },
+  );
+}

@@ -1,0 +1,103 @@
+/**
+ * One case action as a form: POSTs its fields to /v1/cases/{id}/{path}; the workflow's answer refreshes the
+ * case, its refusal (409 problem+json) is shown as it came. No rule is checked here: the workflow decides.
+ */
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useId, useState, type FormEvent } from 'react';
+import { api } from '../server-api/client';
+import { ProblemAlert } from './ProblemAlert';
+
+export type Field =
+  | { name: string; label: string; kind: 'text' | 'textarea'; required?: boolean; initial?: string }
+  | {
+      name: string;
+      label: string;
+      kind: 'select';
+      options: { value: string; label: string }[];
+      required?: boolean;
+      initial?: string;
+      asNumber?: boolean;
+    }
+  | { name: string; label: string; kind: 'boolean'; initial?: boolean };
+
+export interface ActionSpec {
+  path: string;
+  title: string;
+  submit: string;
+  fields: Field[];
+  /** Fixed body fields (e.g. accepted: true). */
+  fixed?: Record<string, unknown>;
+}
+
+export function ActionForm({ caseId, spec, onDone }: { caseId: string; spec: ActionSpec; onDone?: () => void }) {
+  const id = useId();
+  const client = useQueryClient();
+  const initial = () =>
+    Object.fromEntries(spec.fields.map((f) => [f.name, f.kind === 'boolean' ? (f.initial ?? false) : (f.initial ?? '')]));
+  const [values, setValues] = useState<Record<string, string | boolean>>(initial);
+  const mutation = useMutation({
+    mutationFn: (body: Record<string, unknown>) => api(`/v1/cases/${caseId}/${spec.path}`, { method: 'POST', body }),
+    onSuccess: () => {
+      setValues(initial());
+      void client.invalidateQueries();
+      onDone?.();
+    },
+  });
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    const body: Record<string, unknown> = { ...spec.fixed };
+    for (const f of spec.fields) {
+      const v = values[f.name];
+      if (f.kind === 'boolean') body[f.name] = v;
+      else if (v !== '') body[f.name] = f.kind === 'select' && f.asNumber ? Number(v) : v;
+    }
+    mutation.mutate(body);
+  }
+
+  const headingId = `${id}-title`;
+  return (
+    <form className="action" onSubmit={submit} aria-labelledby={headingId} data-action={spec.path}>
+      <h3 id={headingId}>{spec.title}</h3>
+      {spec.fields.map((f) => {
+        const fid = `${id}-${f.name}`;
+        const set = (v: string | boolean) => setValues((prev) => ({ ...prev, [f.name]: v }));
+        if (f.kind === 'boolean')
+          return (
+            <div key={f.name} className="field checkbox">
+              <input id={fid} type="checkbox" checked={values[f.name] as boolean} onChange={(e) => set(e.target.checked)} />
+              <label htmlFor={fid}>{f.label}</label>
+            </div>
+          );
+        return (
+          <div key={f.name} className="field">
+            <label htmlFor={fid}>{f.label}</label>
+            {f.kind === 'select' ? (
+              <select id={fid} value={values[f.name] as string} required={f.required} onChange={(e) => set(e.target.value)}>
+                {!f.required && <option value="">—</option>}
+                {f.options.map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+              </select>
+            ) : f.kind === 'textarea' ? (
+              <textarea id={fid} value={values[f.name] as string} required={f.required} rows={2} onChange={(e) => set(e.target.value)} />
+            ) : (
+              <input id={fid} value={values[f.name] as string} required={f.required} onChange={(e) => set(e.target.value)} />
+            )}
+          </div>
+        );
+      })}
+      <button type="submit" disabled={mutation.isPending}>
+        {mutation.isPending ? '…' : spec.submit}
+      </button>
+      {mutation.isSuccess && (
+        <p className="ok" role="status">
+          Done.
+        </p>
+      )}
+      <ProblemAlert error={mutation.error} />
+    </form>
+  );
+}

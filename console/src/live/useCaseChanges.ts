@@ -1,0 +1,105 @@
+/**
+ * Live case changes: GET /v1/events read with fetch (so the bearer token travels in the Authorization
+ * header, never in a URL), parsed as server-sent events, resumed with Last-Event-ID after a drop. Each
+ * change invalidates the cached queries, so every view refetches what changed within a second.
+ */
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { getToken } from '../server-api/client';
+import type { CaseChange } from '../server-api/types';
+
+/** Queries no case change affects. */
+const UNAFFECTED = new Set(['me', 'policy', 'products', 'organisations', 'dev-personas']);
+/** Queries about one case, keyed [kind, case id or number]. */
+const CASE_SCOPED = new Set(['case', 'case-events']);
+
+export type LiveState = 'connecting' | 'live' | 'offline';
+
+async function readStream(
+  signal: AbortSignal,
+  lastId: { value: string | null },
+  onEvent: (event: string, data: string) => void,
+  onOpen: () => void,
+) {
+  const headers: Record<string, string> = { Accept: 'text/event-stream', Authorization: `Bearer ${getToken() ?? ''}` };
+  if (lastId.value) headers['Last-Event-ID'] = lastId.value;
+  const res = await fetch('/v1/events', { headers, signal, cache: 'no-store' });
+  if (!res.ok || !res.body) throw new Error(`event stream: ${res.status}`);
+  onOpen();
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let event = 'message';
+      const data: string[] = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith('id: ')) lastId.value = line.slice(4);
+        else if (line.startsWith('event: ')) event = line.slice(7);
+        else if (line.startsWith('data: ')) data.push(line.slice(6));
+      }
+      if (data.length) onEvent(event, data.join('\n'));
+    }
+  }
+}
+
+export function useCaseChanges(enabled: boolean): { state: LiveState; last: CaseChange | null } {
+  const client = useQueryClient();
+  const [state, setState] = useState<LiveState>('connecting');
+  const [last, setLast] = useState<CaseChange | null>(null);
+
+  useEffect(() => {
+    if (!enabled) return;
+    const abort = new AbortController();
+    const lastId = { value: null as string | null };
+    // Coalesce bursts: one refetch round per 100 ms however many changes arrive, and only of the queries a
+    // case change can affect (lists, reports, the changed cases), never of policy, products or the session.
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    const changed = new Set<string>();
+    const invalidate = (change: CaseChange) => {
+      changed.add(change.caseId);
+      changed.add(String(change.caseNumber));
+      pending ??= setTimeout(() => {
+        pending = undefined;
+        const refs = new Set(changed);
+        changed.clear();
+        void client.invalidateQueries({
+          predicate: ({ queryKey: [kind, ref] }) =>
+            UNAFFECTED.has(String(kind)) ? false : CASE_SCOPED.has(String(kind)) ? refs.has(String(ref)) : true,
+        });
+      }, 100);
+    };
+    void (async () => {
+      while (!abort.signal.aborted) {
+        try {
+          await readStream(
+            abort.signal,
+            lastId,
+            (event, data) => {
+              if (event !== 'case') return;
+              const change = JSON.parse(data) as CaseChange;
+              setLast(change);
+              invalidate(change);
+            },
+            () => setState('live'),
+          );
+        } catch {
+          if (abort.signal.aborted) return;
+        }
+        setState('offline');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    })();
+    return () => {
+      abort.abort();
+      if (pending) clearTimeout(pending);
+    };
+  }, [enabled, client]);
+
+  return { state, last };
+}

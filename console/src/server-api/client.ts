@@ -1,0 +1,57 @@
+/** The console's only way to the server: fetch with the bearer token; problem+json answers become ApiError. */
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: { field: string; in: string; reason: string }[];
+}
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail || problem.title);
+  }
+}
+
+let token: string | null = sessionStorage.getItem('caseflow.token');
+
+export const getToken = (): string | null => token;
+
+export function setToken(value: string | null): void {
+  token = value;
+  if (value) sessionStorage.setItem('caseflow.token', value);
+  else sessionStorage.removeItem('caseflow.token');
+}
+
+export async function api<T>(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...init.headers };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (init.body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(path, {
+    method: init.method ?? 'GET',
+    headers,
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const text = await res.text();
+  const data: unknown = text ? JSON.parse(text) : undefined;
+  if (!res.ok) {
+    const p = (data ?? {}) as Partial<Problem>;
+    throw new ApiError({
+      type: p.type ?? 'about:blank',
+      title: p.title ?? res.statusText,
+      status: res.status,
+      detail: p.detail ?? res.statusText,
+      errors: p.errors,
+    });
+  }
+  return data as T;
+}
+
+/** A query string from the defined, non-empty values. */
+export function qs(params: Record<string, string | number | boolean | undefined | null>): string {
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') search.set(k, String(v));
+  const s = search.toString();
+  return s ? `?${s}` : '';
+}

@@ -1,0 +1,119 @@
+/**
+ * GET /v1/events over the real app, worker, Temporal dev server and database: a change reaches the stream
+ * of who may see it and only them, and a reconnect with Last-Event-ID replays what was missed. (GET
+ * /v1/queue with 10,000 open cases is tested with the browser suite, which inserts them once.)
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startApiHarness, type ApiHarness } from './harness';
+
+interface SseEvent {
+  id: string;
+  event: string;
+  data: string;
+}
+
+/** Reads an SSE stream with fetch (as the console does) and collects its events. */
+function openStream(url: string, token: string, lastEventId?: string) {
+  const events: SseEvent[] = [];
+  const abort = new AbortController();
+  const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'text/event-stream' };
+  if (lastEventId) headers['last-event-id'] = lastEventId;
+  const done = (async () => {
+    const res = await fetch(`${url}/v1/events`, { headers, signal: abort.signal });
+    if (!res.ok || !res.body) throw new Error(`stream status ${res.status}`);
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of res.body) {
+      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const field = (name: string) =>
+          block
+            .split('\n')
+            .find((l) => l.startsWith(`${name}: `))
+            ?.slice(name.length + 2) ?? '';
+        if (block.startsWith(':')) continue;
+        events.push({ id: field('id'), event: field('event'), data: field('data') });
+      }
+    }
+  })().catch((err: unknown) => {
+    if (!abort.signal.aborted) throw err;
+  });
+  return { events, close: () => abort.abort(), done };
+}
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('live case events', () => {
+  let h: ApiHarness;
+  let server: Server;
+  let url: string;
+
+  beforeAll(async () => {
+    h = await startApiHarness({ worker: true });
+    server = await new Promise((resolve) => {
+      const s = h.app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }, 120_000);
+
+  afterAll(async () => {
+    server?.closeAllConnections();
+    await new Promise((r) => server?.close(r));
+    await h?.close();
+  });
+
+  test('a case change reaches the streams of those who may see it, within a second, and resumes with Last-Event-ID', async () => {
+    const anna = openStream(url, h.tokens['acme-premier-anna']);
+    const nancy = openStream(url, h.tokens['northwind-production-nancy']);
+    const engineer = openStream(url, h.tokens['eng-emea']);
+    const ready = await until('ready', () => anna.events.find((e) => e.event === 'ready'));
+    await until('others ready', () => nancy.events.find((e) => e.event === 'ready') && engineer.events.find((e) => e.event === 'ready'));
+
+    const started = Date.now();
+    const created = await h
+      .http()
+      .post('/v1/cases')
+      .set(h.as('acme-premier-anna'))
+      .send({ supportId: '01700001', type: 'licensing', severity: 3, title: 'Licence count', description: 'Shows 50, bought 80' });
+    expect(created.status).toBe(201);
+    const caseId = created.body.id as string;
+    const seen = await until('anna sees the change', () =>
+      anna.events.find((e) => e.event === 'case' && JSON.parse(e.data).caseId === caseId),
+    );
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(JSON.parse(seen.data)).toMatchObject({ caseId, orgId: 'acme-premier', type: 'opened', status: 'opened' });
+    expect(Number(seen.id)).toBeGreaterThan(Number(ready.id));
+    await until('engineer sees it', () => engineer.events.find((e) => e.event === 'case' && JSON.parse(e.data).caseId === caseId));
+    await new Promise((r) => setTimeout(r, 600));
+    expect(nancy.events.filter((e) => e.event === 'case')).toEqual([]);
+
+    // Disconnected since `ready`: a reconnect with that id replays the missed changes, oldest first.
+    anna.close();
+    const resumed = openStream(url, h.tokens['acme-premier-anna'], ready.id);
+    const replayed = await until('replay', () => resumed.events.find((e) => e.event === 'case' && e.id === seen.id));
+    expect(replayed.data).toBe(seen.data);
+    resumed.close();
+    nancy.close();
+    engineer.close();
+
+    const anonymous = await fetch(`${url}/v1/events`);
+    expect(anonymous.status).toBe(401);
+
+    // Integrators find it in the OpenAPI document, next to the queue.
+    const openapi = (await (await fetch(`${url}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    expect(JSON.stringify(openapi.paths['/v1/events'].get)).toContain('text/event-stream');
+    expect(openapi.paths['/v1/queue'].get).toBeDefined();
+  });
+});

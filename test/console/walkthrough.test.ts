@@ -1,0 +1,206 @@
+/**
+ * The README's case, worked in Debian's Chromium by three personas against the real service (Temporal dev
+ * server, worker, database, HTTP app serving the production console build): the customer opens it in the
+ * portal, the engineer sees it appear in the queue live, requests information, the customer replies, the
+ * engineer resolves, the customer confirms, the manager sees it in the report. Also: a refused action shows
+ * the workflow's reason, another organisation's case is not reachable by URL, and axe-core finds no serious
+ * violation on the main views. Screenshots go to $CONSOLE_SCREENSHOTS when set (docs/screenshots).
+ */
+import { mkdirSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { seriousViolations } from './axe';
+import { insertOpenCases } from '../helpers/bulk-cases';
+import { startConsoleService, type ConsoleService } from '../helpers/console-service';
+
+const SHOTS = process.env.CONSOLE_SCREENSHOTS;
+async function shot(page: Page, name: string): Promise<void> {
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function expectAccessible(page: Page, view: string): Promise<void> {
+  const violations = await seriousViolations(page);
+  expect({ view, violations }).toEqual({ view, violations: [] });
+}
+
+/** Submits the action form with this heading on the case page. */
+async function act(page: Page, title: string, fill: Record<string, string> = {}): Promise<void> {
+  const form = page.locator('form.action', { has: page.getByRole('heading', { name: title, exact: true }) });
+  for (const [label, value] of Object.entries(fill)) {
+    const field = form.getByLabel(label, { exact: true });
+    if ((await field.evaluate((e: { tagName: string }) => e.tagName)) === 'SELECT') await field.selectOption(value);
+    else await field.fill(value);
+  }
+  await form.locator('button[type=submit]').click();
+}
+
+describe('console in the browser', () => {
+  let svc: ConsoleService;
+
+  beforeAll(async () => {
+    svc = await startConsoleService();
+  }, 180_000);
+
+  afterAll(async () => {
+    await svc?.close();
+  });
+
+  test('customer, engineer and manager work the README case end to end', async () => {
+    // The engineer signs in with the dev persona picker and watches the queue.
+    const engineer = await svc.browser.newContext({ viewport: { width: 1400, height: 900 }, timezoneId: 'Europe/Berlin' });
+    const jonas = await engineer.newPage();
+    await jonas.goto(`${svc.url}/`);
+    await jonas.locator('[data-persona="eng-emea"]').click();
+    await jonas.waitForURL(/\/queue/);
+    await jonas.locator('[data-live="live"]').waitFor({ timeout: 10_000 });
+    await jonas.getByText(/0 open cases/).waitFor();
+
+    // Anna opens a Severity 2 case from the portal, whose chrome is in her organisation's language (German).
+    const { page: anna } = await svc.signedIn('acme-premier-anna');
+    await anna.goto(`${svc.url}/portal`);
+    await anna.getByRole('heading', { name: /Meine Fälle/ }).waitFor();
+    await anna.getByRole('link', { name: 'Fall eröffnen' }).click();
+    await anna.getByLabel('Schweregrad').selectOption({ label: 'Severity 2 (30 minutes)' });
+    await anna.getByLabel('Produkt').selectOption('backup-replication');
+    await anna.getByLabel('Version').selectOption('12.3');
+    expect(await anna.getByLabel('Build').inputValue()).toBe('12.3.1.1139');
+    await anna.getByLabel('Sprache').selectOption('en');
+    await anna.getByLabel('Titel').fill('Nightly backup job fails');
+    await anna.getByLabel('Beschreibung').fill('Error 0x80070005 since the proxy upgrade');
+    await expectAccessible(anna, 'open-case form');
+    await shot(anna, 'open-case-form');
+    const openedAt = Date.now();
+    await anna.getByRole('button', { name: 'Fall eröffnen' }).click();
+    await anna.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
+    const caseId = anna.url().split('/').pop()!;
+
+    // It appears in Jonas's queue without a reload.
+    const row = jonas.locator(`tr[data-case="${caseId}"]`);
+    await row.waitFor({ timeout: 5_000 });
+    const appearedMs = Date.now() - openedAt;
+    expect(await row.textContent()).toMatch(/Nightly backup job fails.*Severity 2.*premier.*Acme Logistics GmbH/);
+    await expectAccessible(jonas, 'queue');
+    process.stdout.write(`queue showed the new case ${appearedMs} ms after the customer pressed the button\n`);
+
+    // The case page speaks the case's language (English here); the portal spoke the organisation's.
+    await anna.getByRole('heading', { name: 'Deadlines' }).waitFor();
+    // A refused action shows the workflow's reason: Anna confirms a resolution that does not exist yet.
+    await act(anna, 'Confirm the resolution');
+    const refusal = anna.locator('form.action[data-action="confirmation"] [role=alert] .problem-detail').first();
+    await refusal.waitFor();
+    const api = await svc.call('acme-premier-anna', 'POST', `/v1/cases/${caseId}/confirmation`, { accepted: true });
+    expect(api.status).toBe(409);
+    expect(await refusal.textContent()).toBe(api.body.detail);
+
+    // Jonas takes it, answers, and asks for logs.
+    await row.getByRole('link').click();
+    await jonas.getByRole('heading', { name: /Nightly backup job fails/ }).waitFor();
+    await act(jonas, 'Assign or hand off');
+    await jonas.getByText('Owner').locator('xpath=following-sibling::dd[1]').getByText('eng-emea').waitFor();
+    await act(jonas, 'Respond', { Response: 'Looking at it' });
+    await jonas.getByTestId('case-status').getByText('in progress').waitFor();
+    await act(jonas, 'Request information', { 'What do you need?': 'Please upload the job logs' });
+    await jonas.getByTestId('case-status').getByText('awaiting customer').waitFor();
+    await expectAccessible(jonas, 'case page (engineer)');
+    await shot(jonas, 'case-page');
+
+    // Anna's open case page follows live; she replies.
+    await anna.getByTestId('case-status').getByText('awaiting customer').waitFor({ timeout: 5_000 });
+    await anna.locator('[data-event="info_requested"]').getByText('Please upload the job logs').waitFor();
+    await act(anna, 'Reply', { Message: 'Uploaded' });
+    await anna.getByTestId('case-status').getByText('in progress').waitFor();
+    await expectAccessible(anna, 'case page (customer)');
+
+    // Jonas sees the reply arrive live, then resolves with a workaround; Anna confirms and the case closes.
+    await jonas.getByTestId('case-status').getByText('in progress').waitFor({ timeout: 5_000 });
+    await act(jonas, 'Resolve', { 'Resolution type': 'workaround', Summary: 'Re-register the proxy' });
+    await jonas.getByTestId('case-status').getByText('resolved').waitFor();
+    await anna.getByTestId('case-status').getByText('resolved').waitFor({ timeout: 5_000 });
+    await act(anna, 'Confirm the resolution');
+    await anna.getByTestId('case-status').getByText('closed').waitFor();
+    await anna.goto(`${svc.url}/portal`);
+    await anna.locator(`tr[data-case="${caseId}"]`).getByText('geschlossen').waitFor();
+    await expectAccessible(anna, 'portal');
+    await shot(anna, 'portal');
+
+    // The manager finds it in the SLA report (first response met) and drills down to it.
+    const { page: dana } = await svc.signedIn('mgr-duty');
+    await dana.goto(`${svc.url}/manager`);
+    const reportRow = dana.getByTestId('report-table').locator('tr', { hasText: 'premier · Severity 2' });
+    await reportRow.waitFor();
+    expect((await reportRow.locator('td').allTextContents()).slice(0, 3)).toEqual(['1', '1', '0']);
+    await reportRow.getByRole('button').click();
+    await dana
+      .getByTestId('drill')
+      .getByRole('link', { name: /Nightly backup job fails/ })
+      .waitFor();
+    await expectAccessible(dana, 'manager view');
+    await shot(dana, 'manager-view');
+
+    // Another organisation's contact cannot reach the case by URL.
+    const { page: nancy } = await svc.signedIn('northwind-production-nancy');
+    await nancy.goto(`${svc.url}/cases/${caseId}`);
+    await nancy.getByTestId('case-not-found').waitFor();
+    expect(await nancy.content()).not.toContain('Nightly backup job fails');
+  }, 150_000);
+
+  test('the queue with 10,000 open cases pages on the server and renders the first page quickly', async () => {
+    await insertOpenCases(svc.database.db, 10_000);
+    const { page } = await svc.signedIn('eng-emea');
+    const started = Date.now();
+    await page.goto(`${svc.url}/queue?scope=all`);
+    await page.locator('table.queue tbody tr').first().waitFor();
+    const firstPaintMs = Date.now() - started;
+    await page.getByTestId('queue-total').getByText('10000 open cases · page 1 of 200').waitFor();
+    expect(await page.locator('table.queue tbody tr').count()).toBe(50);
+    await shot(page, 'queue');
+    const firstRow = await page.locator('table.queue tbody tr').first().getAttribute('data-case');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByTestId('queue-total').getByText('page 2 of 200').waitFor();
+    await page.waitForFunction(
+      (id) =>
+        (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null } }).document
+          .querySelector('table.queue tbody tr')
+          ?.getAttribute('data-case') !== id,
+      firstRow,
+    );
+    expect(await page.locator('table.queue tbody tr').count()).toBe(50);
+    // Search goes to the server too.
+    await page.getByLabel('Search').fill('Bulk case 4242:');
+    await page.getByTestId('queue-total').getByText('1 open cases').waitFor();
+    process.stdout.write(`queue with 10,000 open cases: first rows on screen ${firstPaintMs} ms after navigation\n`);
+    expect(firstPaintMs).toBeLessThan(5000);
+
+    // The same over the API: order, paging, filters, search, scopes, roles, and the index in the plan.
+    const first = await svc.call('eng-emea', 'GET', '/v1/queue?scope=all&pageSize=50');
+    const items = first.body.items as { nextDueAt: string | null; severity: number; slaState: string }[];
+    expect(first.body.total).toBe(10_000);
+    const dues = items.map((c) => c.nextDueAt ?? '9999');
+    expect([...dues].sort()).toEqual(dues);
+    const second = await svc.call('eng-emea', 'GET', '/v1/queue?scope=all&pageSize=50&page=2');
+    expect((second.body.items as { nextDueAt: string }[])[0].nextDueAt >= dues[dues.length - 1]).toBe(true);
+    const sev1 = await svc.call('eng-emea', 'GET', '/v1/queue?scope=all&severity=1&slaState=breached&pageSize=10');
+    expect((sev1.body.items as typeof items).every((c) => c.severity === 1 && c.slaState === 'breached')).toBe(true);
+    const region = await svc.call('eng-apac', 'GET', '/v1/queue?scope=region&pageSize=200');
+    expect(
+      (region.body.items as { customer: { marketRegion: string }; ownerId: string | null }[]).every(
+        (c) => c.customer.marketRegion === 'APAC' || c.ownerId === 'eng-apac',
+      ),
+    ).toBe(true);
+    expect((await svc.call('acme-premier-anna', 'GET', '/v1/queue')).status).toBe(403);
+    const plan = await svc.database.db.execute(
+      sql`explain select * from cases inner join organisations on organisations.id = cases.org_id where cases.status <> 'closed' order by cases.next_due_at asc nulls last, cases.id limit 50`,
+    );
+    expect(JSON.stringify(plan)).toContain('cases_open_due_idx');
+
+    // The manager's lists of breached and at-risk cases read the same queue endpoint.
+    const { page: dana } = await svc.signedIn('mgr-duty');
+    await dana.goto(`${svc.url}/manager`);
+    await dana.getByTestId('breached').getByRole('link').first().waitFor();
+    await dana.getByTestId('at-risk').getByRole('link').first().waitFor();
+    await shot(dana, 'manager-view');
+  }, 60_000);
+});
