@@ -9,6 +9,9 @@ import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
+import { replyConfigFromEnv } from '../activities/mail/reply-config';
+import type { ReplyAddressConfig } from '../activities/mail/reply-address';
+import { mailTransportFromEnv, type MailTransport } from '../activities/mail/smtp-transport';
 import { TASK_QUEUE } from '../contract/case';
 import { authenticate } from './auth';
 import { limitFailedAuthentications } from './auth-failure-limit';
@@ -21,6 +24,7 @@ import type { Api } from './route';
 import { registerAdminRoutes } from './routes/admin';
 import { registerCaseActionRoutes } from './routes/case-actions';
 import { registerCaseRoutes } from './routes/cases';
+import { registerInboundMailRoutes } from './routes/inbound-mail';
 import { registerPhoneRoutes } from './routes/phone-sessions';
 import { registerPolicyRoutes } from './routes/policy';
 import { registerReportRoutes } from './routes/reports';
@@ -42,11 +46,27 @@ export interface AppDeps {
   cacheTtlMs?: number;
   /** How long a request waits for a case workflow to answer before a 503 (default 20 s). */
   workflowTimeoutMs?: number;
+  /** Inbound mail: reply-address key and domain, the transport for answers, the largest message (bytes). */
+  inboundMail?: InboundMailOptions;
   /** Express 'trust proxy' (behind a load balancer: its hop count or subnet), so client addresses are real. */
   trustProxy?: boolean | number | string;
 }
 
+export interface InboundMailOptions {
+  reply: ReplyAddressConfig;
+  transport: MailTransport | null;
+  maxBytes: number;
+}
+
 export const API_PREFIX = '/v1';
+export const DEFAULT_INBOUND_MAIL_MAX_BYTES = 10 * 1024 * 1024;
+
+/** MAIL_REPLY_SECRET / MAIL_REPLY_DOMAIN, SMTP_URL / MAIL_FROM and MAIL_INBOUND_MAX_BYTES. */
+export function inboundMailOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): InboundMailOptions {
+  const maxBytes = env.MAIL_INBOUND_MAX_BYTES ? Number(env.MAIL_INBOUND_MAX_BYTES) : DEFAULT_INBOUND_MAIL_MAX_BYTES;
+  if (!Number.isInteger(maxBytes) || maxBytes <= 0) throw new Error(`MAIL_INBOUND_MAX_BYTES must be a positive integer, got '${env.MAIL_INBOUND_MAX_BYTES}'`);
+  return { reply: replyConfigFromEnv(env), transport: mailTransportFromEnv(env), maxBytes };
+}
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
@@ -58,13 +78,23 @@ export function createApp(deps: AppDeps): express.Express {
 
   const api: Api = { router: express.Router(), registry: new OpenAPIRegistry(), prefix: API_PREFIX };
   const caches = createCaches(deps.database.db, deps.cacheTtlMs ?? 5000);
+  const inbound = deps.inboundMail ?? inboundMailOptionsFromEnv();
+  const withDeadline: Services['withDeadline'] = (fn) => deps.temporal.withDeadline(Date.now() + (deps.workflowTimeoutMs ?? 20_000), fn);
   const services: Services = {
     api,
     db: deps.database.db,
     temporal: deps.temporal,
     taskQueue: deps.taskQueue ?? TASK_QUEUE,
     caches,
-    withDeadline: (fn) => deps.temporal.withDeadline(Date.now() + (deps.workflowTimeoutMs ?? 20_000), fn),
+    withDeadline,
+    inboundMail: {
+      db: deps.database.db,
+      temporal: deps.temporal,
+      reply: inbound.reply,
+      transport: inbound.transport,
+      logger: deps.logger,
+      withDeadline,
+    },
   };
   registerPolicyRoutes(services);
   registerCaseRoutes(services);
@@ -72,6 +102,7 @@ export function createApp(deps: AppDeps): express.Express {
   registerPhoneRoutes(services);
   registerReportRoutes(services);
   registerAdminRoutes(services);
+  registerInboundMailRoutes(services);
 
   app.get('/health', livenessHandler);
   app.get('/ready', readinessHandler(deps.database, deps.temporal, deps.namespace ?? deps.temporal.options.namespace));
@@ -99,6 +130,7 @@ export function createApp(deps: AppDeps): express.Express {
       handler: tooMany('too many requests for this token; retry after the RateLimit reset'),
     }),
     express.json({ limit: deps.bodyLimit ?? '64kb', type: ['application/json', 'application/*+json'] }),
+    express.raw({ limit: inbound.maxBytes, type: 'message/rfc822' }),
     api.router,
   );
   app.use((req, _res, next) => next(notFound(`${req.method} ${req.path}`)));

@@ -14,7 +14,16 @@ export function caseWorkflowId(caseId: string): string {
   return `case-${caseId}`;
 }
 
-export type Role = 'case_admin' | 'license_admin' | 'support_partner' | 'engineer' | 'manager' | 'admin' | 'system';
+export type Role =
+  | 'case_admin'
+  | 'license_admin'
+  | 'support_partner'
+  | 'engineer'
+  | 'manager'
+  | 'admin'
+  | 'system'
+  /** A hosted inbound-mail service posting raw messages to POST /v1/inbound-mail; acts on no case itself. */
+  | 'mail_gateway';
 
 export interface Actor {
   id: string;
@@ -91,8 +100,19 @@ export interface ChangeSeverityInput extends Command {
 export interface RequestInfoInput extends Command {
   message: string;
 }
+/** A file that came with a reply by email: listed on the reply, the content itself is not kept. */
+export interface ReplyAttachment {
+  name: string;
+  contentType: string;
+  size: number; // bytes
+}
 export interface CustomerReplyInput extends Command {
   message?: string;
+  /** Present when the reply came by email (optional, so API replies and old histories are unchanged). */
+  via?: 'email';
+  /** The email's Message-ID. */
+  messageId?: string;
+  attachments?: ReplyAttachment[];
 }
 export interface TalkToManagerInput extends Command {
   reason: string;

@@ -14,6 +14,8 @@ export interface Config {
   taskQueue: string;
   /** host:port for the worker's Prometheus endpoint (the SDK's metrics); unset = off. */
   workerMetricsAddress: string | undefined;
+  /** Inbound SMTP listener (MAIL_INBOUND_SMTP_PORT / _HOST); unset port = the API process runs none (npm start: 2525). */
+  mailInbound: { smtpPort: number | undefined; smtpHost: string };
   temporal: {
     /** true when TEMPORAL_ADDRESS (or a config-file profile) points at an existing cluster. */
     external: boolean;
@@ -48,6 +50,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'info',
     taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'cases',
     workerMetricsAddress: env.WORKER_METRICS_ADDRESS || undefined,
+    mailInbound: {
+      smtpPort: env.MAIL_INBOUND_SMTP_PORT ? intFromEnv(env, 'MAIL_INBOUND_SMTP_PORT', 2525) : undefined,
+      smtpHost: env.MAIL_INBOUND_SMTP_HOST || env.HOST || '0.0.0.0',
+    },
     temporal: {
       external,
       namespace: loaded.namespace ?? env.TEMPORAL_NAMESPACE ?? 'default',

@@ -6,12 +6,20 @@ import type { Server } from 'node:http';
 import type { Client } from '@temporalio/client';
 import express from 'express';
 import type { Logger } from 'pino';
-import { createApp } from '../api/app';
+import { createApp, type InboundMailOptions } from '../api/app';
 import type { Database } from '../db/client';
 import type { Config } from './config';
 import { createApiMetrics } from './metrics';
 
-export function createHttpApp(config: Config, deps: { database: Database; temporal: Client; logger: Logger }): express.Express {
+export interface HttpDeps {
+  database: Database;
+  temporal: Client;
+  logger: Logger;
+  /** Default: from the environment (api/app.ts inboundMailOptionsFromEnv). */
+  inboundMail?: InboundMailOptions;
+}
+
+export function createHttpApp(config: Config, deps: HttpDeps): express.Express {
   const metrics = createApiMetrics();
   const outer = express();
   outer.disable('x-powered-by');
@@ -23,7 +31,7 @@ export function createHttpApp(config: Config, deps: { database: Database; tempor
 
 export async function startHttpServer(
   config: Config,
-  deps: { database: Database; temporal: Client; logger: Logger },
+  deps: HttpDeps,
 ): Promise<{ server: Server; close: () => Promise<void> }> {
   const app = createHttpApp(config, deps);
   const server = await new Promise<Server>((resolveListen, reject) => {

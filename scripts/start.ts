@@ -3,16 +3,20 @@
  * the database (PGlite in .data unless DATABASE_URL is set) with migrations and demo data, the case worker
  * and the API, in one process. Ctrl-C stops everything; the next start finds every case where it was.
  */
+import { inboundMailOptionsFromEnv } from '../api/app';
 import { loadConfig } from '../runtime/config';
 import { openConfiguredDatabase } from '../runtime/database';
 import { loadOrSeedDemo } from '../runtime/demo';
 import { startDevServer } from '../runtime/dev-server';
 import { startHttpServer } from '../runtime/http-server';
+import { startInboundSmtp } from '../runtime/inbound-smtp';
 import { createLogger } from '../runtime/logger';
 import { installTemporalRuntime } from '../runtime/temporal-runtime';
 import { onShutdown } from '../runtime/shutdown';
 import { connectClient } from '../runtime/temporal';
 import { superviseWorker } from '../runtime/worker-supervisor';
+
+const DEFAULT_INBOUND_SMTP_PORT = 2525;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -44,8 +48,16 @@ async function main(): Promise<void> {
   const worker = superviseWorker(config, database, logger);
   register('worker', worker.stop);
 
-  const http = await startHttpServer(config, { database, temporal: temporal.client, logger });
+  const inboundMail = inboundMailOptionsFromEnv();
+  const http = await startHttpServer(config, { database, temporal: temporal.client, logger, inboundMail });
   register('http server', http.close);
+
+  // Replies to case mail: on by default locally, so answering a contact-attempt mail works out of the box.
+  const smtp = await startInboundSmtp(
+    { database, temporal: temporal.client, logger, inboundMail },
+    { port: config.mailInbound.smtpPort ?? DEFAULT_INBOUND_SMTP_PORT, host: config.mailInbound.smtpHost },
+  );
+  register('inbound smtp', smtp.close);
 
   const api = `http://localhost:${config.port}`;
   const lines = [
@@ -53,6 +65,7 @@ async function main(): Promise<void> {
     `Caseflow is running (database: ${database.kind}, Temporal: ${config.temporal.connect.address}, namespace ${config.temporal.namespace})`,
     `  API            ${api}   (try: curl ${api}/ready)`,
     `  OpenAPI        ${api}/openapi.json`,
+    `  Mail in (SMTP) smtp://localhost:${smtp.port}   (replies to case+<caseId>.<token>@${inboundMail.reply.domain}; also POST ${api}/v1/inbound-mail)`,
     uiUrl ? `  Temporal UI    ${uiUrl}` : `  Temporal UI    (external cluster: use its own UI)`,
     ...demo.describe(),
     'Press Ctrl-C to stop.',

@@ -286,15 +286,16 @@ export class CaseMachine {
     this.notify('info_request', this.customer(), 'email', requestId, { round, message });
   }
 
-  customerReply(actor: Actor, requestId: string, now: number, message?: string): void {
-    this.record('customer_reply', actor.id, now, requestId, { message: message ?? null });
+  /** `email` carries where a reply by email came from (via, Message-ID, attachments); absent for API replies. */
+  customerReply(actor: Actor, requestId: string, now: number, message?: string, email: Record<string, unknown> = {}): void {
+    this.record('customer_reply', actor.id, now, requestId, { message: message ?? null, ...email });
     if (this.s.status === 'awaiting_customer') {
       this.cancelContactAttempts(now, requestId, actor.id);
       this.setStatus('in_progress', now, actor.id, requestId);
     } else if (this.s.status === 'resolved') {
       this.reopen(now, requestId, actor.id, 'customer replied after resolution');
     }
-    this.notify('customer_reply', this.owner(), 'email', requestId, { message: message ?? null });
+    this.notify('customer_reply', this.owner(), 'email', requestId, { message: message ?? null, ...email });
   }
 
   talkToManager(actor: Actor, requestId: string, now: number, reason: string): void {

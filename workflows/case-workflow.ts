@@ -37,6 +37,7 @@ import {
   type Actor,
   type CaseView,
   type CaseWorkflowInput,
+  type CustomerReplyInput,
 } from '../contract/case';
 import { CaseProgram, CaseRegion, CaseSeverity, CaseStatus, NextDueAt, SlaState, SupportId } from './search-attributes';
 import { resolveSettings } from './settings';
@@ -168,7 +169,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   command(
     customerReplyUpdate,
     (a) => m.validateCustomerReply(a.actor),
-    (a, now) => m.customerReply(a.actor, a.requestId, now, a.message),
+    (a, now) => m.customerReply(a.actor, a.requestId, now, a.message, emailFacts(a)),
   );
   command(
     talkToManagerUpdate,
@@ -240,6 +241,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   await flush();
   await Promise.all(deliveries);
   return m.view();
+}
+
+/** Only the fields a reply by email has: an API reply records exactly what it always did (replay-safe). */
+function emailFacts(a: CustomerReplyInput): Record<string, unknown> {
+  if (a.via !== 'email') return {};
+  return { via: 'email', messageId: a.messageId ?? null, attachments: Array.isArray(a.attachments) ? a.attachments : [] };
 }
 
 function caseRecord(input: CaseWorkflowInput): CaseRecord {
