@@ -64,7 +64,8 @@ export const DEFAULT_INBOUND_MAIL_MAX_BYTES = 10 * 1024 * 1024;
 /** MAIL_REPLY_SECRET / MAIL_REPLY_DOMAIN, SMTP_URL / MAIL_FROM and MAIL_INBOUND_MAX_BYTES. */
 export function inboundMailOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): InboundMailOptions {
   const maxBytes = env.MAIL_INBOUND_MAX_BYTES ? Number(env.MAIL_INBOUND_MAX_BYTES) : DEFAULT_INBOUND_MAIL_MAX_BYTES;
-  if (!Number.isInteger(maxBytes) || maxBytes <= 0) throw new Error(`MAIL_INBOUND_MAX_BYTES must be a positive integer, got '${env.MAIL_INBOUND_MAX_BYTES}'`);
+  if (!Number.isInteger(maxBytes) || maxBytes <= 0)
+    throw new Error(`MAIL_INBOUND_MAX_BYTES must be a positive integer, got '${env.MAIL_INBOUND_MAX_BYTES}'`);
   return { reply: replyConfigFromEnv(env), transport: mailTransportFromEnv(env), maxBytes };
 }
 

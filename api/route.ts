@@ -107,7 +107,8 @@ function openApiPath(prefix: string, spec: RouteSpec<Shape, Shape, Shape>): Rout
     403: problem(`Role not admitted (admitted: ${spec.roles.join(', ')})`),
     429: problem('Rate limit for this token exceeded'),
   };
-  if (spec.body || spec.rawBody || spec.query || spec.params) responses[400] = problem('Invalid input; `errors` names each field and reason');
+  if (spec.body || spec.rawBody || spec.query || spec.params)
+    responses[400] = problem('Invalid input; `errors` names each field and reason');
   const descriptions: Record<number, string> = {
     404: 'Not found, or not visible to this principal',
     409: 'Conflicts with the current state (or an Idempotency-Key reused with another body)',

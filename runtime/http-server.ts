@@ -29,10 +29,7 @@ export function createHttpApp(config: Config, deps: HttpDeps): express.Express {
   return outer;
 }
 
-export async function startHttpServer(
-  config: Config,
-  deps: HttpDeps,
-): Promise<{ server: Server; close: () => Promise<void> }> {
+export async function startHttpServer(config: Config, deps: HttpDeps): Promise<{ server: Server; close: () => Promise<void> }> {
   const app = createHttpApp(config, deps);
   const server = await new Promise<Server>((resolveListen, reject) => {
     const s = app.listen(config.port, config.host, () => resolveListen(s));

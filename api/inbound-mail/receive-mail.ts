@@ -128,7 +128,8 @@ class Delivery {
     let caseStatus: CaseStatus;
     try {
       const handle = this.deps.temporal.workflow.getHandle(row.workflowId);
-      const call = () => handle.executeUpdate(customerReplyUpdate, { args: [input], updateId: `${customerReplyUpdate.name}-${this.requestId}` });
+      const call = () =>
+        handle.executeUpdate(customerReplyUpdate, { args: [input], updateId: `${customerReplyUpdate.name}-${this.requestId}` });
       const view = await (this.deps.withDeadline ? this.deps.withDeadline(call) : call());
       caseStatus = view.status;
     } catch (err) {
@@ -148,14 +149,22 @@ class Delivery {
       .onConflictDoNothing()
       .returning({ id: inboundMessages.id });
     if (inserted.length === 0) return this.duplicate(row); // the other delivery of this message won the race
-    this.deps.logger.info({ caseId: row.id, messageKey: m.messageKey, via: this.via, sender: m.from }, 'inbound mail applied as a customer reply');
+    this.deps.logger.info(
+      { caseId: row.id, messageKey: m.messageKey, via: this.via, sender: m.from },
+      'inbound mail applied as a customer reply',
+    );
     return { status: 'accepted', caseId: row.id, caseNumber: row.number, requestId: this.requestId, caseStatus };
   }
 
   private async duplicate(row: CaseRow): Promise<InboundOutcome> {
-    await this.deps.db
-      .insert(inboundMessages)
-      .values({ ...this.base(), caseId: row.id, status: 'duplicate', principalId: this.actor?.id, requestId: this.requestId, answer: 'none' });
+    await this.deps.db.insert(inboundMessages).values({
+      ...this.base(),
+      caseId: row.id,
+      status: 'duplicate',
+      principalId: this.actor?.id,
+      requestId: this.requestId,
+      answer: 'none',
+    });
     return { status: 'duplicate', caseId: row.id, caseNumber: row.number, requestId: this.requestId };
   }
 
@@ -181,7 +190,15 @@ class Delivery {
           eventKey: `inbound_mail_refused:${this.requestId}`,
           type: 'inbound_mail_refused',
           actorId: 'system',
-          data: { reason, sender: m.from, envelopeSender: m.envelopeSender, subject: m.subject, messageId: m.messageId, via: this.via, answer },
+          data: {
+            reason,
+            sender: m.from,
+            envelopeSender: m.envelopeSender,
+            subject: m.subject,
+            messageId: m.messageId,
+            via: this.via,
+            answer,
+          },
           occurredAt: new Date(),
         })
         .onConflictDoNothing({ target: [caseEvents.caseId, caseEvents.eventKey] });
@@ -207,7 +224,13 @@ class Delivery {
     const [earlier] = await db
       .select({ id: inboundMessages.id })
       .from(inboundMessages)
-      .where(and(eq(inboundMessages.messageKey, this.m.messageKey), eq(inboundMessages.status, 'refused'), like(inboundMessages.answer, 'sent%')))
+      .where(
+        and(
+          eq(inboundMessages.messageKey, this.m.messageKey),
+          eq(inboundMessages.status, 'refused'),
+          like(inboundMessages.answer, 'sent%'),
+        ),
+      )
       .orderBy(desc(inboundMessages.id))
       .limit(1);
     if (earlier) return 'skipped:already_answered';
@@ -253,5 +276,8 @@ class Delivery {
 
 function domainOf(from: string): string {
   const address = /<([^>]+)>/.exec(from)?.[1] ?? from;
-  return address.slice(address.lastIndexOf('@') + 1).trim().toLowerCase();
+  return address
+    .slice(address.lastIndexOf('@') + 1)
+    .trim()
+    .toLowerCase();
 }

@@ -33,7 +33,9 @@ export async function startSmtpListener(deps: InboundMailDeps, opts: SmtpListene
     onRcptTo(address, _session, callback) {
       const at = address.address.lastIndexOf('@');
       if (address.address.slice(at + 1).toLowerCase() !== domain) {
-        return callback(Object.assign(new Error(`5.7.1 relaying denied: this server accepts mail for @${domain} only`), { responseCode: 550 }));
+        return callback(
+          Object.assign(new Error(`5.7.1 relaying denied: this server accepts mail for @${domain} only`), { responseCode: 550 }),
+        );
       }
       callback();
     },
@@ -49,7 +51,8 @@ export async function startSmtpListener(deps: InboundMailDeps, opts: SmtpListene
           rcptTo: session.envelope.rcptTo.map((r) => r.address),
         };
         receiveMail(deps, Buffer.concat(chunks), 'smtp', envelope).then(
-          (outcome) => callback(null, outcome.status === 'refused' ? `2.0.0 refused (${outcome.reason}), answered` : `2.0.0 ${outcome.status}`),
+          (outcome) =>
+            callback(null, outcome.status === 'refused' ? `2.0.0 refused (${outcome.reason}), answered` : `2.0.0 ${outcome.status}`),
           (err: unknown) => {
             deps.logger.warn({ err }, 'inbound mail: temporary failure, asking the sender to retry');
             callback(Object.assign(new Error('4.3.0 temporary failure, try again later'), { responseCode: 451 }));

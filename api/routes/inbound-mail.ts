@@ -14,7 +14,11 @@ import { z } from '../zod';
 const GATEWAYS: Role[] = ['mail_gateway', 'admin'];
 
 const EnvelopeQuery = z.strictObject({
-  sender: z.string().max(320).optional().openapi({ description: "envelope sender (MAIL FROM) if the service reports it; '' or <> = null sender" }),
+  sender: z
+    .string()
+    .max(320)
+    .optional()
+    .openapi({ description: "envelope sender (MAIL FROM) if the service reports it; '' or <> = null sender" }),
   recipient: z.email().max(320).optional().openapi({ description: 'envelope recipient (RCPT TO) if the service reports it' }),
 });
 
