@@ -46,7 +46,9 @@ export async function parseInboundMessage(raw: Buffer, envelope: Envelope = {}):
     mail.headerLines.filter((l) => l.key === name).map((l) => l.line.slice(l.line.indexOf(':') + 1).trim());
 
   const from = addresses(mail.from)[0] ?? null;
-  const returnPath = bareAddress(header('return-path') ?? '');
+  // Return-Path is the envelope sender as the final MTA recorded it (HTTP deliveries): absent = unknown, `<>` = null sender.
+  const returnPathLine = lines('return-path')[0];
+  const returnPath = returnPathLine === undefined ? null : bareAddress(returnPathLine);
   const envelopeSender = envelope.mailFrom === undefined ? null : bareAddress(envelope.mailFrom);
   const nullSender = envelope.mailFrom !== undefined ? envelopeSender === '' : returnPath === '';
   const answerTo = nullSender ? null : envelopeSender || returnPath || from?.address || null;

@@ -4,7 +4,7 @@
  * (the "internet") receiving our bounces and answers.
  */
 import { and, asc, eq } from 'drizzle-orm';
-import nodemailer from 'nodemailer';
+import nodemailer, { type Transporter } from 'nodemailer';
 import pino from 'pino';
 import { replyAddress, type ReplyAddressConfig } from '../../activities/mail/reply-address';
 import { createMailTransport } from '../../activities/mail/smtp-transport';
@@ -27,7 +27,7 @@ let h: Harness;
 let mailbox: Mailbox;
 let listener: SmtpListener;
 let deps: InboundMailDeps;
-let client: nodemailer.Transporter;
+let client: Transporter;
 
 beforeAll(async () => {
   h = await startHarness('time-skipping');
