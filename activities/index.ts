@@ -5,7 +5,8 @@
 import type { Database } from '../db/client';
 import { deliverNotifications } from './deliver-notifications';
 import { webhookNotifierFromEnv, type Notifier } from './notifier';
-import { recordCaseChange } from './record-case-change';
+import { isPermanentDataError } from '../db/errors';
+import { recordCaseChange, recordDespitePermanentError } from './record-case-change';
 import type { CaseChangeBatch, CaseChangeResult, DeliveryResult } from './types';
 
 export interface ActivityOptions {
@@ -18,7 +19,13 @@ export function createActivities({ db, notifier }: ActivityOptions) {
   const channel = notifier === undefined ? webhookNotifierFromEnv() : notifier;
   return {
     async recordCaseChange(batch: CaseChangeBatch): Promise<CaseChangeResult> {
-      return recordCaseChange(db.db, batch, channel !== null);
+      try {
+        return await recordCaseChange(db.db, batch, channel !== null);
+      } catch (err) {
+        // Transient failures (database down, serialization) are retried by the workflow's retry policy.
+        if (!isPermanentDataError(err)) throw err;
+        return recordDespitePermanentError(db.db, batch, err, channel !== null);
+      }
     },
     async deliverNotifications(dedupeKeys: string[]): Promise<DeliveryResult> {
       if (!channel) return { delivered: 0 };

@@ -7,6 +7,8 @@ import { and, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { caseEvents, cases, contactAttempts, notifications, slaClocks } from '../db/schema';
 import type { CaseView } from '../contract/case';
+import { isPermanentDataError } from '../db/errors';
+import { recordQuarantine, replaceUnstorableText } from './quarantine';
 import type { CaseChangeBatch, CaseChangeResult } from './types';
 
 const date = (iso: string | null | undefined): Date | null => (iso ? new Date(iso) : null);
@@ -62,6 +64,30 @@ export async function recordCaseChange(db: Db, batch: CaseChangeBatch, canDelive
     }
     return { snapshotWritten, toDeliver };
   });
+}
+
+/**
+ * The write failed for a reason no retry fixes. Unstorable text is replaced and the step written again;
+ * otherwise (or if that fails too) the step is skipped. The original is quarantined either way.
+ */
+export async function recordDespitePermanentError(
+  db: Db,
+  batch: CaseChangeBatch,
+  err: unknown,
+  canDeliver: boolean,
+): Promise<CaseChangeResult> {
+  const sanitized = replaceUnstorableText(batch);
+  if (sanitized.changed) {
+    try {
+      const result = await recordCaseChange(db, sanitized.value, canDeliver);
+      await recordQuarantine(db, batch, 'sanitized', err);
+      return { ...result, quarantined: 'sanitized' };
+    } catch (again) {
+      if (!isPermanentDataError(again)) throw again;
+    }
+  }
+  await recordQuarantine(db, batch, 'skipped', err);
+  return { snapshotWritten: false, toDeliver: [], quarantined: 'skipped' };
 }
 
 function caseRow({ record, view }: CaseChangeBatch) {

@@ -55,6 +55,8 @@ export interface CaseChangeResult {
   snapshotWritten: boolean;
   /** Outbox rows of this batch still undelivered, when a delivery channel is configured. */
   toDeliver: string[];
+  /** Set when the database refused the step for good (activities/quarantine.ts); the case goes on. */
+  quarantined?: 'sanitized' | 'skipped';
 }
 
 export interface DeliveryResult {

@@ -20,6 +20,7 @@ import { buildOpenApiDocument } from './openapi';
 import { notFound, Problem, problemHandler, sendProblem } from './problem';
 import { livenessHandler, readinessHandler } from './readiness';
 import { requestLog } from './request-log';
+import { rejectUnstorableText } from './text-guard';
 import type { Api } from './route';
 import { registerAdminRoutes } from './routes/admin';
 import { registerCaseActionRoutes } from './routes/case-actions';
@@ -27,6 +28,7 @@ import { registerCaseRoutes } from './routes/cases';
 import { registerInboundMailRoutes } from './routes/inbound-mail';
 import { registerPhoneRoutes } from './routes/phone-sessions';
 import { registerPolicyRoutes } from './routes/policy';
+import { registerQuarantineRoutes } from './routes/quarantine';
 import { registerReportRoutes } from './routes/reports';
 import type { Services } from './services';
 
@@ -104,6 +106,7 @@ export function createApp(deps: AppDeps): express.Express {
   registerReportRoutes(services);
   registerAdminRoutes(services);
   registerInboundMailRoutes(services);
+  registerQuarantineRoutes(services);
 
   app.get('/health', livenessHandler);
   app.get('/ready', readinessHandler(deps.database, deps.temporal, deps.namespace ?? deps.temporal.options.namespace));
@@ -131,6 +134,8 @@ export function createApp(deps: AppDeps): express.Express {
       handler: tooMany('too many requests for this token; retry after the RateLimit reset'),
     }),
     express.json({ limit: deps.bodyLimit ?? '64kb', type: ['application/json', 'application/*+json'] }),
+    rejectUnstorableText,
+    // After the text guard: a raw message is bytes, and the inbound path makes its text storable itself.
     express.raw({ limit: inbound.maxBytes, type: 'message/rfc822' }),
     api.router,
   );

@@ -5,7 +5,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { isDatabaseUnavailable } from './db-errors';
+import { isDatabaseUnavailable } from '../db/errors';
 
 export interface FieldError {
   field: string;

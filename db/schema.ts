@@ -235,6 +235,28 @@ export const phoneSessions = pgTable(
 );
 
 /**
+ * Read-model writes that failed for a reason no retry can fix (db/errors.ts isPermanentDataError). The
+ * workflow's step is kept here whole, so nothing is lost, and the case goes on: `sanitized` = written
+ * again with unstorable text replaced, `skipped` = not written at all. Operators list them through
+ * GET /v1/admin/quarantined-writes. batch_hash makes a retried activity record one row.
+ */
+export const quarantinedWrites = pgTable(
+  'quarantined_writes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    caseId: text('case_id').notNull(),
+    batchHash: text('batch_hash').notNull(),
+    snapshotVersion: integer('snapshot_version').notNull(),
+    action: text('action').notNull(), // sanitized | skipped
+    sqlState: text('sql_state'),
+    reason: text('reason').notNull(),
+    batch: text('batch').notNull(), // the step as JSON text, unstorable characters escaped
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('quarantined_writes_batch_idx').on(t.caseId, t.batchHash), index('quarantined_writes_created_idx').on(t.createdAt)],
+);
+
+/**
  * Every message that reached the inbound mail path (SMTP listener or POST /v1/inbound-mail), with what
  * became of it. One row per delivery: a redelivered message gets its own row (status `duplicate`), and the
  * partial unique index keeps one `accepted` row per message and case, so a reply is applied once.

@@ -71,27 +71,32 @@ export async function parseInboundMessage(raw: Buffer, envelope: Envelope = {}):
     mail.headers.has('x-autorespond') ||
     /^multipart\/report\b/i.test(contentType);
 
-  const messageId = mail.messageId ? mail.messageId.trim().replace(/^<|>$/g, '') : null;
+  const messageId = mail.messageId ? storable(mail.messageId.trim().replace(/^<|>$/g, '')) : null;
   const body = mail.text ?? (typeof mail.html === 'string' ? htmlToText(mail.html) : '');
-  let text = visibleReplyText(body);
+  let text = visibleReplyText(storable(body));
   if (text.length > MAX_TEXT) text = `${text.slice(0, MAX_TEXT)}\n[... truncated: ${text.length - MAX_TEXT} more characters]`;
 
   return {
     messageKey: messageId ?? `sha256:${createHash('sha256').update(raw).digest('hex')}`,
     messageId,
     from: from?.address ?? null,
-    fromName: from?.name || null,
+    fromName: from?.name ? storable(from.name) : null,
     answerTo,
     envelopeSender,
     recipients,
-    subject: mail.subject ?? '',
+    subject: storable(mail.subject ?? ''),
     text,
     attachments: mail.attachments
       .filter((a) => !a.related) // inline images of an HTML signature are not attachments the customer sent
-      .map((a) => ({ name: a.filename ?? '(unnamed)', contentType: a.contentType, size: a.size })),
+      .map((a) => ({ name: storable(a.filename ?? '(unnamed)'), contentType: storable(a.contentType), size: a.size })),
     automatic,
     sizeBytes: raw.length,
   };
+}
+
+/** PostgreSQL text and jsonb take neither U+0000 nor a lone surrogate: mail may carry both, the case must not. */
+function storable(value: string): string {
+  return value.replace(/\u0000/g, '').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
 function addresses(field: AddressObject | AddressObject[] | undefined): { address: string; name: string }[] {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { apiTokens, organisations, partnerLinks, principals, products, productVersions } from '../../db/schema';
 import type { Role } from '../../contract/case';
-import { isUniqueViolation } from '../db-errors';
+import { isUniqueViolation } from '../../db/errors';
 import { languageProblem } from '../policy-checks';
 import { visibleOrgIds } from '../principal';
 import { conflict, notFound, unprocessable } from '../problem';

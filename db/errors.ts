@@ -33,3 +33,17 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     code === '57P03'
   );
 }
+
+/**
+ * The statement can never succeed as written, so retrying it only repeats the failure: a data exception
+ * (class 22: untranslatable character, invalid JSON text, value out of range), an integrity violation
+ * (class 23) or a program limit (class 54, e.g. an index row too large). Everything else (connection loss,
+ * serialization failure, a lock timeout, a missing table during a deploy) is worth retrying.
+ */
+export function isPermanentDataError(err: unknown): boolean {
+  const code = pgCode(err);
+  return code !== undefined && /^(22|23|54)[0-9A-Z]{3}$/.test(code);
+}
+
+/** The SQLSTATE of a database error (postgres.js or PGlite, possibly wrapped by drizzle). */
+export const sqlState = (err: unknown): string | undefined => pgCode(err);
