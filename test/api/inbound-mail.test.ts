@@ -71,6 +71,23 @@ test('a reply by email becomes a customer reply, once per Message-ID', async () 
   });
 });
 
+test('text a database cannot store (NUL, a lone surrogate) is cleaned, not refused', async () => {
+  const raw = await composeReply({
+    from: 'anna@acme-premier.example',
+    to: replyAddress(TEST_REPLY, caseId),
+    subject: 'Re: logs \ud800',
+    text: 'Second try\u0000 with logs',
+    messageId: '<api-nul@acme-premier.example>',
+  });
+  const res = await post(raw);
+  expect(res.status).toBe(200);
+  const view = await h.http().get(`/v1/cases/${caseId}`).set(h.as('acme-premier-anna'));
+  const replies = view.body.history.filter(
+    (e: { type: string; data: { messageId: string } }) => e.data.messageId === 'api-nul@acme-premier.example',
+  );
+  expect(replies.map((e: { data: { message: string } }) => e.data.message)).toEqual(['Second try with logs']);
+});
+
 test('refusals are 4xx naming the reason, and visible in the case events', async () => {
   const stranger = await post(
     await composeReply({
