@@ -52,6 +52,8 @@ export interface CaseSettings {
   contactAttempts: number; // 3 by policy
   contactAttemptTime: string; // local HH:mm of each contact attempt inside business hours
   maxHistoryLength: number; // continue-as-new threshold (events)
+  /** Wall-clock minutes a Severity 1 page waits for an acknowledgement before it escalates (fallback, then duty manager). */
+  pageAckMinutes: number;
 }
 
 export interface CaseWorkflowInput {
@@ -139,6 +141,9 @@ export interface AssignInput extends Command {
 export interface RcaDeliveredInput extends Command {
   summary: string;
 }
+export interface PageAckInput extends Command {
+  note?: string;
+}
 export interface CustomerAvailabilityInput extends Command {
   available: boolean;
   note?: string;
@@ -174,6 +179,24 @@ export interface HistoryEntry {
   data: Record<string, unknown>;
 }
 
+/**
+ * The Severity 1 page that waits for (or got) an acknowledgement: who holds it now along the chain
+ * `oncall:<region>` -> `oncall:<region>:fallback` -> `manager:duty`, and when it escalates next.
+ */
+export interface PageView {
+  kind: 'page' | 'handoff';
+  region: string;
+  pagedAt: string;
+  /** 0 = the region's on-call engineer, 1 = the region's fallback on-call, 2 = the duty manager. */
+  escalationLevel: number;
+  recipient: string;
+  escalatesAt: string | null;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  /** Around-the-clock work ended before anyone acknowledged: the page no longer escalates. */
+  withdrawnAt: string | null;
+}
+
 /** The live state a query or update returns. */
 export interface CaseView {
   caseId: string;
@@ -197,6 +220,8 @@ export interface CaseView {
   contactAttempts: ContactAttemptView[];
   managerEscalation: { level: number; requestedAt: string; acknowledgedAt: string | null } | null;
   rca: { required: boolean; deliveredAt: string | null } | null;
+  /** The latest Severity 1 page; absent on cases that began before page escalation existed. */
+  page?: PageView | null;
   history: HistoryEntry[];
   /** Oldest history entries left out of `history` on very long cases (all of them stay in case_events). */
   historyOmitted?: number;
@@ -217,6 +242,7 @@ export const confirmResolutionUpdate = defineUpdate<CaseView, [ConfirmResolution
 export const closeCaseUpdate = defineUpdate<CaseView, [CloseCaseInput]>('closeCase');
 export const assignUpdate = defineUpdate<CaseView, [AssignInput]>('assign');
 export const rcaDeliveredUpdate = defineUpdate<CaseView, [RcaDeliveredInput]>('rcaDelivered');
+export const pageAckUpdate = defineUpdate<CaseView, [PageAckInput]>('pageAck');
 
 export const customerAvailabilitySignal = defineSignal<[CustomerAvailabilityInput]>('customerAvailability');
 

@@ -24,7 +24,7 @@ import {
   type DeadlineResult,
   type SlaClock,
 } from '../policy';
-import type { CalendarSpec, Level } from '../policy/types';
+import type { CalendarSpec, Level, SunRegion } from '../policy/types';
 import type { CaseEventRecord, NotificationChannel, NotificationRequest } from '../activities/types';
 import { clockIsActive, clockView, slaSummary } from './clock-view';
 import type {
@@ -41,6 +41,7 @@ import type {
   Role,
 } from '../contract/case';
 import type { CaseState, ContactAttemptState } from './state';
+import * as pages from './page-escalation';
 
 export const FIRST_RESPONSE = 'firstResponse';
 export const SEV1_UPDATE = 'sev1Update';
@@ -68,15 +69,24 @@ export class CaseMachine {
   pendingEvents: CaseEventRecord[] = [];
   pendingNotifications: NotificationRequest[] = [];
   private batchKeys = new Set<string>();
+  private readonly pageFx: pages.PageEffects = {
+    record: (type, actorId, at, cause, data) => this.record(type, actorId, at, cause, data),
+    notify: (kind, recipient, channel, cause, payload) => this.notify(kind, recipient, channel, cause, payload),
+  };
 
   constructor(
     readonly input: CaseWorkflowInput,
     readonly settings: CaseSettings,
     readonly s: CaseState,
+    /**
+     * Severity 1 pages wait for an acknowledgement and escalate (page-escalation.ts). The workflow passes
+     * `patched('page-escalation')`: cases that began before it replay exactly as they ran.
+     */
+    readonly pageEscalation = false,
   ) {}
 
   /** A brand-new case: first-response clock and, for Severity 1 on a 24/7 program, around-the-clock work. */
-  static open(input: CaseWorkflowInput, settings: CaseSettings): CaseMachine {
+  static open(input: CaseWorkflowInput, settings: CaseSettings, pageEscalation = false): CaseMachine {
     const openedAt = Date.parse(input.openedAt);
     const state: CaseState = {
       status: 'opened',
@@ -106,7 +116,7 @@ export class CaseMachine {
       seenRequests: [],
       version: 0,
     };
-    const m = new CaseMachine(input, settings, state);
+    const m = new CaseMachine(input, settings, state, pageEscalation);
     const deadline = m.firstResponseDeadline(openedAt, input.level);
     state.clocks[FIRST_RESPONSE] = startClock({
       name: FIRST_RESPONSE,
@@ -221,6 +231,13 @@ export class CaseMachine {
     requireRole(actor, STAFF_ROLES, 'Delivering a root-cause analysis');
     rejectUnless(this.s.rca?.required === true, 'This case does not track a root-cause analysis');
     rejectUnless(this.s.rca.deliveredAt === null, 'The root-cause analysis was already delivered');
+  }
+
+  validatePageAck(actor: Actor): void {
+    requireRole(actor, STAFF_ROLES, 'Acknowledging a page');
+    rejectUnless(this.pageEscalation, 'This case began before page acknowledgements were tracked; nothing to acknowledge');
+    const refused = pages.validateAck(this.s.page);
+    rejectUnless(refused === null, refused ?? '');
   }
 
   private requireOpen(): void {
@@ -357,6 +374,10 @@ export class CaseMachine {
     this.notify('rca_delivered', this.customer(), 'email', requestId, { summary });
   }
 
+  pageAck(actor: Actor, requestId: string, now: number, note?: string): void {
+    this.s.page = pages.acknowledge(this.s.page!, this.pageFx, actor, requestId, now, note);
+  }
+
   customerAvailability({ actor, requestId, available, note }: CustomerAvailabilityInput, now: number): void {
     if (this.s.status === 'closed' || available === this.s.customerAvailable) return;
     this.s.customerAvailable = available;
@@ -388,6 +409,7 @@ export class CaseMachine {
     consider(this.s.autoCloseAt);
     consider(this.s.nextHandoffAt);
     consider(this.s.samNotifyAt);
+    if (this.pageEscalation) consider(this.s.page?.escalateAt);
     return next;
   }
 
@@ -432,6 +454,14 @@ export class CaseMachine {
       const cause = `timer@${iso(this.s.nextHandoffAt)}`;
       this.handOffIfRegionChanged(now, cause);
       this.s.nextHandoffAt = nextHandoffAfter(now);
+    }
+    if (this.pageEscalation && this.s.page) {
+      const before = this.s.page;
+      this.s.page = pages.escalateIfDue(before, this.pageFx, now, this.settings.pageAckMinutes, {
+        level: this.s.level,
+        title: this.input.title,
+      });
+      if (this.s.page !== before) this.touch();
     }
     if (this.s.samNotifyAt !== null && this.s.samNotifyAt <= now) {
       const cause = `timer@${iso(this.s.samNotifyAt)}`;
@@ -491,6 +521,7 @@ export class CaseMachine {
         acknowledgedAt: iso(s.managerEscalation.acknowledgedAt),
       },
       rca: s.rca && { required: s.rca.required, deliveredAt: iso(s.rca.deliveredAt) },
+      ...(this.pageEscalation ? { page: pages.pageView(s.page) } : {}),
       history: s.history,
       historyOmitted: s.historyTrimmed,
       version: s.version,
@@ -542,6 +573,7 @@ export class CaseMachine {
     this.s.nextHandoffAt = this.s.customerAvailable ? nextHandoffAfter(now) : null;
     this.record('around_the_clock_started', actorId, now, cause, { region, cadenceMinutes: this.settings.sev1UpdateCadenceMinutes });
     this.notify('page', `oncall:${region}`, 'page', cause, { level: this.s.level, title: this.input.title, region });
+    this.trackPage('page', region, now, cause);
     if (this.input.entitlement === 'premier') {
       // The Support Account Manager hears about it in the customer's business hours, not at 3 a.m.
       this.s.samNotifyAt = nextOpening(this.input.businessCalendar, now);
@@ -554,6 +586,12 @@ export class CaseMachine {
     this.s.samNotifyAt = null;
     this.retire(SEV1_UPDATE, now);
     this.record('around_the_clock_stopped', actorId, now, cause, { why });
+    if (this.pageEscalation) this.s.page = pages.withdraw(this.s.page, this.pageFx, now, cause, why);
+  }
+
+  private trackPage(kind: pages.PageState['kind'], region: SunRegion, now: number, cause: string): void {
+    if (!this.pageEscalation) return;
+    this.s.page = pages.openPage(this.s.page, this.pageFx, { kind, region, now, cause, ackMinutes: this.settings.pageAckMinutes });
   }
 
   private startUpdateCadence(now: number): void {
@@ -592,6 +630,7 @@ export class CaseMachine {
     this.s.ownerId = null;
     this.record('handoff', 'system', now, cause, { from, to, previousOwner });
     this.notify('handoff', `oncall:${to}`, 'page', cause, { from, to, previousOwner, level: this.s.level });
+    this.trackPage('handoff', to, now, cause);
     this.touch();
   }
 

@@ -14,6 +14,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
   log,
+  patched,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
 import type { CaseActivities } from '../activities';
@@ -30,6 +31,7 @@ import {
   getCaseQuery,
   managerAckUpdate,
   openedUpdate,
+  pageAckUpdate,
   rcaDeliveredUpdate,
   requestInfoUpdate,
   resolveUpdate,
@@ -61,7 +63,12 @@ const { deliverNotifications } = proxyActivities<CaseActivities>({
 
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> {
   const settings = resolveSettings(input.settings);
-  const m = input.carried ? new CaseMachine(input, settings, input.carried as CaseState) : CaseMachine.open(input, settings);
+  // Decided once per run, before the machine does anything: histories from before page escalation have no
+  // marker and replay without it; new runs (and runs continued as new) track and escalate pages.
+  const pageEscalation = patched('page-escalation');
+  const m = input.carried
+    ? new CaseMachine(input, settings, input.carried as CaseState, pageEscalation)
+    : CaseMachine.open(input, settings, pageEscalation);
   const record = caseRecord(input);
   let recorded = false;
   let wakeMain = false;
@@ -205,6 +212,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     rcaDeliveredUpdate,
     (a) => m.validateRcaDelivered(a.actor),
     (a, now) => m.rcaDelivered(a.actor, a.requestId, now, a.summary),
+  );
+  command(
+    pageAckUpdate,
+    (a) => m.validatePageAck(a.actor),
+    (a, now) => m.pageAck(a.actor, a.requestId, now, a.note),
   );
   setHandler(customerAvailabilitySignal, (a) => {
     if (typeof a?.requestId !== 'string' || m.hasSeen(a.requestId) || typeof a.available !== 'boolean') return;

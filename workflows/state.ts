@@ -4,6 +4,7 @@
  */
 import type { SlaClock } from '../policy';
 import type { Level, SunRegion } from '../policy/types';
+import type { PageState } from './page-escalation';
 import type { CaseStatus, CloseReason, HistoryEntry, ResolutionType } from '../contract/case';
 
 export interface ContactAttemptState {
@@ -42,6 +43,8 @@ export interface CaseState {
   nextHandoffAt: number | null;
   samNotifyAt: number | null;
   rca: { required: boolean; deliveredAt: number | null } | null;
+  /** The latest Severity 1 page (absent in state carried from runs before page escalation). */
+  page?: PageState | null;
   history: HistoryEntry[];
   /** History entries dropped from the carried state (they stay in the case_events table). */
   historyTrimmed: number;
