@@ -28,7 +28,6 @@ import { registerCaseRoutes } from './routes/cases';
 import { registerInboundMailRoutes } from './routes/inbound-mail';
 import { registerPhoneRoutes } from './routes/phone-sessions';
 import { registerPolicyRoutes } from './routes/policy';
-import { registerQuarantineRoutes } from './routes/quarantine';
 import { registerReportRoutes } from './routes/reports';
 import type { Services } from './services';
 
@@ -106,7 +105,6 @@ export function createApp(deps: AppDeps): express.Express {
   registerReportRoutes(services);
   registerAdminRoutes(services);
   registerInboundMailRoutes(services);
-  registerQuarantineRoutes(services);
 
   app.get('/health', livenessHandler);
   app.get('/ready', readinessHandler(deps.database, deps.temporal, deps.namespace ?? deps.temporal.options.namespace));

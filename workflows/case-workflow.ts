@@ -1,7 +1,7 @@
 /**
- * One support case, one durable workflow: from opening to closing. The rules live in CaseMachine; this
- * file supplies Temporal: handlers, one timer for the earliest due instant, ordered read-model writes,
- * search attributes, continue-as-new and a clean finish.
+ * One support case, one durable workflow: from opening to closing. The rules live in CaseMachine
+ * (machine/case-machine.ts and its concern modules); this file supplies Temporal: handlers, one timer for the
+ * earliest due instant, ordered read-model writes, search attributes, continue-as-new and a clean finish.
  */
 import {
   allHandlersFinished,
@@ -19,7 +19,8 @@ import {
 import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
 import type { CaseActivities } from '../activities';
 import type { CaseRecord } from '../activities/types';
-import { CaseMachine, rejectUnless } from './case-machine';
+import { CaseMachine } from './machine/case-machine';
+import { rejectUnless } from './machine/validators';
 import {
   assignUpdate,
   changeSeverityUpdate,

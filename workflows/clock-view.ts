@@ -1,8 +1,7 @@
 /** How the policy engine's SLA clocks appear in the case view and in the SlaState search attribute. */
 import { clockState, type SlaClock } from '../policy';
 import type { ClockView } from '../contract/case';
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+import { iso } from './machine/context';
 
 /** Running or paused: the clock still measures something. */
 export function clockIsActive(c: SlaClock): boolean {

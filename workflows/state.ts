@@ -4,7 +4,7 @@
  */
 import type { SlaClock } from '../policy';
 import type { Level, SunRegion } from '../policy/types';
-import type { PageState } from './page-escalation';
+import type { PageState } from './machine/pages';
 import type { CaseStatus, CloseReason, HistoryEntry, ResolutionType } from '../contract/case';
 
 export interface ContactAttemptState {

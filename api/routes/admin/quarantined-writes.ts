@@ -1,10 +1,10 @@
 /** Operators' view of read-model writes the database refused for good (activities/quarantine.ts). */
 import { and, desc, eq, lt } from 'drizzle-orm';
-import { quarantinedWrites } from '../../db/schema';
-import { defineRoute } from '../route';
-import { IdSchema } from '../schemas/common';
-import type { Services } from '../services';
-import { z } from '../zod';
+import { quarantinedWrites } from '../../../db/schema';
+import { defineRoute } from '../../route';
+import { IdSchema } from '../../schemas/common';
+import type { Services } from '../../services';
+import { z } from '../../zod';
 
 const QuarantinedWriteSchema = z
   .object({
@@ -33,7 +33,7 @@ const ListQuery = z.strictObject({
     .openapi({ description: 'nextBefore of the previous page' }),
 });
 
-export function registerQuarantineRoutes({ api, db }: Services): void {
+export function registerQuarantinedWriteRoutes({ api, db }: Services): void {
   defineRoute(
     api,
     {

@@ -1,0 +1,142 @@
+/**
+ * Who is told what: every notification the case machine sends, with its recipient rule, channel and payload,
+ * in one place. The rule modules decide *when* (and pass the cause that makes the dedupe key); this module
+ * decides *whom* and *what*. A new notice kind is one more function here, called from the rule that causes it.
+ *
+ * | kind                          | recipient                               | channel | sent when                                |
+ * |-------------------------------|-----------------------------------------|---------|------------------------------------------|
+ * | `info_request`                | customer                                | email   | an engineer requests information         |
+ * | `contact_attempt`             | customer                                | email   | a scheduled contact attempt is made      |
+ * | `closed_no_customer_response` | customer                                | email   | the last attempt went unanswered         |
+ * | `customer_reply`              | owner                                   | email   | the customer replies                     |
+ * | `case_resolved`               | customer                                | email   | an engineer resolves the case            |
+ * | `rca_required`                | owner                                   | email   | a resolution needs a root-cause analysis |
+ * | `rca_delivered`               | customer                                | email   | the root-cause analysis is delivered     |
+ * | `page`                        | on-call engineer of the current region  | page    | around-the-clock work starts             |
+ * | `handoff`                     | on-call engineer of the next region     | page    | follow-the-sun hand-off                  |
+ * | `page_escalation`             | fallback on-call, then the duty manager | page    | a page unacknowledged for pageAckMinutes |
+ * | `sam_severity1`               | the customer's Support Account Manager  | email   | Premier Severity 1, in business hours    |
+ * | `manager_escalation`          | manager of the escalation level         | email   | talk to a manager; each escalation level |
+ * | `sla_warning`                 | owner (managerAck: the level's manager) | email   | a warning threshold of a clock passes    |
+ * | `sla_breach`                  | owner and the duty manager              | email   | a clock (other than managerAck) breaches |
+ *
+ * Recipients are addresses the delivery side resolves: `customer:<org>`, `engineer:<id>`, `oncall:<region>`,
+ * `queue:<region>`, `manager:duty`, `manager:level<n>`, `sam:<org>`, `oncall:<region>:fallback`.
+ */
+import type { Level, SunRegion } from '../../policy/types';
+import type { ResolutionType } from '../../contract/case';
+import { iso, MANAGER_ACK, type Machine } from './context';
+import { notify } from './recording';
+
+// ---- recipients -------------------------------------------------------------------------------------
+
+/** The customer organisation's contacts. */
+export function customer(m: Machine): string {
+  return `customer:${m.input.orgId}`;
+}
+
+/** The engineer who owns the case; else the on-call engineer of its region; else the region's queue. */
+export function owner(m: Machine): string {
+  if (m.s.ownerId) return `engineer:${m.s.ownerId}`;
+  return m.s.ownerRegion ? `oncall:${m.s.ownerRegion}` : `queue:${m.input.region}`;
+}
+
+/** Level 1 is the duty manager; higher levels are named by number. */
+export function managerRecipient(level: number): string {
+  return level === 1 ? 'manager:duty' : `manager:level${level}`;
+}
+
+function oncall(region: SunRegion): string {
+  return `oncall:${region}`;
+}
+
+function supportAccountManager(m: Machine): string {
+  return `sam:${m.input.orgId}`;
+}
+
+// ---- conversation with the customer -------------------------------------------------------------------
+
+export function infoRequested(m: Machine, cause: string, round: number, message: string): void {
+  notify(m, 'info_request', customer(m), 'email', cause, { round, message });
+}
+
+export function contactAttempt(m: Machine, cause: string, a: { round: number; attempt: number; businessDate: string }): void {
+  notify(m, 'contact_attempt', customer(m), 'email', cause, {
+    round: a.round,
+    attempt: a.attempt,
+    of: m.settings.contactAttempts,
+    businessDate: a.businessDate,
+  });
+}
+
+export function closedNoCustomerResponse(m: Machine, cause: string): void {
+  notify(m, 'closed_no_customer_response', customer(m), 'email', cause, {
+    message:
+      `We tried to reach you on ${m.settings.contactAttempts} separate business days without an answer, so case ` +
+      `${m.input.caseId} is now closed. If the issue continues, open a new case and reference ${m.input.caseId}.`,
+    relatedCaseId: m.input.caseId,
+  });
+}
+
+export function customerReplied(m: Machine, cause: string, message: string | null, email: Record<string, unknown> = {}): void {
+  notify(m, 'customer_reply', owner(m), 'email', cause, { message, ...email });
+}
+
+// ---- resolution and root-cause analysis ---------------------------------------------------------------
+
+export function caseResolved(m: Machine, cause: string, resolutionType: ResolutionType, summary: string, autoCloseAt: number | null): void {
+  notify(m, 'case_resolved', customer(m), 'email', cause, { resolutionType, summary, autoCloseAt: iso(autoCloseAt) });
+}
+
+export function rcaRequired(m: Machine, cause: string, level: Level): void {
+  notify(m, 'rca_required', owner(m), 'email', cause, { level });
+}
+
+export function rcaDelivered(m: Machine, cause: string, summary: string): void {
+  notify(m, 'rca_delivered', customer(m), 'email', cause, { summary });
+}
+
+// ---- around the clock ---------------------------------------------------------------------------------
+
+export function aroundTheClockPage(m: Machine, cause: string, region: SunRegion): void {
+  notify(m, 'page', oncall(region), 'page', cause, { level: m.s.level, title: m.input.title, region });
+}
+
+export function handoff(m: Machine, cause: string, from: SunRegion | null, to: SunRegion, previousOwner: string | null): void {
+  notify(m, 'handoff', oncall(to), 'page', cause, { from, to, previousOwner, level: m.s.level });
+}
+
+/** Who holds a Severity 1 page at each escalation level (docs/notifications.md, "Pages"). */
+export function pageChain(region: SunRegion): string[] {
+  return [oncall(region), `${oncall(region)}:fallback`, managerRecipient(1)];
+}
+
+export function pageEscalation(m: Machine, cause: string, region: SunRegion, kind: string, facts: Record<string, unknown>): void {
+  notify(m, 'page_escalation', String(facts.to), 'page', cause, { ...facts, region, kind, level: m.s.level, title: m.input.title });
+}
+
+export function samSeverity1(m: Machine, cause: string): void {
+  notify(m, 'sam_severity1', supportAccountManager(m), 'email', cause, { level: m.s.level, title: m.input.title });
+}
+
+// ---- managers and SLA clocks --------------------------------------------------------------------------
+
+export function managerEscalation(m: Machine, cause: string, level: number, ackDueAt: number): void {
+  notify(m, 'manager_escalation', managerRecipient(level), 'email', `${cause}:L${level}`, {
+    level,
+    ackDueAt: iso(ackDueAt),
+    title: m.input.title,
+  });
+}
+
+/** The clock's watcher: the escalation's manager for a manager acknowledgement, else the case owner. */
+export function slaWarning(m: Machine, clock: string, cause: string, facts: Record<string, unknown>): void {
+  const recipient = clock === MANAGER_ACK ? managerRecipient(m.s.managerEscalation?.level ?? 1) : owner(m);
+  notify(m, 'sla_warning', recipient, 'email', cause, facts);
+}
+
+/** The owner and the duty manager (a missed manager acknowledgement escalates instead: escalation.ts). */
+export function slaBreach(m: Machine, cause: string, payload: Record<string, unknown>): void {
+  notify(m, 'sla_breach', owner(m), 'email', cause, payload);
+  notify(m, 'sla_breach', managerRecipient(1), 'email', cause, payload);
+}
