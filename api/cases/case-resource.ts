@@ -46,6 +46,7 @@ export function caseResource(row: CaseRow, view: CaseView, source: ViewSource) {
     policyVersion: row.policyVersion,
     source,
     version: view.version,
+    page: view.page ?? null,
   };
 }
 
