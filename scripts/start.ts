@@ -53,9 +53,14 @@ async function main(): Promise<void> {
   register('http server', http.close);
 
   // Replies to case mail: on by default locally, so answering a contact-attempt mail works out of the box.
-  const smtp = await startInboundSmtp(
-    { database, temporal: temporal.client, logger, inboundMail },
-    { port: config.mailInbound.smtpPort ?? DEFAULT_INBOUND_SMTP_PORT, host: config.mailInbound.smtpHost },
+  const smtpDeps = { database, temporal: temporal.client, logger, inboundMail };
+  const host = config.mailInbound.smtpHost;
+  const smtp = await startInboundSmtp(smtpDeps, { port: config.mailInbound.smtpPort ?? DEFAULT_INBOUND_SMTP_PORT, host }).catch(
+    (err: unknown) => {
+      // The default port taken (another local mail tool): any free port does locally; it is printed below.
+      if (config.mailInbound.smtpPort !== undefined || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      return startInboundSmtp(smtpDeps, { port: 0, host });
+    },
   );
   register('inbound smtp', smtp.close);
 
