@@ -4,7 +4,6 @@
  */
 import type { SlaClock } from '../policy';
 import type { Level, SunRegion } from '../policy/types';
-import type { PageState } from './machine/pages';
 import type { CaseStatus, CloseReason, HistoryEntry, ResolutionType } from '../contract/case';
 
 export interface ContactAttemptState {
@@ -15,6 +14,21 @@ export interface ContactAttemptState {
   closesAt: number; // end of that business day: the last attempt's deadline for a reply
   madeAt: number | null;
   status: 'scheduled' | 'made' | 'cancelled';
+}
+
+/** A Severity 1 page waiting for (or past) its acknowledgement (machine/pages.ts). */
+export interface PageState {
+  kind: 'page' | 'handoff';
+  region: SunRegion;
+  pagedAt: number;
+  /** Cause of the original page notice: escalation notices derive their dedupe keys from it. */
+  cause: string;
+  /** Index into the page chain (machine/notices.ts pageChain): 0 on-call, 1 fallback on-call, 2 duty manager. */
+  level: number;
+  escalateAt: number | null;
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+  withdrawnAt?: number | null;
 }
 
 export interface CaseState {

@@ -96,7 +96,7 @@ export async function parseInboundMessage(raw: Buffer, envelope: Envelope = {}):
 
 /** PostgreSQL text and jsonb take neither U+0000 nor a lone surrogate: mail may carry both, the case must not. */
 function storable(value: string): string {
-  return value.replace(/\u0000/g, '').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  return value.replaceAll('\u0000', '').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
 function addresses(field: AddressObject | AddressObject[] | undefined): { address: string; name: string }[] {

@@ -10,23 +10,10 @@
  */
 import type { SunRegion } from '../../policy/types';
 import type { Actor, PageView } from '../../contract/case';
+import type { PageState } from '../state';
 import { iso, type Machine } from './context';
 import * as notices from './notices';
 import { record, touch } from './recording';
-
-export interface PageState {
-  kind: 'page' | 'handoff';
-  region: SunRegion;
-  pagedAt: number;
-  /** Cause of the original page notice: escalation notices derive their dedupe keys from it. */
-  cause: string;
-  /** Index into `notices.pageChain`: 0 on-call, 1 fallback on-call, 2 duty manager. */
-  level: number;
-  escalateAt: number | null;
-  acknowledgedAt: number | null;
-  acknowledgedBy: string | null;
-  withdrawnAt?: number | null;
-}
 
 const isOpen = (p: PageState | null | undefined): p is PageState => !!p && p.acknowledgedAt === null && !p.withdrawnAt;
 
