@@ -2,7 +2,7 @@
  * Severity 1 pages must be acknowledged. A page (around-the-clock work starts, or a follow-the-sun hand-off)
  * waits `pageAckMinutes` of wall-clock time for a person to acknowledge it; unacknowledged, it escalates to
  * the region's fallback on-call, then, after another window, to the duty manager, where it stays. A newer
- * page (the next hand-off, a reopen) supersedes the open one; the end of around-the-clock work withdraws it.
+ * page (the next hand-off, a reopen) supersedes the open one (the `handoff` event says so); the end of around-the-clock work withdraws it.
  * The customer's availability does not pause it: the page is the vendor's promise to answer.
  *
  * Only when `m.pageEscalation` (the workflow's `patched('page-escalation')`): cases that began before this
@@ -20,9 +20,6 @@ const isOpen = (p: PageState | null | undefined): p is PageState => !!p && p.ack
 /** The page notice itself was just queued (notices.aroundTheClockPage / handoff); now wait for its acknowledgement. */
 export function trackPage(m: Machine, kind: PageState['kind'], region: SunRegion, now: number, cause: string): void {
   if (!m.pageEscalation) return;
-  const previous = m.s.page;
-  if (isOpen(previous))
-    record(m, 'page_superseded', 'system', now, cause, { pagedAt: iso(previous.pagedAt), level: previous.level, by: kind });
   m.s.page = {
     kind,
     region,
