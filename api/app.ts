@@ -21,7 +21,7 @@ import { notFound, Problem, problemHandler, sendProblem } from './problem';
 import { livenessHandler, readinessHandler } from './readiness';
 import { requestLog } from './request-log';
 import { rejectUnstorableText } from './text-guard';
-import type { Api } from './route';
+import { answerUndeclaredMethods, type Api } from './route';
 import { registerAdminRoutes } from './routes/admin';
 import { registerCaseActionRoutes } from './routes/case-actions';
 import { registerCaseRoutes } from './routes/cases';
@@ -105,6 +105,7 @@ export function createApp(deps: AppDeps): express.Express {
   registerReportRoutes(services);
   registerAdminRoutes(services);
   registerInboundMailRoutes(services);
+  answerUndeclaredMethods(api);
 
   app.get('/health', livenessHandler);
   app.get('/ready', readinessHandler(deps.database, deps.temporal, deps.namespace ?? deps.temporal.options.namespace));
@@ -117,11 +118,13 @@ export function createApp(deps: AppDeps): express.Express {
     sendProblem(res, new Problem(429, 'rate-limited', detail), req.originalUrl);
   app.use(
     API_PREFIX,
-    limitFailedAuthentications(
-      deps.authFailuresPerMinute ?? 30,
-      60_000,
-      tooMany('too many failed authentications from this address; wait a minute'),
-    ),
+    limitFailedAuthentications(deps.authFailuresPerMinute ?? 30, 60_000, (req, res, seconds) => {
+      res.set('Retry-After', String(seconds));
+      tooMany(
+        `too many failed authentications from this address: every request from it, valid tokens included, ` +
+          `is refused for ${seconds} more second${seconds === 1 ? '' : 's'} (Retry-After)`,
+      )(req, res);
+    }),
     authenticate(deps.database.db, caches),
     rateLimit({
       windowMs: 60_000,

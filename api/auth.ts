@@ -9,7 +9,8 @@ import type { Principal } from './principal';
 import { unauthorized } from './problem';
 import { hashToken } from './tokens';
 
-const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]{1,512})$/;
+/** The scheme is case-insensitive (RFC 9110 section 11.1); the token is a token68. */
+const BEARER = /^bearer +([A-Za-z0-9._~+/=-]{1,512})$/i;
 
 async function lookup(db: Db, tokenHash: string): Promise<Principal | null> {
   const [row] = await db

@@ -54,6 +54,8 @@ export interface Api {
   router: Router;
   registry: OpenAPIRegistry;
   prefix: string;
+  /** Declared methods per Express path, for 405 answers (filled by defineRoute). */
+  methods?: Map<string, Set<Method>>;
 }
 
 function parse<S extends Shape>(schema: S, value: unknown, where: 'body' | 'query' | 'path'): Out<S> {
@@ -71,6 +73,9 @@ export function defineRoute<B extends Shape = undefined, Q extends Shape = undef
   handler: (ctx: Ctx<B, Q, P>) => Promise<Reply>,
 ): void {
   api.registry.registerPath(openApiPath(api.prefix, spec));
+  api.methods ??= new Map();
+  if (!api.methods.has(spec.path)) api.methods.set(spec.path, new Set());
+  api.methods.get(spec.path)!.add(spec.method);
   api.router[spec.method](spec.path, async (req, res) => {
     const principal = req.principal;
     if (!principal) throw new Problem(401, 'unauthorized', 'authentication required');
@@ -97,6 +102,25 @@ export function defineRoute<B extends Shape = undefined, Q extends Shape = undef
   });
 }
 
+/**
+ * Call after every route is defined: any other method on a declared path is a 405 naming the allowed ones
+ * (RFC 9110 section 15.5.6), OPTIONS a 204 with the same Allow. GET implies HEAD, as Express serves it.
+ */
+export function answerUndeclaredMethods(api: Api): void {
+  for (const [path, declared] of api.methods ?? []) {
+    const allow = [...declared].flatMap((m) => (m === 'get' ? ['GET', 'HEAD'] : [m.toUpperCase()]));
+    const header = [...allow, 'OPTIONS'].join(', ');
+    api.router.all(path, (req, res) => {
+      res.set('Allow', header);
+      if (req.method === 'OPTIONS') {
+        res.status(204).end();
+        return;
+      }
+      throw new Problem(405, 'method-not-allowed', `${req.method} is not allowed here; allowed: ${header}`);
+    });
+  }
+}
+
 function openApiPath(prefix: string, spec: RouteSpec<Shape, Shape, Shape>): RouteConfig {
   const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
   const responses: RouteConfig['responses'] = {
@@ -105,10 +129,22 @@ function openApiPath(prefix: string, spec: RouteSpec<Shape, Shape, Shape>): Rout
       : { description: spec.response.description },
     401: problem('Missing, unknown or revoked bearer token'),
     403: problem(`Role not admitted (admitted: ${spec.roles.join(', ')})`),
-    429: problem('Rate limit for this token exceeded'),
+    429: {
+      ...problem('Rate limit for this token, or failed authentications from this address, exceeded'),
+      headers: { 'Retry-After': { description: 'Seconds until the limit or the block ends', schema: { type: 'integer', minimum: 1 } } },
+    },
+    503: problem('The database or Temporal is unavailable, or the case workflow did not answer in time; retry'),
   };
-  if (spec.body || spec.rawBody || spec.query || spec.params)
-    responses[400] = problem('Invalid input; `errors` names each field and reason');
+  // Every endpoint: the text guard reads any query string, even where no parameter is declared.
+  responses[400] = problem('Invalid input (or text a database cannot store); `errors` names each field and reason');
+  if (spec.body) {
+    responses[413] = problem('Request body too large');
+    responses[415] = problem('The body is not JSON (or not in UTF-8)');
+  }
+  if (spec.rawBody) {
+    responses[413] = problem('Request body too large');
+    responses[415] = problem(`The body is not ${spec.rawBody.contentType}`);
+  }
   const descriptions: Record<number, string> = {
     404: 'Not found, or not visible to this principal',
     409: 'Conflicts with the current state (or an Idempotency-Key reused with another body)',
@@ -118,7 +154,8 @@ function openApiPath(prefix: string, spec: RouteSpec<Shape, Shape, Shape>): Rout
   };
   for (const status of spec.problems ?? []) responses[status] = problem(descriptions[status] ?? 'Error');
   const request: RouteConfig['request'] = {};
-  if (spec.body) request.body = { required: true, content: { 'application/json': { schema: spec.body } } };
+  // A missing body is read as {}: it is optional exactly where {} is a valid body (e.g. an empty PATCH).
+  if (spec.body) request.body = { required: !spec.body.safeParse({}).success, content: { 'application/json': { schema: spec.body } } };
   if (spec.rawBody) {
     request.body = {
       required: true,

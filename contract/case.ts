@@ -4,6 +4,7 @@
  * Evolve by adding optional fields; never rename or remove what running workflows or clients rely on.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { OutOfScopeCategory } from '../policy/scope';
 import type { CalendarSpec, CaseType, EntitlementId, Level, MarketRegion, SunRegion } from '../policy/types';
 
 export const TASK_QUEUE = 'cases';
@@ -40,7 +41,15 @@ export type CloseReason =
   | 'customer_request';
 
 export type ResolutionType =
-  'workaround' | 'configuration_change' | 'hotfix' | 'upgrade' | 'documentation' | 'third_party_referral' | 'defect_fixed_in_later_release';
+  | 'workaround'
+  | 'configuration_change'
+  | 'hotfix'
+  | 'upgrade'
+  | 'documentation'
+  | 'third_party_referral'
+  | 'defect_fixed_in_later_release'
+  // The request is outside the scope of Support (policy/scope.ts): referred, with the policy's explanation.
+  | 'out_of_scope_referral';
 
 /** Tunables a case pins when it opens (defaults live in the workflow module). */
 export interface CaseSettings {
@@ -75,6 +84,8 @@ export interface CaseWorkflowInput {
   /** The customer runs the latest public build of the product (hotfixes only then). */
   hotfixEligible: boolean;
   policyVersion: string;
+  /** The case is about a feature marked Experimental: supported with limitations (no hotfix). */
+  experimentalFeature?: boolean;
   settings?: Partial<CaseSettings>;
   relatedCaseId?: string;
   /** Read-model fields recorded with the case row (the workflow itself never interprets them). */
@@ -125,6 +136,8 @@ export interface ManagerAckInput extends Command {
 export interface ResolveInput extends Command {
   resolutionType: ResolutionType;
   summary: string;
+  /** With out_of_scope_referral only: what kind of request Support does not take. */
+  outOfScope?: OutOfScopeCategory;
 }
 export interface ConfirmResolutionInput extends Command {
   accepted: boolean; // false reopens the case
@@ -213,7 +226,9 @@ export interface CaseView {
   firstResponseAt: string | null;
   resolvedAt: string | null;
   closedAt: string | null;
-  resolution: { type: ResolutionType; summary: string } | null;
+  resolution: { type: ResolutionType; summary: string; outOfScope?: OutOfScopeCategory } | null;
+  /** Present (true) only on cases about an experimental feature. */
+  experimentalFeature?: boolean;
   clocks: Record<string, ClockView>; // always has 'firstResponse'
   slaState: string; // summary for search: 'on_track' | 'at_risk' | 'breached' | 'met' | 'no_target' ...
   nextDueAt: string | null;

@@ -65,3 +65,12 @@ export {
   type ClockWake,
   type ClockEvent,
 } from './sla-clock';
+export {
+  OUT_OF_SCOPE_CATEGORIES,
+  EXPERIMENTAL_FEATURE_LIMITATIONS,
+  outOfScopeReferral,
+  isOutOfScopeCategory,
+  resolutionScopeProblem,
+  type OutOfScopeCategory,
+  type OutOfScopeReferral,
+} from './scope';

@@ -12,6 +12,10 @@ export interface Config {
   databaseUrl: string | undefined;
   logLevel: string;
   taskQueue: string;
+  /** Requests per token per minute (RATE_LIMIT_PER_MINUTE, default 600). */
+  rateLimitPerMinute: number;
+  /** Failed authentications per client address per minute before a block (AUTH_FAILURES_PER_MINUTE, default 30). */
+  authFailuresPerMinute: number;
   /** host:port for the worker's Prometheus endpoint (the SDK's metrics); unset = off. */
   workerMetricsAddress: string | undefined;
   /** Inbound SMTP listener (MAIL_INBOUND_SMTP_PORT / _HOST); unset port = the API process runs none (npm start: 2525). */
@@ -26,11 +30,11 @@ export interface Config {
   };
 }
 
-function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, max = 65535): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0 || value > 65535) throw new Error(`${name} must be a port number, got '${raw}'`);
+  if (!Number.isInteger(value) || value <= 0 || value > max) throw new Error(`${name} must be an integer 1-${max}, got '${raw}'`);
   return value;
 }
 
@@ -48,6 +52,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(env.DATA_DIR ?? '.data'),
     databaseUrl: env.DATABASE_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
+    rateLimitPerMinute: intFromEnv(env, 'RATE_LIMIT_PER_MINUTE', 600, 1_000_000_000),
+    authFailuresPerMinute: intFromEnv(env, 'AUTH_FAILURES_PER_MINUTE', 30, 1_000_000_000),
     taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'cases',
     workerMetricsAddress: env.WORKER_METRICS_ADDRESS || undefined,
     mailInbound: {

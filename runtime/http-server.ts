@@ -25,7 +25,15 @@ export function createHttpApp(config: Config, deps: HttpDeps): express.Express {
   outer.disable('x-powered-by');
   outer.use(metrics.middleware);
   outer.get('/metrics', metrics.handler);
-  outer.use(createApp({ ...deps, namespace: config.temporal.namespace, taskQueue: config.taskQueue }));
+  outer.use(
+    createApp({
+      ...deps,
+      namespace: config.temporal.namespace,
+      taskQueue: config.taskQueue,
+      rateLimitPerMinute: config.rateLimitPerMinute,
+      authFailuresPerMinute: config.authFailuresPerMinute,
+    }),
+  );
   return outer;
 }
 

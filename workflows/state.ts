@@ -3,6 +3,7 @@
  * Instants are epoch milliseconds of workflow time.
  */
 import type { SlaClock } from '../policy';
+import type { OutOfScopeCategory } from '../policy/scope';
 import type { Level, SunRegion } from '../policy/types';
 import type { CaseStatus, CloseReason, HistoryEntry, ResolutionType } from '../contract/case';
 
@@ -44,7 +45,7 @@ export interface CaseState {
   firstResponseAt: number | null;
   resolvedAt: number | null;
   closedAt: number | null;
-  resolution: { type: ResolutionType; summary: string } | null;
+  resolution: { type: ResolutionType; summary: string; outOfScope?: OutOfScopeCategory } | null;
   clocks: Record<string, SlaClock>;
   /** Clocks that no longer apply (e.g. the update cadence after Severity 1 ended): shown as 'stopped'. */
   retiredClocks: string[];

@@ -1,5 +1,5 @@
 /** The case as the API shows it: the read-model row's fixed facts plus the workflow's view (live or stored). */
-import { ENTITLEMENTS, levelLabel } from '../../policy';
+import { ENTITLEMENTS, EXPERIMENTAL_FEATURE_LIMITATIONS, levelLabel, outOfScopeReferral } from '../../policy';
 import type { EntitlementId, Level } from '../../policy/types';
 import type { cases } from '../../db/schema';
 import type { CaseView } from '../../contract/case';
@@ -32,6 +32,8 @@ export function caseResource(row: CaseRow, view: CaseView, source: ViewSource) {
     language: row.language,
     product: row.productId ? { id: row.productId, version: row.productVersion, build: row.build } : null,
     relatedCaseId: row.relatedCaseId,
+    experimentalFeature: view.experimentalFeature === true,
+    supportLimitations: view.experimentalFeature ? EXPERIMENTAL_FEATURE_LIMITATIONS : null,
     ownerId: view.ownerId,
     ownerRegion: view.ownerRegion,
     aroundTheClock: view.aroundTheClock,
@@ -53,7 +55,11 @@ export function caseResource(row: CaseRow, view: CaseView, source: ViewSource) {
 export function caseDetail(row: CaseRow, view: CaseView, source: ViewSource) {
   return {
     ...caseResource(row, view, source),
-    resolution: view.resolution,
+    resolution: view.resolution && {
+      type: view.resolution.type,
+      summary: view.resolution.summary,
+      referral: view.resolution.outOfScope ? outOfScopeReferral(view.resolution.outOfScope) : null,
+    },
     managerEscalation: view.managerEscalation,
     contactAttempts: view.contactAttempts,
     history: view.history,

@@ -43,6 +43,9 @@ export async function openCase(svc: Services, principal: Principal, body: Body, 
   const languageIssue = languageProblem(org.marketRegion, language);
   if (languageIssue) throw unprocessable('language', languageIssue);
   const hotfixEligible = await productFacts(svc, body);
+  if (body.experimentalFeature && body.type !== 'technical') {
+    throw unprocessable('experimentalFeature', 'only a technical case is about a product feature');
+  }
   const relatedCaseId = await relatedCase(svc, org.id, body.relatedCaseId);
 
   const caseId = idempotencyKey ? caseIdForKey(principal.id, idempotencyKey) : randomUUID();
@@ -68,6 +71,7 @@ export async function openCase(svc: Services, principal: Principal, body: Body, 
     ...caseCalendars(org, openedAt),
     hotfixEligible,
     policyVersion: POLICY_VERSION,
+    ...(body.experimentalFeature ? { experimentalFeature: true } : {}),
     ...(relatedCaseId ? { relatedCaseId } : {}),
     ...(body.product ? { productId: body.product, productVersion: body.version, build: body.build } : {}),
   };

@@ -30,6 +30,7 @@ import {
 } from '../../contract/case';
 import { caseResource, type CaseRow } from '../cases/case-resource';
 import { loadCase } from '../cases/load-case';
+import { claimKey, requestHash } from '../cases/idempotency';
 import { asProblem } from '../cases/temporal-errors';
 import { levelUnavailable } from '../policy-checks';
 import { actorOf, CUSTOMER_SIDE } from '../principal';
@@ -49,7 +50,9 @@ const RequestIdHeaders = z.object({
     .string()
     .regex(/^[\x21-\x7e]{1,255}$/)
     .optional()
-    .openapi({ description: 'request id: a retried action has one effect' }),
+    .openapi({
+      description: 'request id: a retry with the same body has one effect and the same answer; the same key with another body is a 409',
+    }),
 });
 
 type Bodies = typeof ACTION_BODIES;
@@ -181,10 +184,16 @@ const ACTIONS = [
   }),
 ] as Action<keyof Bodies>[];
 
-function requestIdOf(header: string | undefined): string {
+/**
+ * The request id of an action: a fresh one, or the Idempotency-Key. A key is claimed per case with the hash
+ * of (action, body): a retry with the same body goes on to the same workflow update id (one effect, the same
+ * answer); the same key with another body or on another action of the case is a 409, as for creates.
+ */
+async function requestIdOf(svc: Services, principalId: string, row: CaseRow, header: string | undefined, action: string, body: unknown) {
   if (header === undefined) return randomUUID();
   if (!/^[\x21-\x7e]{1,255}$/.test(header))
     throw invalid([{ field: 'Idempotency-Key', in: 'header', reason: '1-255 visible ASCII characters' }]);
+  await claimKey(svc.db, principalId, `case-action:${row.id}:${header}`, requestHash({ action, body }), row.id);
   return header;
 }
 
@@ -208,7 +217,8 @@ export function registerCaseActionRoutes(svc: Services): void {
       },
       async ({ params, body, principal, req }) => {
         const row = await loadCase(db, principal, params.id);
-        const ctx: ActionCtx = { svc, row, actor: actorOf(principal), requestId: requestIdOf(req.get('idempotency-key')) };
+        const requestId = await requestIdOf(svc, principal.id, row, req.get('idempotency-key'), a.path, body);
+        const ctx: ActionCtx = { svc, row, actor: actorOf(principal), requestId };
         const input = { ...(await a.input(body as never, ctx)), actor: ctx.actor, requestId: ctx.requestId };
         const handle = temporal.workflow.getHandle(row.workflowId);
         const view = await asProblem(
@@ -236,7 +246,8 @@ export function registerCaseActionRoutes(svc: Services): void {
     },
     async ({ params, body, principal, req }) => {
       const row = await loadCase(db, principal, params.id);
-      const input = { ...body, actor: actorOf(principal), requestId: requestIdOf(req.get('idempotency-key')) };
+      const requestId = await requestIdOf(svc, principal.id, row, req.get('idempotency-key'), 'availability', body);
+      const input = { ...body, actor: actorOf(principal), requestId };
       await asProblem(svc.withDeadline(() => temporal.workflow.getHandle(row.workflowId).signal(customerAvailabilitySignal, input)));
       return { body: { caseId: row.id, available: body.available } };
     },

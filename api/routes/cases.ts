@@ -8,6 +8,7 @@ import { caseDetail, caseSummary, levelFields } from '../cases/case-resource';
 import { liveView, loadCase } from '../cases/load-case';
 import { openCase } from '../cases/open-case';
 import { CASE_OPENERS, STAFF_ROLES, visibleOrgIds } from '../principal';
+import { decodeCursor, encodeCursor } from '../cursor';
 import { invalid } from '../problem';
 import { defineRoute } from '../route';
 import {
@@ -20,27 +21,15 @@ import {
   ListCasesQuery,
   SlaSchema,
 } from '../schemas/cases';
-import { PageQuery } from '../schemas/common';
+import { InputInstant, PageQuery } from '../schemas/common';
 import type { Services } from '../services';
 import { z } from '../zod';
 
 const READERS = [...CASE_OPENERS, ...STAFF_ROLES];
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-function encodeCursor(row: { openedAt: Date; id: string }): string {
-  return Buffer.from(JSON.stringify([row.openedAt.toISOString(), row.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { openedAt: Date; id: string } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    const openedAt = new Date(String(at));
-    if (typeof id !== 'string' || Number.isNaN(openedAt.getTime())) throw new Error('shape');
-    return { openedAt, id };
-  } catch {
-    throw invalid([{ field: 'cursor', in: 'query', reason: 'not a cursor this API issued' }]);
-  }
-}
+/** Newest first by (openedAt, id): the last row of a page, as issued by this API. */
+const CaseCursor = z.tuple([InputInstant, z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)]);
 
 export function registerCaseRoutes(svc: Services): void {
   const { api, db, temporal } = svc;
@@ -61,7 +50,7 @@ export function registerCaseRoutes(svc: Services): void {
       body: CreateCaseBody,
       headers: IdempotencyHeaders,
       response: { status: 201, description: 'The case, with sla.firstResponse', schema: CaseSchema },
-      problems: [404, 409, 413, 422],
+      problems: [404, 409, 422],
     },
     async ({ body, principal, req }) => {
       const key = req.get('idempotency-key');
@@ -101,8 +90,9 @@ export function registerCaseRoutes(svc: Services): void {
         query.type ? eq(cases.type, query.type) : undefined,
       ];
       if (query.cursor) {
-        const after = decodeCursor(query.cursor);
-        conditions.push(or(lt(cases.openedAt, after.openedAt), and(eq(cases.openedAt, after.openedAt), lt(cases.id, after.id))));
+        const [at, id] = decodeCursor(CaseCursor, query.cursor);
+        const openedAt = new Date(at);
+        conditions.push(or(lt(cases.openedAt, openedAt), and(eq(cases.openedAt, openedAt), lt(cases.id, id))));
       }
       const rows = await db
         .select()
@@ -114,7 +104,7 @@ export function registerCaseRoutes(svc: Services): void {
       return {
         body: {
           items: page.map(caseSummary),
-          nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]) : null,
+          nextCursor: rows.length > query.limit ? caseCursor(page[page.length - 1]) : null,
         },
       };
     },
@@ -201,6 +191,8 @@ export function registerCaseRoutes(svc: Services): void {
     },
   );
 }
+
+const caseCursor = (row: { openedAt: Date; id: string }) => encodeCursor([row.openedAt.toISOString(), row.id]);
 
 const EventListSchema = z
   .object({

@@ -10,15 +10,15 @@ import { STAFF_ROLES } from '../principal';
 import { invalid } from '../problem';
 import { defineRoute } from '../route';
 import { ENTITLEMENT_IDS } from '../schemas/admin';
-import { IsoInstant } from '../schemas/common';
+import { InputInstant } from '../schemas/common';
 import type { Services } from '../services';
 import { z } from '../zod';
 
 const MAX_PERIOD_DAYS = 400;
 
 const ReportQuery = z.strictObject({
-  from: IsoInstant.openapi({ description: 'start of the period (inclusive), by first-response clock start' }),
-  to: IsoInstant.openapi({ description: 'end of the period (exclusive)' }),
+  from: InputInstant.openapi({ description: 'start of the period (inclusive), by first-response clock start' }),
+  to: InputInstant.openapi({ description: 'end of the period (exclusive)' }),
   program: z.enum(ENTITLEMENT_IDS).optional(),
 });
 

@@ -1,6 +1,7 @@
 /** Cases: opening, listing, the case resource, its clocks and the case actions. */
 import { IdSchema, IsoInstant, PageQuery } from './common';
 import { BuildString, ENTITLEMENT_IDS, SUN_REGIONS, VersionString } from './admin';
+import { OUT_OF_SCOPE_CATEGORIES } from '../../policy';
 import { z } from '../zod';
 
 export const CASE_TYPES = ['technical', 'licensing', 'general_inquiry'] as const;
@@ -14,6 +15,7 @@ export const RESOLUTION_TYPES = [
   'documentation',
   'third_party_referral',
   'defect_fixed_in_later_release',
+  'out_of_scope_referral',
 ] as const;
 
 const Severity = z.int().min(1).max(4).openapi({ description: 'programs: 1 (production down) .. 4 (how-to)' });
@@ -40,6 +42,9 @@ export const CreateCaseBody = z
     description: z.string().trim().min(1).max(20000),
     language: Language.optional().openapi({ description: "one of the region's support languages; default: the organisation's" }),
     relatedCaseId: CaseIdSchema.optional().openapi({ description: 'a closed case of the same organisation this one follows up' }),
+    experimentalFeature: z.boolean().optional().openapi({
+      description: 'technical cases: about a feature marked Experimental (supported with limitations: no hotfix)',
+    }),
   })
   .openapi('CreateCase');
 
@@ -96,6 +101,11 @@ export const CaseSchema = z
     language: z.string(),
     product: z.object({ id: z.string(), version: z.string().nullable(), build: z.string().nullable() }).nullable(),
     relatedCaseId: z.string().nullable(),
+    experimentalFeature: z.boolean().openapi({ description: 'the case is about a feature marked Experimental' }),
+    supportLimitations: z
+      .string()
+      .nullable()
+      .openapi({ description: 'what the customer is told about the limits of support on this case' }),
     ownerId: z.string().nullable(),
     ownerRegion: z.enum(SUN_REGIONS).nullable(),
     aroundTheClock: z.boolean(),
@@ -115,7 +125,20 @@ export const CaseSchema = z
   .openapi('Case');
 
 export const CaseDetailSchema = CaseSchema.extend({
-  resolution: z.object({ type: z.enum(RESOLUTION_TYPES), summary: z.string() }).nullable(),
+  resolution: z
+    .object({
+      type: z.enum(RESOLUTION_TYPES),
+      summary: z.string(),
+      referral: z
+        .object({
+          category: z.enum(OUT_OF_SCOPE_CATEGORIES),
+          referredTo: z.enum(['sales_representative', 'documentation']),
+          explanation: z.string().openapi({ description: "the policy's customer-facing reason" }),
+        })
+        .nullable()
+        .openapi({ description: 'out_of_scope_referral: what the request was and where the policy sends it' }),
+    })
+    .nullable(),
   managerEscalation: z.object({ level: z.number(), requestedAt: z.string(), acknowledgedAt: z.string().nullable() }).nullable(),
   contactAttempts: z.array(
     z.object({
@@ -170,7 +193,19 @@ export const ACTION_BODIES = {
   availability: z.strictObject({ available: z.boolean(), note: z.string().trim().max(2000).optional() }),
   managerRequests: z.strictObject({ reason: z.string().trim().min(1).max(2000) }),
   managerAcknowledgements: z.strictObject({ note: z.string().trim().max(2000).optional() }),
-  resolution: z.strictObject({ resolutionType: z.enum(RESOLUTION_TYPES), summary: z.string().trim().min(1).max(20000) }),
+  resolution: z
+    .strictObject({
+      resolutionType: z.enum(RESOLUTION_TYPES),
+      summary: z.string().trim().min(1).max(20000),
+      outOfScope: z
+        .enum(OUT_OF_SCOPE_CATEGORIES)
+        .optional()
+        .openapi({ description: 'required with out_of_scope_referral (and only there): what kind of request Support does not take' }),
+    })
+    .refine((b) => (b.resolutionType === 'out_of_scope_referral') === (b.outOfScope !== undefined), {
+      message: 'outOfScope is required with out_of_scope_referral, and only there',
+      path: ['outOfScope'],
+    }),
   confirmation: z.strictObject({ accepted: z.boolean(), comment: z.string().trim().max(20000).optional() }),
   close: z.strictObject({ reason: z.string().trim().min(1).max(2000).optional() }),
   assignment: z.strictObject({ ownerId: IdSchema, region: z.enum(SUN_REGIONS).optional(), note: z.string().trim().max(2000).optional() }),

@@ -24,6 +24,16 @@ export const ProblemSchema = z
 export const IdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, - and _ only, at most 64 characters');
 
 export const IsoInstant = z.iso.datetime({ offset: true, message: 'an ISO 8601 instant with offset, e.g. 2026-05-01T09:00:00Z' });
+
+/** Years 1-9999 UTC: what PostgreSQL's timestamptz, JavaScript's Date and ISO strings without a sign share. */
+const FIRST_INSTANT = Date.parse('0001-01-01T00:00:00Z');
+const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
+export const inInstantRange = (iso: string): boolean => {
+  const t = Date.parse(iso);
+  return Number.isFinite(t) && t >= FIRST_INSTANT && t <= LAST_INSTANT;
+};
+/** An instant a client sends: ISO 8601 with offset, and inside the range the database stores (else a 400, not a 500). */
+export const InputInstant = IsoInstant.refine(inInstantRange, 'between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z (UTC)');
 export const LocalDate = z.iso.date({ message: 'a YYYY-MM-DD date' });
 
 export const TimeZone = z
@@ -34,9 +44,12 @@ export const TimeZone = z
 
 const HHmm = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:mm, 00:00-24:00');
 
+const DAYS = [1, 2, 3, 4, 5, 6, 7] as const;
+
 export const WeeklyWindowSchema = z
   .strictObject({
-    day: z.literal([1, 2, 3, 4, 5, 6, 7]).openapi({ description: '1 = Monday .. 7 = Sunday' }),
+    // zod-to-openapi renders a multi-value literal as its first value (`enum: [1]`): state the enum here.
+    day: z.literal(DAYS).openapi({ type: 'integer', enum: [...DAYS], description: '1 = Monday .. 7 = Sunday' }),
     open: HHmm,
     close: HHmm,
   })

@@ -400,7 +400,7 @@ describe('a case from opening to closing', () => {
     expect(confirmed.body).toMatchObject({ status: 'closed', closeReason: 'confirmed' });
 
     const detail = await h.http().get(`/v1/cases/${id}`).set(h.as(NANCY));
-    expect(detail.body.resolution).toEqual({ type: 'workaround', summary: 'Disable the proxy' });
+    expect(detail.body.resolution).toEqual({ type: 'workaround', summary: 'Disable the proxy', referral: null });
     expect(detail.body.history.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['opened']));
 
     // The audit trail, oldest first, paged.
@@ -498,5 +498,102 @@ describe('a case from opening to closing', () => {
     const res = await h.http().post(`/v1/cases/${created.body.id}/${action}`).set(h.as(actor)).send(body);
     expect(res.status).toBe(400);
     expect(res.body.errors.length).toBeGreaterThan(0);
+  });
+});
+
+// ---- Two policy rules (issue 10): a case about an experimental feature is supported with limitations (same
+// targets, no hotfix, the customer is told); an out-of-scope request (design, training, installation or
+// upgrade walkthroughs) is referred where the policy sends it, with the policy's explanation.
+
+const SCOPED_TECHNICAL = {
+  supportId: '01700002',
+  type: 'technical',
+  severity: 2,
+  product: 'backup-replication',
+  version: '12.3',
+  build: '12.3.1.1139',
+  title: 'Instant recovery to the cloud fails',
+  description: 'The experimental cloud instant recovery stops at 40%',
+};
+const openScoped = (body: object) => h.http().post('/v1/cases').set(h.as(NANCY)).send(body);
+const resolveScoped = (id: string, body: object) => h.http().post(`/v1/cases/${id}/resolution`).set(h.as('eng-americas')).send(body);
+const hours = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 3_600_000;
+
+describe('policy scope: experimental features', () => {
+  test('the case says so, tells the customer the limitations and keeps the program target', async () => {
+    const experimental = await openScoped({ ...SCOPED_TECHNICAL, experimentalFeature: true });
+    expect(experimental.status).toBe(201);
+    expect(experimental.body).toMatchObject({
+      experimentalFeature: true,
+      supportLimitations: expect.stringMatching(/no.*hotfix|never as a hotfix/i),
+    });
+    const ordinary = await openScoped(SCOPED_TECHNICAL);
+    expect(ordinary.body).toMatchObject({ experimentalFeature: false, supportLimitations: null });
+    const due = (c: { openedAt: string; sla: { firstResponse: { dueAt: string } } }) => hours(c.openedAt, c.sla.firstResponse.dueAt);
+    expect(due(experimental.body)).toBe(3); // Production Severity 2: 3 h, as without the flag
+    expect(due(ordinary.body)).toBe(3);
+    const read = await h.http().get(`/v1/cases/${experimental.body.id}`).set(h.as(NANCY));
+    expect(read.body.experimentalFeature).toBe(true);
+  });
+
+  test('no hotfix, even on the latest build; a workaround or a later release is fine', async () => {
+    const created = await openScoped({ ...SCOPED_TECHNICAL, experimentalFeature: true });
+    const hotfix = await resolveScoped(created.body.id, { resolutionType: 'hotfix', summary: 'Patch' });
+    expect(hotfix.status).toBe(409);
+    expect(hotfix.body.detail).toMatch(/Experimental features .* no hotfix/);
+    const later = await resolveScoped(created.body.id, { resolutionType: 'defect_fixed_in_later_release', summary: 'Fixed in 12.4' });
+    expect(later.status).toBe(200);
+    // The same build without the flag may get a hotfix.
+    const ordinary = await openScoped(SCOPED_TECHNICAL);
+    expect((await resolveScoped(ordinary.body.id, { resolutionType: 'hotfix', summary: 'Patch' })).status).toBe(200);
+  });
+
+  test('only a technical case can be about an experimental feature', async () => {
+    const res = await openScoped({
+      supportId: '01700002',
+      type: 'licensing',
+      severity: 3,
+      title: 't',
+      description: 'd',
+      experimentalFeature: true,
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.errors[0]).toMatchObject({ field: 'experimentalFeature' });
+  });
+});
+
+describe('policy scope: out-of-scope requests', () => {
+  test.each([
+    ['product_training', 'sales_representative', /Sales Representative/],
+    ['architecture_review', 'sales_representative', /Sales Representative/],
+    ['upgrade_walkthrough', 'documentation', /walkthroughs of upgrades are not supported/],
+  ])('%s is referred to %s with the policy explanation; no clock keeps running', async (category, referredTo, words) => {
+    const created = await openScoped({ ...SCOPED_TECHNICAL, severity: 4, title: 'Please help', description: `A ${category} request` });
+    const res = await resolveScoped(created.body.id, {
+      resolutionType: 'out_of_scope_referral',
+      outOfScope: category,
+      summary: 'Not a support request',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('resolved');
+    expect(res.body.nextDueAt).toBeNull();
+    expect(res.body.sla.firstResponse.state).toBe('met');
+    const detail = await h.http().get(`/v1/cases/${created.body.id}`).set(h.as(NANCY));
+    expect(detail.body.resolution).toEqual({
+      type: 'out_of_scope_referral',
+      summary: 'Not a support request',
+      referral: { category, referredTo, explanation: expect.stringMatching(words) },
+    });
+    const resolved = detail.body.history.find((e: { type: string }) => e.type === 'resolved');
+    expect(resolved.data).toMatchObject({ outOfScope: category, referredTo });
+  });
+
+  test('the category is required with a referral and refused without one', async () => {
+    const created = await openScoped(SCOPED_TECHNICAL);
+    const missing = await resolveScoped(created.body.id, { resolutionType: 'out_of_scope_referral', summary: 's' });
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors[0]).toMatchObject({ field: 'outOfScope', in: 'body' });
+    const stray = await resolveScoped(created.body.id, { resolutionType: 'workaround', outOfScope: 'product_training', summary: 's' });
+    expect(stray.status).toBe(400);
   });
 });

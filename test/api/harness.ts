@@ -6,12 +6,13 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { Express } from 'express';
 import pino from 'pino';
-import request from 'supertest';
+import request, { type Response } from 'supertest';
 import { createApp, type InboundMailOptions } from '../../api/app';
 import type { Database } from '../../db/client';
 import { seedDemo } from '../../runtime/demo-seed';
 import { createCaseWorker } from '../../worker/create-worker';
 import { createTestDatabase } from '../helpers/db';
+import { OpenApiConformance } from '../helpers/openapi-conformance';
 import { createDevServerEnv } from '../helpers/temporal';
 
 export interface ApiHarness {
@@ -20,8 +21,10 @@ export interface ApiHarness {
   env: TestWorkflowEnvironment;
   /** Demo token per principal id. */
   tokens: Record<string, string>;
-  /** supertest against the app. */
+  /** supertest against the app; every response is checked against the published OpenAPI document. */
   http: () => ReturnType<typeof request>;
+  /** The same, against another app built in a test (its document is the same). */
+  request: (app: Express) => ReturnType<typeof request>;
   /** Authorization header of a demo principal. */
   as: (principalId: string) => { Authorization: string };
   close: () => Promise<void>;
@@ -55,12 +58,15 @@ export async function startApiHarness(opts: HarnessOptions = {}): Promise<ApiHar
     authFailuresPerMinute: 1000,
     inboundMail: opts.inboundMail ?? { reply: TEST_REPLY, transport: null, maxBytes: 1024 * 1024 },
   });
+  const conformance = new OpenApiConformance((await request(app).get('/openapi.json')).body);
+  const checked = (target: Express) => conformantAgent(request(target), conformance);
   return {
     app,
     database,
     env,
     tokens,
-    http: () => request(app),
+    http: () => checked(app),
+    request: checked,
     as: (principalId) => {
       const token = tokens[principalId];
       if (!token) throw new Error(`no demo token for ${principalId}`);
@@ -75,4 +81,28 @@ export async function startApiHarness(opts: HarnessOptions = {}): Promise<ApiHar
       await database.close();
     },
   };
+}
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options'] as const;
+type Agent = ReturnType<typeof request>;
+
+/** supertest whose every request asserts, after the test's own expectations, that the response conforms. */
+function conformantAgent(agent: Agent, conformance: OpenApiConformance): Agent {
+  const checked: Record<string, unknown> = { ...agent };
+  for (const method of METHODS) {
+    const make = (agent[method] as (url: string) => request.Test).bind(agent);
+    checked[method] = (url: string) =>
+      make(url).expect((res: Response) => {
+        const req = (res as unknown as { request: { method: string; url: string } }).request;
+        const violations = conformance.check({
+          method: req.method,
+          url: req.url,
+          status: res.status,
+          contentType: res.headers['content-type'] as string | undefined,
+          body: res.body as unknown,
+        });
+        if (violations.length > 0) throw new Error(`response violates /openapi.json:\n${violations.join('\n')}`);
+      });
+  }
+  return checked as unknown as Agent;
 }

@@ -146,5 +146,5 @@ test('the endpoint is declared in OpenAPI with its raw message body', async () =
   const doc = await h.http().get('/openapi.json');
   const op = doc.body.paths['/v1/inbound-mail'].post;
   expect(Object.keys(op.requestBody.content)).toEqual(['message/rfc822']);
-  expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '403', '409', '413', '415', '422', '429']);
+  expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '403', '409', '413', '415', '422', '429', '503']);
 });

@@ -1,7 +1,6 @@
 /** Health, readiness, the OpenAPI document, security headers, problem+json for transport-level errors, rate limit. */
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
-import request from 'supertest';
 import { createApp } from '../../api/app';
 import { openDatabase } from '../../db/client';
 import { createTestDatabase } from '../helpers/db';
@@ -34,7 +33,7 @@ describe('health and readiness', () => {
     // No retry interceptor: its backoff timers would outlive the connection this test closes.
     const connection = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 500, interceptors: [] });
     const app = createApp({ database: h.database, temporal: new Client({ connection }), logger: pino({ level: 'silent' }) });
-    const res = await request(app).get('/ready');
+    const res = await h.request(app).get('/ready');
     expect(res.status).toBe(503);
     expect(res.body.status).toBe('unavailable');
     expect(res.body.checks.temporal.ok).toBe(false);
@@ -47,7 +46,7 @@ describe('health and readiness', () => {
     const database = await createTestDatabase();
     await database.close();
     const app = createApp({ database, temporal: h.env.client, logger: pino({ level: 'silent' }) });
-    const res = await request(app).get('/ready');
+    const res = await h.request(app).get('/ready');
     expect(res.status).toBe(503);
     expect(res.body.checks.database.ok).toBe(false);
     expect(res.body.checks.temporal.ok).toBe(true);
@@ -59,7 +58,7 @@ describe('database not answering', () => {
     // A real postgres.js client pointed at a port where nothing listens: every query is refused.
     const database = await openDatabase({ url: 'postgres://caseflow@127.0.0.1:1/caseflow', migrate: false, maxConnections: 1 });
     const app = createApp({ database, temporal: h.env.client, logger: pino({ level: 'silent' }) });
-    const res = await request(app).get('/v1/cases').set(h.as('acme-premier-anna'));
+    const res = await h.request(app).get('/v1/cases').set(h.as('acme-premier-anna'));
     expect(res.status).toBe(503);
     expect(res.headers['content-type']).toMatch(PROBLEM);
     expect(res.body.type).toMatch(/database-unavailable$/);
@@ -71,7 +70,8 @@ describe('Temporal not answering', () => {
   test('opening a case with no worker polling is a 503 after the deadline, not a hung request', async () => {
     const app = createApp({ database: h.database, temporal: h.env.client, logger: pino({ level: 'silent' }), workflowTimeoutMs: 1500 });
     const started = Date.now();
-    const res = await request(app)
+    const res = await h
+      .request(app)
       .post('/v1/cases')
       .set(h.as('acme-premier-anna'))
       .set('Idempotency-Key', 'no-worker-1')
@@ -190,20 +190,21 @@ describe('transport', () => {
   test('failed authentications are limited per client address', async () => {
     const app = createApp({ database: h.database, temporal: h.env.client, logger: pino({ level: 'silent' }), authFailuresPerMinute: 3 });
     for (let i = 0; i < 3; i++)
-      expect((await request(app).get('/v1/products').set('Authorization', `Bearer cf_guess${i}`)).status).toBe(401);
-    const blocked = await request(app).get('/v1/products').set('Authorization', 'Bearer cf_guess4');
+      expect((await h.request(app).get('/v1/products').set('Authorization', `Bearer cf_guess${i}`)).status).toBe(401);
+    const blocked = await h.request(app).get('/v1/products').set('Authorization', 'Bearer cf_guess4');
     expect(blocked.status).toBe(429);
     expect(blocked.body.detail).toMatch(/failed authentications/);
     // Successful requests never counted: a fresh app lets a valid token through many times.
     const fresh = createApp({ database: h.database, temporal: h.env.client, logger: pino({ level: 'silent' }), authFailuresPerMinute: 3 });
-    for (let i = 0; i < 5; i++) expect((await request(fresh).get('/v1/products').set(h.as('eng-emea'))).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await h.request(fresh).get('/v1/products').set(h.as('eng-emea'))).status).toBe(200);
   });
 
   test('many concurrent good requests from one address are not mistaken for token guessing', async () => {
     const app = createApp({ database: h.database, temporal: h.env.client, logger: pino({ level: 'silent' }), authFailuresPerMinute: 3 });
     const statuses = await Promise.all(
       Array.from({ length: 12 }, () =>
-        request(app)
+        h
+          .request(app)
           .get('/v1/products')
           .set(h.as('eng-emea'))
           .then((r) => r.status),
@@ -212,19 +213,19 @@ describe('transport', () => {
     expect(statuses).toEqual(Array(12).fill(200));
     // Failures still count once answered.
     for (let i = 0; i < 3; i++)
-      expect((await request(app).get('/v1/products').set('Authorization', `Bearer cf_guess${i}`)).status).toBe(401);
-    expect((await request(app).get('/v1/products').set(h.as('eng-emea'))).status).toBe(429);
+      expect((await h.request(app).get('/v1/products').set('Authorization', `Bearer cf_guess${i}`)).status).toBe(401);
+    expect((await h.request(app).get('/v1/products').set(h.as('eng-emea'))).status).toBe(429);
   });
 
   test('the rate limit is per token and answers 429 problems', async () => {
     const app = createApp({ database: h.database, temporal: h.env.client, logger: pino({ level: 'silent' }), rateLimitPerMinute: 3 });
     const admin = h.as('demo-admin');
-    for (let i = 0; i < 3; i++) expect((await request(app).get('/v1/products').set(admin)).status).toBe(200);
-    const limited = await request(app).get('/v1/products').set(admin);
+    for (let i = 0; i < 3; i++) expect((await h.request(app).get('/v1/products').set(admin)).status).toBe(200);
+    const limited = await h.request(app).get('/v1/products').set(admin);
     expect(limited.status).toBe(429);
     expect(limited.headers['content-type']).toMatch(PROBLEM);
     expect(limited.headers.ratelimit).toBeDefined();
     // Another token has its own budget.
-    expect((await request(app).get('/v1/products').set(h.as('eng-emea'))).status).toBe(200);
+    expect((await h.request(app).get('/v1/products').set(h.as('eng-emea'))).status).toBe(200);
   });
 });

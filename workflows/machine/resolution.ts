@@ -4,7 +4,7 @@
  * (reopen), anyone may ask to close; a Premium Severity 1 needs a root-cause analysis, and its workflow
  * runs until the analysis is delivered. `close` and `reopen` are the two transitions other rules reuse.
  */
-import { nextBusinessDays, rcaRequired } from '../../policy';
+import { nextBusinessDays, outOfScopeReferral, rcaRequired } from '../../policy';
 import type { Actor, CloseReason, ConfirmResolutionInput, ResolveInput } from '../../contract/case';
 import { clockIsActive } from '../clock-view';
 import { qualifiesForAroundTheClock, startAroundTheClock, stopAroundTheClock } from './around-the-clock';
@@ -14,16 +14,24 @@ import { iso, type Machine } from './context';
 import * as notices from './notices';
 import { record, setStatus } from './recording';
 
-export function resolve(m: Machine, { actor, requestId, resolutionType, summary }: ResolveInput, now: number): void {
+export function resolve(m: Machine, { actor, requestId, resolutionType, summary, outOfScope }: ResolveInput, now: number): void {
   respond(m, actor, requestId, now);
   if (m.s.status === 'awaiting_customer') cancelContactAttempts(m, now, requestId, actor.id);
   if (m.s.aroundTheClock) stopAroundTheClock(m, now, requestId, actor.id, 'resolved');
-  m.s.resolution = { type: resolutionType, summary };
+  // Only an out-of-scope referral carries a category (new input: histories without it replay unchanged).
+  const referral = resolutionType === 'out_of_scope_referral' && outOfScope ? outOfScopeReferral(outOfScope) : null;
+  m.s.resolution = referral ? { type: resolutionType, summary, outOfScope: referral.category } : { type: resolutionType, summary };
   m.s.resolvedAt = now;
   m.s.autoCloseAt = autoCloseInstant(m, now);
   setStatus(m, 'resolved', now, actor.id, requestId);
-  record(m, 'resolved', actor.id, now, requestId, { resolutionType, summary, autoCloseAt: iso(m.s.autoCloseAt) });
-  notices.caseResolved(m, requestId, resolutionType, summary, m.s.autoCloseAt);
+  record(m, 'resolved', actor.id, now, requestId, {
+    resolutionType,
+    summary,
+    autoCloseAt: iso(m.s.autoCloseAt),
+    ...(referral ? { outOfScope: referral.category, referredTo: referral.referredTo } : {}),
+  });
+  // The customer is told why Support refers the request, in the policy's words, after the engineer's summary.
+  notices.caseResolved(m, requestId, resolutionType, referral ? `${summary}\n\n${referral.explanation}` : summary, m.s.autoCloseAt);
   if (!m.s.rca && rcaRequired(m.input.entitlement, m.s.worstLevel)) {
     m.s.rca = { required: true, deliveredAt: null };
     record(m, 'rca_required', 'system', now, requestId, { level: m.s.worstLevel });

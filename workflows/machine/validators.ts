@@ -4,7 +4,7 @@
  * of type InvalidCaseTransition whose message the API returns as the reason.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { ENTITLEMENTS } from '../../policy';
+import { ENTITLEMENTS, resolutionScopeProblem } from '../../policy';
 import type { Actor, AssignInput, ChangeSeverityInput, ResolveInput, Role } from '../../contract/case';
 import type { Machine } from './context';
 import { pageAckRefusal } from './pages';
@@ -72,17 +72,19 @@ export function validateManagerAck(m: Machine, actor: Actor): void {
   rejectUnless(e !== null && e.acknowledgedAt === null, 'There is no open manager escalation to acknowledge');
 }
 
-export function validateResolve(m: Machine, { actor, resolutionType, summary }: ResolveInput): void {
+export function validateResolve(m: Machine, { actor, resolutionType, summary, outOfScope }: ResolveInput): void {
   requireRole(actor, STAFF_ROLES, 'Resolving a case');
   rejectUnless(
     m.s.status === 'opened' || m.s.status === 'in_progress' || m.s.status === 'awaiting_customer',
     `Cannot resolve a case that is ${m.s.status}`,
   );
   rejectUnless(typeof summary === 'string' && summary.trim().length > 0, 'A resolution needs a summary');
-  rejectUnless(
-    resolutionType !== 'hotfix' || m.input.hotfixEligible,
-    'A hotfix is only available to customers on the most recent publicly available build; offer an upgrade or a workaround',
-  );
+  // Scope rules (policy/scope.ts): hotfix eligibility, experimental features, out-of-scope referrals.
+  const scope = resolutionScopeProblem(resolutionType, outOfScope, {
+    experimentalFeature: m.input.experimentalFeature === true,
+    hotfixEligible: m.input.hotfixEligible,
+  });
+  rejectUnless(scope === null, scope ?? '');
 }
 
 export function validateConfirmResolution(m: Machine, actor: Actor): void {

@@ -35,6 +35,7 @@ export function caseView(m: Machine): CaseView {
     resolvedAt: iso(s.resolvedAt),
     closedAt: iso(s.closedAt),
     resolution: s.resolution,
+    ...(m.input.experimentalFeature ? { experimentalFeature: true } : {}),
     clocks,
     slaState: slaSummary(
       Object.entries(s.clocks)

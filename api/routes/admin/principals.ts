@@ -100,11 +100,10 @@ export function registerPrincipalRoutes({ api, db, caches }: Services): void {
       if (body.managerLevel && current.role !== 'manager') throw unprocessable('managerLevel', 'only managers have a level');
       const { disabled, ...rest } = body;
       const disabledAt = disabled === undefined ? {} : { disabledAt: disabled ? (current.disabledAt ?? new Date()) : null };
-      const [row] = await db
-        .update(principals)
-        .set({ ...rest, ...disabledAt })
-        .where(eq(principals.id, params.id))
-        .returning();
+      const changes = { ...rest, ...disabledAt };
+      // An empty PATCH changes nothing (drizzle refuses an UPDATE without columns).
+      if (Object.keys(changes).length === 0) return { body: principalResource(current) };
+      const [row] = await db.update(principals).set(changes).where(eq(principals.id, params.id)).returning();
       return write({ body: principalResource(row) });
     },
   );
