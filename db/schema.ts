@@ -346,3 +346,39 @@ export const notificationDeliveries = pgTable(
     index('notification_deliveries_message_idx').on(t.messageId),
   ],
 );
+
+/**
+ * Every message that reached the inbound mail path (SMTP listener or POST /v1/inbound-mail), with what
+ * became of it. One row per delivery: a redelivered message gets its own row (status `duplicate`), and the
+ * partial unique index keeps one `accepted` row per message and case, so a reply is applied once.
+ */
+export const inboundMessages = pgTable(
+  'inbound_messages',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** Message-ID without angle brackets, or `sha256:<hex>` of the raw message when it has none. */
+    messageKey: text('message_key').notNull(),
+    caseId: text('case_id'), // from a valid reply address; null when no recipient named a case
+    via: text('via').notNull(), // smtp | http
+    status: text('status').notNull(), // accepted | duplicate | refused
+    reason: text('reason'), // refusal reason (bad_token, unknown_sender, case_closed, ...)
+    sender: text('sender'), // From address
+    envelopeSender: text('envelope_sender'),
+    recipient: text('recipient'), // the reply address used, or the first recipient
+    subject: text('subject'),
+    principalId: text('principal_id'), // the customer-side principal the sender was matched to
+    requestId: text('request_id'), // the customerReply update's request id
+    attachments: jsonb('attachments').$type<{ name: string; contentType: string; size: number }[]>(),
+    sizeBytes: integer('size_bytes').notNull(),
+    /** The answer to the sender (bounce or closed-case notice): sent | skipped:<why> | failed:<error> | none. */
+    answer: text('answer'),
+    receivedAt: ts('received_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('inbound_messages_key_idx').on(t.messageKey),
+    index('inbound_messages_case_idx').on(t.caseId, t.id),
+    uniqueIndex('inbound_messages_accepted_idx')
+      .on(t.messageKey, t.caseId)
+      .where(sql`status = 'accepted'`),
+  ],
+);

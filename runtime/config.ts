@@ -25,6 +25,8 @@ export interface Config {
     localSmtpPort: number;
     localUiPort: number;
   };
+  /** Inbound SMTP listener (MAIL_INBOUND_SMTP_PORT / _HOST); unset port = the API process runs none (npm start: 2525). */
+  mailInbound: { smtpPort: number | undefined; smtpHost: string };
   temporal: {
     /** true when TEMPORAL_ADDRESS (or a config-file profile) points at an existing cluster. */
     external: boolean;
@@ -69,6 +71,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       smtpUrl: env.SMTP_URL || undefined,
       localSmtpPort: intFromEnv(env, 'MAILPIT_SMTP_PORT', 1025),
       localUiPort: intFromEnv(env, 'MAILPIT_UI_PORT', 8025),
+    },
+    mailInbound: {
+      smtpPort: env.MAIL_INBOUND_SMTP_PORT ? intFromEnv(env, 'MAIL_INBOUND_SMTP_PORT', 2525) : undefined,
+      smtpHost: env.MAIL_INBOUND_SMTP_HOST || env.HOST || '0.0.0.0',
     },
     temporal: {
       external,

@@ -62,8 +62,11 @@ async function expand(db: Db, recipient: string, kind: string, parties: CasePart
       return customerSide(db, { ...parties, orgId: arg || parties.orgId }, kind);
     case 'engineer':
       return staff(db, eq(principals.id, arg));
-    case 'oncall':
-      return onCall(db, arg, now);
+    case 'oncall': {
+      // `oncall:<region>:fallback`: the next one in a page's escalation chain.
+      const [region, which] = arg.split(':');
+      return which === 'fallback' ? onCallFallback(db, region!, now) : onCall(db, region!, now);
+    }
     case 'queue':
       return onCall(db, SUN_REGION_OF_MARKET[arg] ?? arg, now);
     case 'manager': {
@@ -117,6 +120,15 @@ async function staff(db: Db, where: ReturnType<typeof and>): Promise<Person[]> {
  * primary is disabled or gone; with no shift in force, every active engineer whose home region it is.
  */
 export async function onCall(db: Db, region: string, now: Date): Promise<Person[]> {
+  const shift = await shiftInForce(db, region, now);
+  if (!shift) return staff(db, and(eq(principals.role, 'engineer'), eq(principals.homeRegion, region)));
+  const primary = await staff(db, eq(principals.id, shift.primaryId));
+  if (primary.length > 0 || !shift.fallbackId) return primary;
+  return staff(db, eq(principals.id, shift.fallbackId));
+}
+
+/** The newest shift of the region valid at `now`. */
+async function shiftInForce(db: Db, region: string, now: Date) {
   const [shift] = await db
     .select()
     .from(oncallShifts)
@@ -129,10 +141,17 @@ export async function onCall(db: Db, region: string, now: Date): Promise<Person[
     )
     .orderBy(desc(oncallShifts.validFrom))
     .limit(1);
-  if (!shift) return staff(db, and(eq(principals.role, 'engineer'), eq(principals.homeRegion, region)));
-  const primary = await staff(db, eq(principals.id, shift.primaryId));
-  if (primary.length > 0 || !shift.fallbackId) return primary;
-  return staff(db, eq(principals.id, shift.fallbackId));
+  return shift;
+}
+
+/**
+ * Whom an unacknowledged page escalates to first: the fallback of the region's shift in force; with no
+ * shift or no fallback, every active engineer of the region (the duty manager is the chain's next step).
+ */
+export async function onCallFallback(db: Db, region: string, now: Date): Promise<Person[]> {
+  const shift = await shiftInForce(db, region, now);
+  const fallback = shift?.fallbackId ? await staff(db, eq(principals.id, shift.fallbackId)) : [];
+  return fallback.length > 0 ? fallback : staff(db, and(eq(principals.role, 'engineer'), eq(principals.homeRegion, region)));
 }
 
 function unique(people: Person[]): Person[] {

@@ -44,6 +44,12 @@ export function composeStaffMail(kind: string, payload: Record<string, unknown>,
         p: `Case ${ref} (${level}, ${facts.orgName}) passes from ${String(payload.from)} to ${String(payload.to)}. Previous owner: ${String(payload.previousOwner ?? 'none')}. Take it by name to own it.`,
       });
       break;
+    case 'page_escalation':
+      subject = `[Case ${ref}] Unacknowledged Severity 1 page escalated to you (${String(payload.region)}): ${facts.title}`;
+      lines.push({
+        p: `Nobody acknowledged the ${String(payload.kind ?? 'page')} for case ${ref} (${facts.orgName}) within ${String(payload.unacknowledgedMinutes)} minutes of ${at(payload.pagedAt)}. It now comes to you: take the case and acknowledge the page (POST /v1/cases/{id}/page-acknowledgement).`,
+      });
+      break;
     case 'manager_escalation':
       subject = `[Case ${ref}] Manager request (level ${String(payload.level)}): ${facts.title}`;
       lines.push({

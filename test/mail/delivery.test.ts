@@ -165,6 +165,19 @@ test('staff notices: owner, on-call primary then fallback, managers by level, th
   } finally {
     await database.db.update(principals).set({ disabledAt: null }).where(eq(principals.id, 'eng-bo'));
   }
+  // An unacknowledged page escalates to the rota's fallback (oncall:<region>:fallback), primary active or not.
+  const [escalated] = await writeCase(database, 'm-staff-esc', [
+    {
+      kind: 'page_escalation',
+      recipient: 'oncall:EMEA:fallback',
+      channel: 'page',
+      payload: { region: 'EMEA', kind: 'page', level: 1, unacknowledgedMinutes: 15, pagedAt: '2026-12-01T12:00:00.000Z' },
+    },
+  ]);
+  await deliverNotifications(database.db, { webhook: null, mail: mailer }, [escalated!]);
+  const escalation = mailsFor([escalated!]);
+  expect(escalation.map(to)).toEqual(['fay@caseflow.test']);
+  expect(escalation[0]!.subject).toMatch(/^\[Case #\d+\] Unacknowledged Severity 1 page escalated to you \(EMEA\)/);
   // A later shift takes over at its start instant.
   await database.db
     .insert(oncallShifts)

@@ -8,6 +8,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import nodemailer from 'nodemailer';
+import { replyAddress } from '../../activities/mail/reply-address';
+import { replyConfigFromEnv } from '../../activities/mail/reply-config';
+import { DEMO_PRINCIPALS } from '../../runtime/demo-seed';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -69,7 +73,8 @@ describe('npm start', () => {
   let svc: Running | undefined;
 
   beforeAll(async () => {
-    const [port, devPort, uiPort, smtpPort, mailUiPort] = [
+    const [port, devPort, uiPort, smtpPort, mailUiPort, inboundPort] = [
+      await freePort(),
       await freePort(),
       await freePort(),
       await freePort(),
@@ -84,6 +89,7 @@ describe('npm start', () => {
       MAILPIT_SMTP_PORT: String(smtpPort),
       MAILPIT_UI_PORT: String(mailUiPort),
       SMTP_URL: '',
+      MAIL_INBOUND_SMTP_PORT: String(inboundPort),
       DATABASE_URL: '',
       TEMPORAL_ADDRESS: '',
     };
@@ -117,7 +123,7 @@ describe('npm start', () => {
 
     // Demo tokens were issued and saved; a case administrator opens a case.
     const demo = JSON.parse(readFileSync(join(dataDir, 'demo-tokens.json'), 'utf8')) as {
-      tokens: Array<{ role: string; token: string; orgId?: string; supportId?: string }>;
+      tokens: Array<{ principalId: string; role: string; token: string; orgId?: string; supportId?: string }>;
     };
     const admin = demo.tokens.find((t) => t.role === 'case_admin' && t.supportId);
     expect(admin).toBeDefined();
@@ -159,6 +165,25 @@ describe('npm start', () => {
       expect(svc.output()).toContain(join(dataDir, 'mail'));
       await waitFor('an .eml file', async () => (readdirSync(join(dataDir, 'mail')).length > 0 ? true : undefined), svc, 20_000);
     }
+
+    // The customer answers by email through the inbound SMTP listener npm start runs (printed at start).
+    expect(svc.output()).toContain(`smtp://localhost:${env.MAIL_INBOUND_SMTP_PORT}`);
+    const email = DEMO_PRINCIPALS.find((p) => p.id === admin!.principalId)!.email;
+    const to = replyAddress(replyConfigFromEnv({}), caseId);
+    const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: Number(env.MAIL_INBOUND_SMTP_PORT), ignoreTLS: true });
+    const sent = await smtp.sendMail({
+      from: email,
+      to,
+      subject: 'Re: license',
+      text: 'We renewed 80 instances.',
+      messageId: '<start-1@example>',
+    });
+    smtp.close();
+    expect(sent.response).toMatch(/^250 .*accepted/);
+    const events = await (await fetch(`${api}/v1/cases/${caseId}/events`, { headers: { authorization: `Bearer ${admin!.token}` } })).json();
+    expect((events as { items: Array<{ type: string; data: { via?: string } }> }).items).toContainEqual(
+      expect.objectContaining({ type: 'customer_reply', data: expect.objectContaining({ via: 'email' }) }),
+    );
 
     // Prometheus metrics count that request under its route template.
     const metrics = await (await fetch(`${api}/metrics`)).text();
