@@ -1,9 +1,11 @@
 /**
- * The case workflow's activities, bound to a database and an optional notifier. The workflow imports only
+ * The case workflow's activities, bound to a database and the delivery channels. The workflow imports only
  * the `CaseActivities` type; the worker registers `createActivities(...)`.
  */
 import type { Database } from '../db/client';
 import { deliverNotifications } from './deliver-notifications';
+import { mailerFromEnv } from './mail/mailer-from-env';
+import type { CaseMailer } from './mail/mailer';
 import { webhookNotifierFromEnv, type Notifier } from './notifier';
 import { isPermanentDataError } from '../db/errors';
 import { recordCaseChange, recordDespitePermanentError } from './record-case-change';
@@ -11,25 +13,29 @@ import type { CaseChangeBatch, CaseChangeResult, DeliveryResult } from './types'
 
 export interface ActivityOptions {
   db: Database;
-  /** Delivery channel for outbox rows; default: the env-configured webhook; null: outbox only. */
+  /** Webhook channel for outbox rows; default: the env-configured webhook; null: none. */
   notifier?: Notifier | null;
+  /** Mail channel; default: SMTP_URL/MAIL_FROM/MAIL_REPLY_* from the environment; null: no mail. */
+  mailer?: CaseMailer | null;
 }
 
-export function createActivities({ db, notifier }: ActivityOptions) {
-  const channel = notifier === undefined ? webhookNotifierFromEnv() : notifier;
+export function createActivities({ db, notifier, mailer }: ActivityOptions) {
+  const webhook = notifier === undefined ? webhookNotifierFromEnv() : notifier;
+  const mail = mailer === undefined ? mailerFromEnv() : mailer;
+  const canDeliver = webhook !== null || mail !== null;
   return {
     async recordCaseChange(batch: CaseChangeBatch): Promise<CaseChangeResult> {
       try {
-        return await recordCaseChange(db.db, batch, channel !== null);
+        return await recordCaseChange(db.db, batch, canDeliver);
       } catch (err) {
         // Transient failures (database down, serialization) are retried by the workflow's retry policy.
         if (!isPermanentDataError(err)) throw err;
-        return recordDespitePermanentError(db.db, batch, err, channel !== null);
+        return recordDespitePermanentError(db.db, batch, err, canDeliver);
       }
     },
     async deliverNotifications(dedupeKeys: string[]): Promise<DeliveryResult> {
-      if (!channel) return { delivered: 0 };
-      return deliverNotifications(db.db, channel, dedupeKeys);
+      if (!canDeliver) return { delivered: 0 };
+      return deliverNotifications(db.db, { webhook, mail }, dedupeKeys);
     },
   };
 }
@@ -38,3 +44,4 @@ export type CaseActivities = ReturnType<typeof createActivities>;
 export type * from './types';
 export { signPayload, verifySignature, webhookNotifier, SIGNATURE_HEADER, TIMESTAMP_HEADER, DEDUPE_HEADER } from './notifier';
 export type { Notifier, OutboxNotification } from './notifier';
+export type { CaseMailer } from './mail/mailer';

@@ -17,6 +17,8 @@ export interface OutboxNotification {
 
 export interface Notifier {
   deliver(notification: OutboxNotification): Promise<void>;
+  /** Where it delivers (recorded on each delivery row), e.g. the webhook URL. */
+  address?: string;
 }
 
 export const SIGNATURE_HEADER = 'x-caseflow-signature';
@@ -42,6 +44,7 @@ export interface WebhookOptions {
 
 export function webhookNotifier({ url, secret, timeoutMs = 10_000 }: WebhookOptions): Notifier {
   return {
+    address: url,
     async deliver(notification) {
       const body = JSON.stringify(notification);
       const timestamp = String(Math.floor(Date.now() / 1000));

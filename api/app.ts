@@ -9,6 +9,9 @@ import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
+import { replyConfigFromEnv } from '../activities/mail/reply-config';
+import type { ReplyAddressConfig } from '../activities/mail/reply-address';
+import { mailTransportFromEnv, type MailTransport } from '../activities/mail/transport';
 import { TASK_QUEUE } from '../contract/case';
 import { authenticate } from './auth';
 import { limitFailedAuthentications } from './auth-failure-limit';
@@ -20,11 +23,16 @@ import { livenessHandler, readinessHandler } from './readiness';
 import { requestLog } from './request-log';
 import { rejectUnstorableText } from './text-guard';
 import { answerUndeclaredMethods, type Api } from './route';
+import { registerAccountManagerRoutes } from './routes/account-managers';
 import { registerAdminRoutes } from './routes/admin';
 import { registerCaseActionRoutes } from './routes/case-actions';
+import { registerCaseNotificationRoutes } from './routes/case-notifications';
 import { registerCaseRoutes } from './routes/cases';
+import { registerNotificationContactRoutes } from './routes/notification-contacts';
+import { registerOnCallRoutes } from './routes/oncall';
 import { registerEventRoutes } from './routes/events';
 import { registerMeRoutes } from './routes/me';
+import { registerInboundMailRoutes } from './routes/inbound-mail';
 import { registerPhoneRoutes } from './routes/phone-sessions';
 import { registerPolicyRoutes } from './routes/policy';
 import { registerQueueRoutes } from './routes/queue';
@@ -48,13 +56,30 @@ export interface AppDeps {
   cacheTtlMs?: number;
   /** How long a request waits for a case workflow to answer before a 503 (default 20 s). */
   workflowTimeoutMs?: number;
+  /** Inbound mail: reply-address key and domain, the transport for answers, the largest message (bytes). */
+  inboundMail?: InboundMailOptions;
   /** Express 'trust proxy' (behind a load balancer: its hop count or subnet), so client addresses are real. */
   trustProxy?: boolean | number | string;
   /** How often the live event stream polls the read model for case changes (default 250 ms). */
   liveIntervalMs?: number;
 }
 
+export interface InboundMailOptions {
+  reply: ReplyAddressConfig;
+  transport: MailTransport | null;
+  maxBytes: number;
+}
+
 export const API_PREFIX = '/v1';
+export const DEFAULT_INBOUND_MAIL_MAX_BYTES = 10 * 1024 * 1024;
+
+/** MAIL_REPLY_SECRET / MAIL_REPLY_DOMAIN, SMTP_URL / MAIL_FROM and MAIL_INBOUND_MAX_BYTES. */
+export function inboundMailOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): InboundMailOptions {
+  const maxBytes = env.MAIL_INBOUND_MAX_BYTES ? Number(env.MAIL_INBOUND_MAX_BYTES) : DEFAULT_INBOUND_MAIL_MAX_BYTES;
+  if (!Number.isInteger(maxBytes) || maxBytes <= 0)
+    throw new Error(`MAIL_INBOUND_MAX_BYTES must be a positive integer, got '${env.MAIL_INBOUND_MAX_BYTES}'`);
+  return { reply: replyConfigFromEnv(env), transport: mailTransportFromEnv(env), maxBytes };
+}
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
@@ -66,13 +91,23 @@ export function createApp(deps: AppDeps): express.Express {
 
   const api: Api = { router: express.Router(), registry: new OpenAPIRegistry(), prefix: API_PREFIX };
   const caches = createCaches(deps.database.db, deps.cacheTtlMs ?? 5000);
+  const inbound = deps.inboundMail ?? inboundMailOptionsFromEnv();
+  const withDeadline: Services['withDeadline'] = (fn) => deps.temporal.withDeadline(Date.now() + (deps.workflowTimeoutMs ?? 20_000), fn);
   const services: Services = {
     api,
     db: deps.database.db,
     temporal: deps.temporal,
     taskQueue: deps.taskQueue ?? TASK_QUEUE,
     caches,
-    withDeadline: (fn) => deps.temporal.withDeadline(Date.now() + (deps.workflowTimeoutMs ?? 20_000), fn),
+    withDeadline,
+    inboundMail: {
+      db: deps.database.db,
+      temporal: deps.temporal,
+      reply: inbound.reply,
+      transport: inbound.transport,
+      logger: deps.logger,
+      withDeadline,
+    },
   };
   registerPolicyRoutes(services);
   registerCaseRoutes(services);
@@ -80,10 +115,15 @@ export function createApp(deps: AppDeps): express.Express {
   registerPhoneRoutes(services);
   registerReportRoutes(services);
   registerAdminRoutes(services);
+  registerNotificationContactRoutes(services);
+  registerOnCallRoutes(services);
+  registerAccountManagerRoutes(services);
+  registerCaseNotificationRoutes(services);
   registerMeRoutes(services);
   registerQueueRoutes(services);
   registerReportSeriesRoutes(services);
   registerEventRoutes(services, createCaseFeed(deps.database.db, deps.liveIntervalMs));
+  registerInboundMailRoutes(services);
   answerUndeclaredMethods(api);
 
   app.get('/health', livenessHandler);
@@ -115,6 +155,8 @@ export function createApp(deps: AppDeps): express.Express {
     }),
     express.json({ limit: deps.bodyLimit ?? '64kb', type: ['application/json', 'application/*+json'] }),
     rejectUnstorableText,
+    // After the text guard: a raw message is bytes, and the inbound path makes its text storable itself.
+    express.raw({ limit: inbound.maxBytes, type: 'message/rfc822' }),
     api.router,
   );
   app.use((req, _res, next) => next(notFound(`${req.method} ${req.path}`)));

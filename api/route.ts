@@ -8,7 +8,7 @@ import type { Role } from '../contract/case';
 import type { Principal } from './principal';
 import { fieldErrors, forbidden, invalid, Problem } from './problem';
 import { ProblemSchema } from './schemas/common';
-import { type z } from './zod';
+import { z } from './zod';
 
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 type Shape = z.ZodType | undefined;
@@ -26,6 +26,8 @@ export interface RouteSpec<B extends Shape, Q extends Shape, P extends Shape> {
   body?: B;
   query?: Q;
   params?: P;
+  /** A non-JSON request body taken as raw bytes (`req.body` is a Buffer); other content types get 415. */
+  rawBody?: { contentType: string; description: string };
   /** Documented request headers (e.g. Idempotency-Key). */
   headers?: z.ZodObject;
   response: { status: number; description: string; schema?: z.ZodType };
@@ -80,6 +82,9 @@ export function defineRoute<B extends Shape = undefined, Q extends Shape = undef
     if (!spec.roles.includes(principal.role)) throw forbidden(`role ${principal.role} may not ${spec.summary.toLowerCase()}`);
     if (spec.body && hasBody(req) && !req.is(['application/json', 'application/*+json'])) {
       throw new Problem(415, 'unsupported-media-type', 'send the body as application/json');
+    }
+    if (spec.rawBody && !(req.is(spec.rawBody.contentType) && Buffer.isBuffer(req.body))) {
+      throw new Problem(415, 'unsupported-media-type', `send the body as ${spec.rawBody.contentType}`);
     }
     const ctx: Ctx<B, Q, P> = {
       params: parse(spec.params as P, req.params, 'path'),
@@ -136,16 +141,28 @@ function openApiPath(prefix: string, spec: RouteSpec<Shape, Shape, Shape>): Rout
     responses[413] = problem('Request body too large');
     responses[415] = problem('The body is not JSON (or not in UTF-8)');
   }
+  if (spec.rawBody) {
+    responses[413] = problem('Request body too large');
+    responses[415] = problem(`The body is not ${spec.rawBody.contentType}`);
+  }
   const descriptions: Record<number, string> = {
     404: 'Not found, or not visible to this principal',
     409: 'Conflicts with the current state (or an Idempotency-Key reused with another body)',
     413: 'Request body too large',
+    415: 'Unsupported media type',
     422: 'Well-formed but not acceptable (e.g. Support ID mismatch)',
   };
   for (const status of spec.problems ?? []) responses[status] = problem(descriptions[status] ?? 'Error');
   const request: RouteConfig['request'] = {};
   // A missing body is read as {}: it is optional exactly where {} is a valid body (e.g. an empty PATCH).
   if (spec.body) request.body = { required: !spec.body.safeParse({}).success, content: { 'application/json': { schema: spec.body } } };
+  if (spec.rawBody) {
+    request.body = {
+      required: true,
+      description: spec.rawBody.description,
+      content: { [spec.rawBody.contentType]: { schema: z.string().openapi({ format: 'binary' }) } },
+    };
+  }
   if (spec.query) request.query = spec.query as z.ZodObject;
   if (spec.params) request.params = spec.params as z.ZodObject;
   if (spec.headers) request.headers = spec.headers;

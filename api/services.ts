@@ -2,6 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import type { Caches } from './caches';
+import type { InboundMailDeps } from './inbound-mail/receive-mail';
 import type { Api } from './route';
 
 export interface Services {
@@ -10,6 +11,8 @@ export interface Services {
   temporal: Client;
   taskQueue: string;
   caches: Caches;
+  /** The inbound mail path (POST /v1/inbound-mail; the SMTP listener uses the same). */
+  inboundMail: InboundMailDeps;
   /** Runs Temporal calls under the API's deadline: a case that does not answer in time is a 503, never a hung request. */
   withDeadline<T>(fn: () => Promise<T>): Promise<T>;
 }

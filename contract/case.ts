@@ -16,7 +16,16 @@ export function caseWorkflowId(caseId: string): string {
   return `case-${caseId}`;
 }
 
-export type Role = 'case_admin' | 'license_admin' | 'support_partner' | 'engineer' | 'manager' | 'admin' | 'system';
+export type Role =
+  | 'case_admin'
+  | 'license_admin'
+  | 'support_partner'
+  | 'engineer'
+  | 'manager'
+  | 'admin'
+  | 'system'
+  /** A hosted inbound-mail service posting raw messages to POST /v1/inbound-mail; acts on no case itself. */
+  | 'mail_gateway';
 
 export interface Actor {
   id: string;
@@ -53,6 +62,8 @@ export interface CaseSettings {
   contactAttempts: number; // 3 by policy
   contactAttemptTime: string; // local HH:mm of each contact attempt inside business hours
   maxHistoryLength: number; // continue-as-new threshold (events)
+  /** Wall-clock minutes a Severity 1 page waits for an acknowledgement before it escalates (fallback, then duty manager). */
+  pageAckMinutes: number;
 }
 
 export interface CaseWorkflowInput {
@@ -109,8 +120,19 @@ export interface ChangeSeverityInput extends Command {
 export interface RequestInfoInput extends Command {
   message: string;
 }
+/** A file that came with a reply by email: listed on the reply, the content itself is not kept. */
+export interface ReplyAttachment {
+  name: string;
+  contentType: string;
+  size: number; // bytes
+}
 export interface CustomerReplyInput extends Command {
   message?: string;
+  /** Present when the reply came by email (optional, so API replies and old histories are unchanged). */
+  via?: 'email';
+  /** The email's Message-ID. */
+  messageId?: string;
+  attachments?: ReplyAttachment[];
 }
 export interface TalkToManagerInput extends Command {
   reason: string;
@@ -138,6 +160,9 @@ export interface AssignInput extends Command {
 }
 export interface RcaDeliveredInput extends Command {
   summary: string;
+}
+export interface PageAckInput extends Command {
+  note?: string;
 }
 export interface CustomerAvailabilityInput extends Command {
   available: boolean;
@@ -174,6 +199,24 @@ export interface HistoryEntry {
   data: Record<string, unknown>;
 }
 
+/**
+ * The Severity 1 page that waits for (or got) an acknowledgement: who holds it now along the chain
+ * `oncall:<region>` -> `oncall:<region>:fallback` -> `manager:duty`, and when it escalates next.
+ */
+export interface PageView {
+  kind: 'page' | 'handoff';
+  region: string;
+  pagedAt: string;
+  /** 0 = the region's on-call engineer, 1 = the region's fallback on-call, 2 = the duty manager. */
+  escalationLevel: number;
+  recipient: string;
+  escalatesAt: string | null;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  /** Around-the-clock work ended before anyone acknowledged: the page no longer escalates. */
+  withdrawnAt: string | null;
+}
+
 /** The live state a query or update returns. */
 export interface CaseView {
   caseId: string;
@@ -199,6 +242,8 @@ export interface CaseView {
   contactAttempts: ContactAttemptView[];
   managerEscalation: { level: number; requestedAt: string; acknowledgedAt: string | null } | null;
   rca: { required: boolean; deliveredAt: string | null } | null;
+  /** The latest Severity 1 page; absent on cases that began before page escalation existed. */
+  page?: PageView | null;
   history: HistoryEntry[];
   /** Oldest history entries left out of `history` on very long cases (all of them stay in case_events). */
   historyOmitted?: number;
@@ -219,6 +264,7 @@ export const confirmResolutionUpdate = defineUpdate<CaseView, [ConfirmResolution
 export const closeCaseUpdate = defineUpdate<CaseView, [CloseCaseInput]>('closeCase');
 export const assignUpdate = defineUpdate<CaseView, [AssignInput]>('assign');
 export const rcaDeliveredUpdate = defineUpdate<CaseView, [RcaDeliveredInput]>('rcaDelivered');
+export const pageAckUpdate = defineUpdate<CaseView, [PageAckInput]>('pageAck');
 
 export const customerAvailabilitySignal = defineSignal<[CustomerAvailabilityInput]>('customerAvailability');
 

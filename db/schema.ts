@@ -313,3 +313,126 @@ export const policyBacktests = pgTable(
   },
   (t) => [index('policy_backtests_created_idx').on(t.createdAt)],
 );
+
+/**
+ * Who at a customer organisation hears about its cases besides the opener: name, address, language
+ * (null = the case's language) and the customer notice kinds they want (null = all of them).
+ */
+export const notificationContacts = pgTable(
+  'notification_contacts',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    language: text('language'),
+    kinds: jsonb('kinds').$type<string[]>(),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('notification_contacts_org_email_idx').on(t.orgId, t.email)],
+);
+
+/**
+ * On-call rota per follow-the-sun region (APAC, EMEA, AMERICAS): who is primary, and the fallback, from one
+ * instant to the next (valid_to null = until further notice). "Who is on call" is looked up at delivery time.
+ */
+export const oncallShifts = pgTable(
+  'oncall_shifts',
+  {
+    id: text('id').primaryKey(),
+    region: text('region').notNull(),
+    primaryId: text('primary_id')
+      .notNull()
+      .references(() => principals.id),
+    fallbackId: text('fallback_id').references(() => principals.id),
+    validFrom: ts('valid_from').notNull(),
+    validTo: ts('valid_to'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('oncall_shifts_region_idx').on(t.region, t.validFrom)],
+);
+
+/** The Premier Support Account Manager of an organisation (one per organisation). */
+export const accountManagers = pgTable('account_managers', {
+  orgId: text('org_id')
+    .primaryKey()
+    .references(() => organisations.id),
+  principalId: text('principal_id')
+    .notNull()
+    .references(() => principals.id),
+  createdAt: createdAt(),
+});
+
+/**
+ * One row per (outbox notification, channel, address): the recipients resolved at the first delivery
+ * attempt and what happened to each. pending -> sent (server answer, Message-ID) | failed (retried) | bounced.
+ * A retried delivery skips rows already sent, so nobody gets the same mail twice from a retry.
+ */
+export const notificationDeliveries = pgTable(
+  'notification_deliveries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    notificationId: bigint('notification_id', { mode: 'number' })
+      .notNull()
+      .references(() => notifications.id),
+    caseId: text('case_id'),
+    channel: text('channel').notNull(), // email | webhook
+    address: text('address').notNull(), // mail address, or the webhook URL
+    name: text('name'),
+    principalId: text('principal_id'),
+    audience: text('audience').notNull(), // customer | staff
+    language: text('language').notNull(),
+    status: text('status').notNull().default('pending'), // pending | sent | failed | bounced
+    messageId: text('message_id'),
+    response: text('response'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    sentAt: ts('sent_at'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('notification_deliveries_key_idx').on(t.notificationId, t.channel, t.address),
+    index('notification_deliveries_case_idx').on(t.caseId),
+    index('notification_deliveries_message_idx').on(t.messageId),
+  ],
+);
+
+/**
+ * Every message that reached the inbound mail path (SMTP listener or POST /v1/inbound-mail), with what
+ * became of it. One row per delivery: a redelivered message gets its own row (status `duplicate`), and the
+ * partial unique index keeps one `accepted` row per message and case, so a reply is applied once.
+ */
+export const inboundMessages = pgTable(
+  'inbound_messages',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** Message-ID without angle brackets, or `sha256:<hex>` of the raw message when it has none. */
+    messageKey: text('message_key').notNull(),
+    caseId: text('case_id'), // from a valid reply address; null when no recipient named a case
+    via: text('via').notNull(), // smtp | http
+    status: text('status').notNull(), // accepted | duplicate | refused
+    reason: text('reason'), // refusal reason (bad_token, unknown_sender, case_closed, ...)
+    sender: text('sender'), // From address
+    envelopeSender: text('envelope_sender'),
+    recipient: text('recipient'), // the reply address used, or the first recipient
+    subject: text('subject'),
+    principalId: text('principal_id'), // the customer-side principal the sender was matched to
+    requestId: text('request_id'), // the customerReply update's request id
+    attachments: jsonb('attachments').$type<{ name: string; contentType: string; size: number }[]>(),
+    sizeBytes: integer('size_bytes').notNull(),
+    /** The answer to the sender (bounce or closed-case notice): sent | skipped:<why> | failed:<error> | none. */
+    answer: text('answer'),
+    receivedAt: ts('received_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('inbound_messages_key_idx').on(t.messageKey),
+    index('inbound_messages_case_idx').on(t.caseId, t.id),
+    uniqueIndex('inbound_messages_accepted_idx')
+      .on(t.messageKey, t.caseId)
+      .where(sql`status = 'accepted'`),
+  ],
+);

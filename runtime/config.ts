@@ -18,6 +18,15 @@ export interface Config {
   authFailuresPerMinute: number;
   /** host:port for the worker's Prometheus endpoint (the SDK's metrics); unset = off. */
   workerMetricsAddress: string | undefined;
+  mail: {
+    /** SMTP_URL; unset under `npm start` means: start the local mail server and point this at it. */
+    smtpUrl: string | undefined;
+    /** Ports of the local mail server `npm start` runs when SMTP_URL is unset. */
+    localSmtpPort: number;
+    localUiPort: number;
+  };
+  /** Inbound SMTP listener (MAIL_INBOUND_SMTP_PORT / _HOST); unset port = the API process runs none (npm start: 2525). */
+  mailInbound: { smtpPort: number | undefined; smtpHost: string };
   temporal: {
     /** true when TEMPORAL_ADDRESS (or a config-file profile) points at an existing cluster. */
     external: boolean;
@@ -44,6 +53,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // TEMPORAL_TLS*, TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE.
   const loaded = loadClientConnectConfig({ overrideEnvVars: env as Record<string, string> });
   const connect = external ? loaded.connectionOptions : { ...loaded.connectionOptions, address: `127.0.0.1:${devServerPort}` };
+  // Reply addresses are HMAC-signed: production mail needs a real key, never the development default.
+  if (env.NODE_ENV === 'production' && env.SMTP_URL && !env.MAIL_REPLY_SECRET) {
+    throw new Error('SMTP_URL is set but MAIL_REPLY_SECRET is missing: refusing to send case mail with forgeable reply addresses');
+  }
   return {
     port: intFromEnv(env, 'PORT', 3000),
     host: env.HOST ?? '0.0.0.0',
@@ -54,6 +67,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authFailuresPerMinute: intFromEnv(env, 'AUTH_FAILURES_PER_MINUTE', 30, 1_000_000_000),
     taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'cases',
     workerMetricsAddress: env.WORKER_METRICS_ADDRESS || undefined,
+    mail: {
+      smtpUrl: env.SMTP_URL || undefined,
+      localSmtpPort: intFromEnv(env, 'MAILPIT_SMTP_PORT', 1025),
+      localUiPort: intFromEnv(env, 'MAILPIT_UI_PORT', 8025),
+    },
+    mailInbound: {
+      smtpPort: env.MAIL_INBOUND_SMTP_PORT ? intFromEnv(env, 'MAIL_INBOUND_SMTP_PORT', 2525) : undefined,
+      smtpHost: env.MAIL_INBOUND_SMTP_HOST || env.HOST || '0.0.0.0',
+    },
     temporal: {
       external,
       namespace: loaded.namespace ?? env.TEMPORAL_NAMESPACE ?? 'default',

@@ -6,7 +6,17 @@
  */
 import { hashToken, newToken } from '../api/tokens';
 import type { Db } from '../db/client';
-import { apiTokens, organisations, partnerLinks, principals, products, productVersions } from '../db/schema';
+import {
+  accountManagers,
+  apiTokens,
+  notificationContacts,
+  oncallShifts,
+  organisations,
+  partnerLinks,
+  principals,
+  products,
+  productVersions,
+} from '../db/schema';
 
 export interface DemoToken {
   principalId: string;
@@ -151,6 +161,37 @@ export const DEMO_PRINCIPALS: PrincipalRow[] = [
   { id: 'eng-americas', name: 'Sofia (engineer, Americas)', email: 'sofia@caseflow.example', role: 'engineer', homeRegion: 'AMERICAS' },
   { id: 'mgr-duty', name: 'Dana (duty manager)', email: 'dana@caseflow.example', role: 'manager', managerLevel: 1 },
   { id: 'mgr-escalation', name: 'Eli (escalation manager)', email: 'eli@caseflow.example', role: 'manager', managerLevel: 2 },
+  { id: 'sam-sara', name: 'Sara (Support Account Manager)', email: 'sara@caseflow.example', role: 'engineer', homeRegion: 'EMEA' },
+];
+
+/** Who hears about what: a rota per follow-the-sun region, Acme's account manager, one extra Acme contact. */
+export const DEMO_ONCALL: (typeof oncallShifts.$inferInsert)[] = [
+  { id: 'demo-oncall-apac', region: 'APAC', primaryId: 'eng-apac', fallbackId: 'eng-emea', validFrom: new Date('2020-01-01T00:00:00Z') },
+  {
+    id: 'demo-oncall-emea',
+    region: 'EMEA',
+    primaryId: 'eng-emea',
+    fallbackId: 'eng-americas',
+    validFrom: new Date('2020-01-01T00:00:00Z'),
+  },
+  {
+    id: 'demo-oncall-americas',
+    region: 'AMERICAS',
+    primaryId: 'eng-americas',
+    fallbackId: 'eng-apac',
+    validFrom: new Date('2020-01-01T00:00:00Z'),
+  },
+];
+export const DEMO_ACCOUNT_MANAGERS = [{ orgId: 'acme-premier', principalId: 'sam-sara' }];
+export const DEMO_CONTACTS: (typeof notificationContacts.$inferInsert)[] = [
+  {
+    id: 'demo-contact-acme-it',
+    orgId: 'acme-premier',
+    name: 'Acme IT-Leitstand',
+    email: 'it-leitstand@acme-premier.example',
+    language: 'de',
+    kinds: null,
+  },
 ];
 
 export const DEMO_PARTNER_LINKS = [{ partnerId: 'partner-bytesmith', orgId: 'northwind-production' }];
@@ -177,6 +218,9 @@ export async function seedDemo(db: Db): Promise<SeedResult> {
     await tx.insert(partnerLinks).values(DEMO_PARTNER_LINKS).onConflictDoNothing();
     await tx.insert(products).values(DEMO_PRODUCTS).onConflictDoNothing();
     await tx.insert(productVersions).values(DEMO_VERSIONS).onConflictDoNothing();
+    await tx.insert(oncallShifts).values(DEMO_ONCALL).onConflictDoNothing();
+    await tx.insert(accountManagers).values(DEMO_ACCOUNT_MANAGERS).onConflictDoNothing();
+    await tx.insert(notificationContacts).values(DEMO_CONTACTS).onConflictDoNothing();
     const tokens: DemoToken[] = DEMO_PRINCIPALS.map((p) => ({
       principalId: p.id,
       name: p.name,

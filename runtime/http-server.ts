@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import type { Client } from '@temporalio/client';
 import express from 'express';
 import type { Logger } from 'pino';
-import { createApp } from '../api/app';
+import { createApp, type InboundMailOptions } from '../api/app';
 import type { Database } from '../db/client';
 import type { Config } from './config';
 import { consoleRouter, type DevPersona } from './console-static';
@@ -18,6 +18,8 @@ export interface HttpDeps {
   logger: Logger;
   /** Dev mode only (npm start with demo data): tokens the console's persona picker offers. */
   devPersonas?: DevPersona[];
+  /** Default: from the environment (api/app.ts inboundMailOptionsFromEnv). */
+  inboundMail?: InboundMailOptions;
 }
 
 export function createHttpApp(config: Config, deps: HttpDeps): express.Express {

@@ -6,6 +6,7 @@
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
+import { mailerFromEnv } from '../activities/mail/mailer-from-env';
 import { createCaseWorker } from '../worker/create-worker';
 import type { Config } from './config';
 import { connectWorker } from './temporal';
@@ -20,6 +21,9 @@ export function superviseWorker(config: Config, database: Database, logger: Logg
   let stopping = false;
   let current: { worker: Worker; connection: NativeConnection } | undefined;
   let wake: (() => void) | undefined;
+  // One SMTP pool for the life of the process (rebuilt workers reuse it); no SMTP_URL = no mail.
+  const mailer = config.mail.smtpUrl ? mailerFromEnv({ ...process.env, SMTP_URL: config.mail.smtpUrl }) : null;
+  if (mailer) log.info({ smtp: mailer.transport.describe, from: mailer.transport.from }, 'case mail goes out over SMTP');
 
   const loop = (async () => {
     let backoffMs = 1000;
@@ -32,6 +36,7 @@ export function superviseWorker(config: Config, database: Database, logger: Logg
           namespace: opts.namespace,
           taskQueue: opts.taskQueue,
           database,
+          mailer,
         });
         current = { worker, connection };
         log.info({ taskQueue: opts.taskQueue, namespace: opts.namespace }, 'worker running');
@@ -59,6 +64,7 @@ export function superviseWorker(config: Config, database: Database, logger: Logg
       wake?.();
       if (current && current.worker.getState() === 'RUNNING') current.worker.shutdown();
       await loop;
+      mailer?.transport.transporter.close();
     },
   };
 }

@@ -1,7 +1,9 @@
 /** The HTTP API alone (production: scale out behind a load balancer). Needs TEMPORAL_ADDRESS and DATABASE_URL. */
+import { inboundMailOptionsFromEnv } from '../api/app';
 import { loadConfig } from '../runtime/config';
 import { openConfiguredDatabase, requireSharedDatabase } from '../runtime/database';
 import { startHttpServer } from '../runtime/http-server';
+import { startInboundSmtp } from '../runtime/inbound-smtp';
 import { createLogger } from '../runtime/logger';
 import { onShutdown } from '../runtime/shutdown';
 import { connectClient } from '../runtime/temporal';
@@ -15,9 +17,18 @@ async function main(): Promise<void> {
   register('database', database.close);
   const temporal = await connectClient(config);
   register('temporal client', temporal.close);
-  const http = await startHttpServer(config, { database, temporal: temporal.client, logger });
+  const inboundMail = inboundMailOptionsFromEnv();
+  const http = await startHttpServer(config, { database, temporal: temporal.client, logger, inboundMail });
   register('http server', http.close);
   logger.info({ port: config.port }, 'api listening');
+  if (config.mailInbound.smtpPort !== undefined) {
+    const smtp = await startInboundSmtp(
+      { database, temporal: temporal.client, logger, inboundMail },
+      { port: config.mailInbound.smtpPort, host: config.mailInbound.smtpHost },
+    );
+    register('inbound smtp', smtp.close);
+    logger.info({ port: smtp.port }, 'inbound SMTP listening');
+  }
 }
 
 main().catch((err) => {

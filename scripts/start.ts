@@ -3,17 +3,22 @@
  * the database (PGlite in .data unless DATABASE_URL is set) with migrations and demo data, the case worker
  * and the API, in one process. Ctrl-C stops everything; the next start finds every case where it was.
  */
+import { inboundMailOptionsFromEnv } from '../api/app';
 import { loadConfig } from '../runtime/config';
 import { ensureConsoleBuilt } from '../runtime/console-build';
 import { openConfiguredDatabase } from '../runtime/database';
 import { loadOrSeedDemo } from '../runtime/demo';
 import { startDevServer } from '../runtime/dev-server';
 import { startHttpServer } from '../runtime/http-server';
+import { startInboundSmtp } from '../runtime/inbound-smtp';
+import { startLocalMailServer } from '../runtime/mail-server';
 import { createLogger } from '../runtime/logger';
 import { installTemporalRuntime } from '../runtime/temporal-runtime';
 import { onShutdown } from '../runtime/shutdown';
 import { connectClient } from '../runtime/temporal';
 import { superviseWorker } from '../runtime/worker-supervisor';
+
+const DEFAULT_INBOUND_SMTP_PORT = 2525;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -35,6 +40,23 @@ async function main(): Promise<void> {
     uiUrl = devServer.uiUrl;
   }
 
+  // No SMTP relay configured: run a local one, so every mail the system sends can be read.
+  let mailAt = `  Mail           sent over ${config.mail.smtpUrl ?? ''}`;
+  if (!config.mail.smtpUrl) {
+    const mail = await startLocalMailServer({
+      dataDir: config.dataDir,
+      smtpPort: config.mail.localSmtpPort,
+      uiPort: config.mail.localUiPort,
+      logger,
+    });
+    register('mail server', mail.stop);
+    config.mail.smtpUrl = mail.smtpUrl;
+    mailAt =
+      mail.kind === 'mailpit'
+        ? `  Mail (Mailpit) ${mail.readAt}   (every mail the system sends)`
+        : `  Mail (.eml)    ${mail.readAt}   (install Go for Mailpit's web UI)`;
+  }
+
   const database = await openConfiguredDatabase(config);
   register('database', database.close);
   const demo = await loadOrSeedDemo(database, config.dataDir);
@@ -46,8 +68,22 @@ async function main(): Promise<void> {
   register('worker', worker.stop);
 
   ensureConsoleBuilt(logger);
-  const http = await startHttpServer(config, { database, temporal: temporal.client, logger, devPersonas: demo.tokens });
+  // Answers to inbound mail (bounces, closed-case notes) go out over the same SMTP as case mail.
+  const inboundMail = inboundMailOptionsFromEnv({ ...process.env, SMTP_URL: config.mail.smtpUrl });
+  const http = await startHttpServer(config, { database, temporal: temporal.client, logger, devPersonas: demo.tokens, inboundMail });
   register('http server', http.close);
+
+  // Replies to case mail: on by default locally, so answering a contact-attempt mail works out of the box.
+  const smtpDeps = { database, temporal: temporal.client, logger, inboundMail };
+  const host = config.mailInbound.smtpHost;
+  const smtp = await startInboundSmtp(smtpDeps, { port: config.mailInbound.smtpPort ?? DEFAULT_INBOUND_SMTP_PORT, host }).catch(
+    (err: unknown) => {
+      // The default port taken (another local mail tool): any free port does locally; it is printed below.
+      if (config.mailInbound.smtpPort !== undefined || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      return startInboundSmtp(smtpDeps, { port: 0, host });
+    },
+  );
+  register('inbound smtp', smtp.close);
 
   const api = `http://localhost:${config.port}`;
   const lines = [
@@ -56,7 +92,9 @@ async function main(): Promise<void> {
     `  Console        ${api}/   (dev mode: pick a demo persona)`,
     `  API            ${api}   (try: curl ${api}/ready)`,
     `  OpenAPI        ${api}/openapi.json`,
+    `  Mail in (SMTP) smtp://localhost:${smtp.port}   (replies to case+<caseId>.<token>@${inboundMail.reply.domain}; also POST ${api}/v1/inbound-mail)`,
     uiUrl ? `  Temporal UI    ${uiUrl}` : `  Temporal UI    (external cluster: use its own UI)`,
+    mailAt,
     ...demo.describe(),
     'Press Ctrl-C to stop.',
     '',

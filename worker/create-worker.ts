@@ -9,6 +9,7 @@ import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleW
 import type { Database } from '../db/client';
 import { createActivities } from '../activities';
 import type { Notifier } from '../activities/notifier';
+import type { CaseMailer } from '../activities/mail/mailer';
 import { TASK_QUEUE } from '../contract/case';
 import { createBacktestActivities } from '../backtest/activities';
 
@@ -19,6 +20,8 @@ export interface CaseWorkerOptions {
   database: Database;
   /** Outbox delivery channel; default: webhook from NOTIFY_WEBHOOK_URL/SECRET; null: outbox only. */
   notifier?: Notifier | null;
+  /** Mail channel; default: SMTP_URL/MAIL_FROM/MAIL_REPLY_* from the environment; null: no mail. */
+  mailer?: CaseMailer | null;
   /** A prebuilt bundle (tests share one across workers); default: built once per process. */
   workflowBundle?: WorkflowBundleWithSourceMap;
   maxConcurrentActivityTaskExecutions?: number;
@@ -66,7 +69,10 @@ export async function createCaseWorker(opts: CaseWorkerOptions): Promise<Worker>
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
     workflowBundle: opts.workflowBundle ?? (await caseWorkflowBundle()),
     // Back-tests run on the same queue: their batches read the read model through the same database.
-    activities: { ...createActivities({ db: opts.database, notifier: opts.notifier }), ...createBacktestActivities(opts.database.db) },
+    activities: {
+      ...createActivities({ db: opts.database, notifier: opts.notifier, mailer: opts.mailer }),
+      ...createBacktestActivities(opts.database.db),
+    },
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 50,
     maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions,
     maxCachedWorkflows: opts.maxCachedWorkflows,

@@ -14,6 +14,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
   log,
+  patched,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
 import type { CaseActivities } from '../activities';
@@ -31,6 +32,7 @@ import {
   getCaseQuery,
   managerAckUpdate,
   openedUpdate,
+  pageAckUpdate,
   rcaDeliveredUpdate,
   requestInfoUpdate,
   resolveUpdate,
@@ -38,6 +40,7 @@ import {
   type Actor,
   type CaseView,
   type CaseWorkflowInput,
+  type CustomerReplyInput,
 } from '../contract/case';
 import { CaseProgram, CaseRegion, CaseSeverity, CaseStatus, NextDueAt, SlaState, SupportId } from './search-attributes';
 import { resolveSettings } from './settings';
@@ -53,7 +56,8 @@ const { recordCaseChange } = proxyLocalActivities<CaseActivities>({
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds' },
 });
-// A webhook that stays down for a day is reported on the outbox row (last_error) and in the audit trail.
+// A webhook or SMTP server that stays down for a day is reported on the outbox row (last_error) and on
+// each delivery row (docs/notifications.md); deliveries already sent are never sent again by a retry.
 const { deliverNotifications } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes', maximumAttempts: 60 },
@@ -61,7 +65,12 @@ const { deliverNotifications } = proxyActivities<CaseActivities>({
 
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> {
   const settings = resolveSettings(input.settings);
-  const m = input.carried ? new CaseMachine(input, settings, input.carried as CaseState) : CaseMachine.open(input, settings);
+  // Decided once per run, before the machine does anything: histories from before page escalation have no
+  // marker and replay without it; new runs (and runs continued as new) track and escalate pages.
+  const pageEscalation = patched('page-escalation');
+  const m = input.carried
+    ? new CaseMachine(input, settings, input.carried as CaseState, pageEscalation)
+    : CaseMachine.open(input, settings, pageEscalation);
   const record = caseRecord(input);
   let recorded = false;
   let wakeMain = false;
@@ -169,7 +178,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   command(
     customerReplyUpdate,
     (a) => m.validateCustomerReply(a.actor),
-    (a, now) => m.customerReply(a.actor, a.requestId, now, a.message),
+    (a, now) => m.customerReply(a.actor, a.requestId, now, a.message, emailFacts(a)),
   );
   command(
     talkToManagerUpdate,
@@ -206,6 +215,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     (a) => m.validateRcaDelivered(a.actor),
     (a, now) => m.rcaDelivered(a.actor, a.requestId, now, a.summary),
   );
+  command(
+    pageAckUpdate,
+    (a) => m.validatePageAck(a.actor),
+    (a, now) => m.pageAck(a.actor, a.requestId, now, a.note),
+  );
   setHandler(customerAvailabilitySignal, (a) => {
     if (typeof a?.requestId !== 'string' || m.hasSeen(a.requestId) || typeof a.available !== 'boolean') return;
     m.markSeen(a.requestId);
@@ -241,6 +255,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   await flush();
   await Promise.all(deliveries);
   return m.view();
+}
+
+/** Only the fields a reply by email has: an API reply records exactly what it always did (replay-safe). */
+function emailFacts(a: CustomerReplyInput): Record<string, unknown> {
+  if (a.via !== 'email') return {};
+  return { via: 'email', messageId: a.messageId ?? null, attachments: Array.isArray(a.attachments) ? a.attachments : [] };
 }
 
 function caseRecord(input: CaseWorkflowInput): CaseRecord {

@@ -10,6 +10,7 @@ export const DEFAULT_SETTINGS: CaseSettings = {
   contactAttempts: 3,
   contactAttemptTime: '10:00',
   maxHistoryLength: 10_000,
+  pageAckMinutes: 15,
 };
 
 export function resolveSettings(overrides: Partial<CaseSettings> | undefined): CaseSettings {

@@ -17,6 +17,21 @@ export interface ContactAttemptState {
   status: 'scheduled' | 'made' | 'cancelled';
 }
 
+/** A Severity 1 page waiting for (or past) its acknowledgement (machine/pages.ts). */
+export interface PageState {
+  kind: 'page' | 'handoff';
+  region: SunRegion;
+  pagedAt: number;
+  /** Cause of the original page notice: escalation notices derive their dedupe keys from it. */
+  cause: string;
+  /** Index into the page chain (machine/notices.ts pageChain): 0 on-call, 1 fallback on-call, 2 duty manager. */
+  level: number;
+  escalateAt: number | null;
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+  withdrawnAt?: number | null;
+}
+
 export interface CaseState {
   status: CaseStatus;
   closeReason: CloseReason | null;
@@ -43,6 +58,8 @@ export interface CaseState {
   nextHandoffAt: number | null;
   samNotifyAt: number | null;
   rca: { required: boolean; deliveredAt: number | null } | null;
+  /** The latest Severity 1 page (absent in state carried from runs before page escalation). */
+  page?: PageState | null;
   history: HistoryEntry[];
   /** History entries dropped from the carried state (they stay in the case_events table). */
   historyTrimmed: number;

@@ -48,6 +48,7 @@ export function caseResource(row: CaseRow, view: CaseView, source: ViewSource) {
     policyVersion: row.policyVersion,
     source,
     version: view.version,
+    page: view.page ?? null,
   };
 }
 

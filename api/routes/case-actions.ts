@@ -19,6 +19,7 @@ import {
   customerReplyUpdate,
   engineerResponseUpdate,
   managerAckUpdate,
+  pageAckUpdate,
   rcaDeliveredUpdate,
   requestInfoUpdate,
   resolveUpdate,
@@ -41,6 +42,7 @@ import { z } from '../zod';
 
 const ENGINEERS: Role[] = ['engineer', 'manager'];
 const MANAGERS: Role[] = ['manager'];
+const STAFF: Role[] = ['engineer', 'manager', 'admin'];
 const CUSTOMERS_AND_STAFF: Role[] = [...CUSTOMER_SIDE, 'engineer', 'manager'];
 
 const RequestIdHeaders = z.object({
@@ -163,6 +165,14 @@ const ACTIONS = [
     roles: ENGINEERS,
     input: assignInput,
     update: assignUpdate,
+  }),
+  action({
+    key: 'pageAcknowledgement',
+    path: 'page-acknowledgement',
+    summary: 'Acknowledge the Severity 1 page',
+    roles: STAFF,
+    input: (b) => b,
+    update: pageAckUpdate,
   }),
   action({
     key: 'rca',

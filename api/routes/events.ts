@@ -63,6 +63,12 @@ export function registerEventRoutes({ api, db }: Services, feed: CaseFeed): void
       },
       401: { description: 'Missing, unknown or revoked bearer token', content: { 'application/problem+json': { schema: ProblemSchema } } },
       403: { description: 'Role not admitted', content: { 'application/problem+json': { schema: ProblemSchema } } },
+      429: {
+        description: 'Rate limit for this token, or failed authentications from this address, exceeded',
+        headers: { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer', minimum: 1 } } },
+        content: { 'application/problem+json': { schema: ProblemSchema } },
+      },
+      503: { description: 'The database is unavailable; retry', content: { 'application/problem+json': { schema: ProblemSchema } } },
     },
   });
 

@@ -16,7 +16,7 @@ export const ENTITLEMENT_IDS = [
 ] as const;
 export const MARKET_REGIONS = ['US', 'CA', 'EMEA', 'APAC', 'LATAM'] as const;
 export const SUN_REGIONS = ['APAC', 'EMEA', 'AMERICAS'] as const;
-export const ASSIGNABLE_ROLES = ['case_admin', 'license_admin', 'support_partner', 'engineer', 'manager', 'admin'] as const;
+export const ASSIGNABLE_ROLES = ['case_admin', 'license_admin', 'support_partner', 'engineer', 'manager', 'admin', 'mail_gateway'] as const;
 export const LIFECYCLES = ['current', 'limited', 'discontinued'] as const;
 
 const holidays = new Holidays();

@@ -70,6 +70,20 @@ export const ClockSchema = z
   })
   .openapi('Clock');
 
+export const PageSchema = z
+  .object({
+    kind: z.enum(['page', 'handoff']),
+    region: z.enum(SUN_REGIONS),
+    pagedAt: IsoInstant,
+    escalationLevel: z.number().int().openapi({ description: '0 = on-call engineer, 1 = fallback on-call, 2 = duty manager' }),
+    recipient: z.string().openapi({ example: 'oncall:EMEA:fallback' }),
+    escalatesAt: IsoInstant.nullable(),
+    acknowledgedAt: IsoInstant.nullable(),
+    acknowledgedBy: z.string().nullable(),
+    withdrawnAt: IsoInstant.nullable(),
+  })
+  .openapi('Page');
+
 export const CaseSchema = z
   .object({
     id: z.string(),
@@ -106,6 +120,7 @@ export const CaseSchema = z
     policyVersion: z.string(),
     source: z.enum(['workflow', 'read_model']).openapi({ description: 'live workflow state, or the stored snapshot' }),
     version: z.number().int(),
+    page: PageSchema.nullable().openapi({ description: 'the latest Severity 1 page and its acknowledgement; null when none' }),
   })
   .openapi('Case');
 
@@ -195,6 +210,7 @@ export const ACTION_BODIES = {
   close: z.strictObject({ reason: z.string().trim().min(1).max(2000).optional() }),
   assignment: z.strictObject({ ownerId: IdSchema, region: z.enum(SUN_REGIONS).optional(), note: z.string().trim().max(2000).optional() }),
   rca: z.strictObject({ summary: z.string().trim().min(1).max(20000) }),
+  pageAcknowledgement: z.strictObject({ note: z.string().trim().max(2000).optional() }),
 };
 
 export const PhoneSessionBody = z

@@ -7,7 +7,7 @@ import type { Worker } from '@temporalio/worker';
 import type { Express } from 'express';
 import pino from 'pino';
 import request, { type Response } from 'supertest';
-import { createApp } from '../../api/app';
+import { createApp, type InboundMailOptions } from '../../api/app';
 import type { Database } from '../../db/client';
 import { seedDemo } from '../../runtime/demo-seed';
 import { createCaseWorker } from '../../worker/create-worker';
@@ -33,7 +33,11 @@ export interface ApiHarness {
 export interface HarnessOptions {
   worker?: boolean;
   rateLimitPerMinute?: number;
+  /** Inbound mail settings (default: a test reply key and domain, no SMTP for answers). */
+  inboundMail?: InboundMailOptions;
 }
+
+export const TEST_REPLY = { secret: 'api-test-reply-secret', domain: 'reply.caseflow.test' };
 
 export async function startApiHarness(opts: HarnessOptions = {}): Promise<ApiHarness> {
   const database = await createTestDatabase();
@@ -52,6 +56,7 @@ export async function startApiHarness(opts: HarnessOptions = {}): Promise<ApiHar
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000,
     authFailuresPerMinute: 1000,
+    inboundMail: opts.inboundMail ?? { reply: TEST_REPLY, transport: null, maxBytes: 1024 * 1024 },
   });
   const conformance = new OpenApiConformance((await request(app).get('/openapi.json')).body);
   const checked = (target: Express) => conformantAgent(request(target), conformance);

@@ -4,10 +4,14 @@
  * Temporal server turns /ready into a 503 that names Temporal.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import nodemailer from 'nodemailer';
+import { replyAddress } from '../../activities/mail/reply-address';
+import { replyConfigFromEnv } from '../../activities/mail/reply-config';
+import { DEMO_PRINCIPALS } from '../../runtime/demo-seed';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -69,12 +73,23 @@ describe('npm start', () => {
   let svc: Running | undefined;
 
   beforeAll(async () => {
-    const [port, devPort, uiPort] = [await freePort(), await freePort(), await freePort()];
+    const [port, devPort, uiPort, smtpPort, mailUiPort, inboundPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     env = {
       DATA_DIR: dataDir,
       PORT: String(port),
       TEMPORAL_DEV_PORT: String(devPort),
       TEMPORAL_UI_PORT: String(uiPort),
+      MAILPIT_SMTP_PORT: String(smtpPort),
+      MAILPIT_UI_PORT: String(mailUiPort),
+      SMTP_URL: '',
+      MAIL_INBOUND_SMTP_PORT: String(inboundPort),
       DATABASE_URL: '',
       TEMPORAL_ADDRESS: '',
     };
@@ -108,7 +123,7 @@ describe('npm start', () => {
 
     // Demo tokens were issued and saved; a case administrator opens a case.
     const demo = JSON.parse(readFileSync(join(dataDir, 'demo-tokens.json'), 'utf8')) as {
-      tokens: Array<{ role: string; token: string; orgId?: string; supportId?: string }>;
+      tokens: Array<{ principalId: string; role: string; token: string; orgId?: string; supportId?: string }>;
     };
     const admin = demo.tokens.find((t) => t.role === 'case_admin' && t.supportId);
     expect(admin).toBeDefined();
@@ -126,6 +141,49 @@ describe('npm start', () => {
     const body = await created.text();
     expect({ status: created.status, body }).toMatchObject({ status: 201 });
     const caseId = JSON.parse(body).id as string;
+    const caseNumber = JSON.parse(body).number as number;
+
+    // The case-received mail can be read locally: in Mailpit (its URL printed), or as an .eml file without Go.
+    const title = 'License count wrong after renewal';
+    if (svc.output().includes('Mail (Mailpit)')) {
+      expect(svc.output()).toContain(`http://localhost:${env.MAILPIT_UI_PORT}`);
+      const found = await waitFor(
+        'the case-received mail in Mailpit',
+        async () => {
+          const res = await fetch(
+            `http://127.0.0.1:${env.MAILPIT_UI_PORT}/api/v1/search?query=${encodeURIComponent(`subject:"${title}"`)}`,
+          );
+          const list = (await res.json()) as { messages: Array<{ Subject: string }> };
+          return list.messages.length > 0 ? list.messages : undefined;
+        },
+        svc,
+        20_000,
+      );
+      // In the organisation's language (Acme: German), with the case number.
+      expect(found.map((m) => m.Subject)).toContain(`Fall #${caseNumber} eingegangen: ${title}`);
+    } else {
+      expect(svc.output()).toContain(join(dataDir, 'mail'));
+      await waitFor('an .eml file', async () => (readdirSync(join(dataDir, 'mail')).length > 0 ? true : undefined), svc, 20_000);
+    }
+
+    // The customer answers by email through the inbound SMTP listener npm start runs (printed at start).
+    expect(svc.output()).toContain(`smtp://localhost:${env.MAIL_INBOUND_SMTP_PORT}`);
+    const email = DEMO_PRINCIPALS.find((p) => p.id === admin!.principalId)!.email;
+    const to = replyAddress(replyConfigFromEnv({}), caseId);
+    const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: Number(env.MAIL_INBOUND_SMTP_PORT), ignoreTLS: true });
+    const sent = await smtp.sendMail({
+      from: email,
+      to,
+      subject: 'Re: license',
+      text: 'We renewed 80 instances.',
+      messageId: '<start-1@example>',
+    });
+    smtp.close();
+    expect(sent.response).toMatch(/^250 .*accepted/);
+    const events = await (await fetch(`${api}/v1/cases/${caseId}/events`, { headers: { authorization: `Bearer ${admin!.token}` } })).json();
+    expect((events as { items: Array<{ type: string; data: { via?: string } }> }).items).toContainEqual(
+      expect.objectContaining({ type: 'customer_reply', data: expect.objectContaining({ via: 'email' }) }),
+    );
 
     // Prometheus metrics count that request under its route template.
     const metrics = await (await fetch(`${api}/metrics`)).text();

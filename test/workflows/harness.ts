@@ -10,6 +10,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { caseEvents, cases, contactAttempts, notifications, slaClocks } from '../../db/schema';
 import type { Notifier } from '../../activities/notifier';
+import type { CaseMailer } from '../../activities/mail/mailer';
 import { createCaseWorker } from '../../worker/create-worker';
 import { caseWorkflow } from '../../workflows';
 import { caseWorkflowId, openedUpdate, TASK_QUEUE, type CaseView, type CaseWorkflowInput } from '../../contract/case';
@@ -39,12 +40,21 @@ export interface ReadModel {
   outbox: (typeof notifications.$inferSelect)[];
 }
 
-export async function startHarness(kind: 'time-skipping' | 'dev', opts: { notifier?: Notifier | null } = {}): Promise<Harness> {
+export async function startHarness(
+  kind: 'time-skipping' | 'dev',
+  opts: { notifier?: Notifier | null; mailer?: CaseMailer | null } = {},
+): Promise<Harness> {
   const env = kind === 'dev' ? await createDevServerEnv() : await createTimeSkippingEnv();
   const database = await createTestDatabase();
   await insertOrganisation(database);
   const newWorker = () =>
-    createCaseWorker({ connection: env.nativeConnection, taskQueue: TASK_QUEUE, database, notifier: opts.notifier ?? null });
+    createCaseWorker({
+      connection: env.nativeConnection,
+      taskQueue: TASK_QUEUE,
+      database,
+      notifier: opts.notifier ?? null,
+      mailer: opts.mailer ?? null,
+    });
   let worker = await newWorker();
   let running = worker.run();
   const client = env.client;

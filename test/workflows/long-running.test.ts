@@ -24,7 +24,9 @@ test('a case running for 60 days continues as new without losing a hand-off, a c
       openedAt,
       entitlement: 'production',
       level: 1,
-      settings: { maxHistoryLength: 300, sev1UpdateCadenceMinutes: 24 * 60 },
+      // Pages outlive a shift unescalated (each hand-off supersedes the last): 60 days of unacknowledged
+      // escalations would push the early history out of the carried 500 entries (pages.test.ts tests them).
+      settings: { maxHistoryLength: 300, sev1UpdateCadenceMinutes: 24 * 60, pageAckMinutes: 9 * 60 },
     }),
   );
   const firstRun = (await handle.describe()).runId;
@@ -50,6 +52,8 @@ test('a case running for 60 days continues as new without losing a hand-off, a c
   expect(view.history[0]!.type).toBe('opened');
   expect(view.clocks.firstResponse!.state).toBe('met');
   expect(view.clocks.sev1Update!.state).toBe('running');
+  // The page state travels through continue-as-new too: the latest hand-off's page, still open.
+  expect(view.page).toMatchObject({ kind: 'handoff', region: view.ownerRegion, escalationLevel: 0, acknowledgedAt: null });
 
   // Every 8-hour follow-the-sun boundary in 60 days produced exactly one hand-off, across all runs.
   const rm = await h.readModel('long-60d');

@@ -19,6 +19,7 @@ test('recorded histories are kept as fixtures', () => {
     'basic-breach-resolved.json',
     'contact-attempts-closed.json',
     'continued-as-new.json',
+    'sev1-page-escalated-email-reply.json',
     'sev1-unavailable-escalated.json',
   ]);
 });

@@ -22,7 +22,11 @@ test('Severity 1 on Production with the customer unavailable for a while in the 
   // Tuesday 07:00 UTC: APAC's shift; EMEA takes over at 08:00 UTC, the Americas at 16:00 UTC.
   const openedAt = nextLocal(await h.now(), 'UTC', 2, '07:00');
   await h.sleepUntil(openedAt);
-  const { handle, view } = await h.open(caseInput({ caseId: 'sev1-prod', openedAt, entitlement: 'production', level: 1 }));
+  // Pages escalate after 20 min unacknowledged here, off the round instants this test sleeps to: the
+  // time-skipping test server stops skipping when a signal lands within a timer's firing.
+  const { handle, view } = await h.open(
+    caseInput({ caseId: 'sev1-prod', openedAt, entitlement: 'production', level: 1, settings: { pageAckMinutes: 20 } }),
+  );
   expect(view.aroundTheClock).toBe(true);
   expect(view.ownerRegion).toBe('APAC');
   expect(view.clocks.sev1Update!.state).toBe('running');
@@ -70,10 +74,17 @@ test('Severity 1 on Production with the customer unavailable for a while in the 
   expect(live.clocks.sev1Update!.state).toBe('breached');
   const rm = await h.readModel('sev1-prod');
   const pages = rm.outbox.filter((n) => n.channel === 'page');
+  // Nobody acknowledges: each page escalates to the region's fallback on-call, then to the duty manager.
   expect(pages.map((n) => [n.kind, n.recipient])).toEqual([
     ['page', 'oncall:APAC'],
+    ['page_escalation', 'oncall:APAC:fallback'],
+    ['page_escalation', 'manager:duty'],
     ['handoff', 'oncall:EMEA'],
+    ['page_escalation', 'oncall:EMEA:fallback'],
+    ['page_escalation', 'manager:duty'],
     ['handoff', 'oncall:AMERICAS'],
+    ['page_escalation', 'oncall:AMERICAS:fallback'],
+    ['page_escalation', 'manager:duty'],
   ]);
   const breach = rm.outbox.filter((n) => n.kind === 'sla_breach');
   expect(breach.map((n) => n.recipient).sort()).toEqual(['manager:duty', 'oncall:AMERICAS']);

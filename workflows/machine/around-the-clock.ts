@@ -22,6 +22,7 @@ import { clockIsActive } from '../clock-view';
 import { clockFacts, retire } from './clocks';
 import { iso, SEV1_UPDATE, type Machine } from './context';
 import * as notices from './notices';
+import { trackPage, withdrawPage } from './pages';
 import { record, touch } from './recording';
 
 /** 24/7 wall-clock calendar for the around-the-clock update cadence. */
@@ -41,6 +42,7 @@ export function startAroundTheClock(m: Machine, now: number, cause: string, acto
   m.s.nextHandoffAt = m.s.customerAvailable ? nextHandoffAfter(now) : null;
   record(m, 'around_the_clock_started', actorId, now, cause, { region, cadenceMinutes: m.settings.sev1UpdateCadenceMinutes });
   notices.aroundTheClockPage(m, cause, region);
+  trackPage(m, 'page', region, now, cause);
   if (m.input.entitlement === 'premier') {
     // The Support Account Manager hears about it in the customer's business hours, not at 3 a.m.
     m.s.samNotifyAt = nextOpening(m.input.businessCalendar, now);
@@ -53,6 +55,7 @@ export function stopAroundTheClock(m: Machine, now: number, cause: string, actor
   m.s.samNotifyAt = null;
   retire(m, SEV1_UPDATE, now);
   record(m, 'around_the_clock_stopped', actorId, now, cause, { why });
+  withdrawPage(m, now, cause, why);
 }
 
 /** An engineer update meets the current cadence period and starts the next one. */
@@ -126,6 +129,7 @@ function handOffIfRegionChanged(m: Machine, now: number, cause: string): void {
   m.s.ownerId = null;
   record(m, 'handoff', 'system', now, cause, { from, to, previousOwner });
   notices.handoff(m, cause, from, to, previousOwner);
+  trackPage(m, 'handoff', to, now, cause);
   touch(m);
 }
 

@@ -12,6 +12,7 @@
  *   contact-attempts.ts  the attempts on separate business days
  *   around-the-clock.ts  Severity 1 cadence, follow-the-sun hand-offs, customer availability, SAM notice
  *   escalation.ts        talk to a manager, acknowledgement, escalation
+ *   pages.ts             Severity 1 pages: acknowledgement, escalation to the fallback and the duty manager
  *   resolution.ts        resolve, confirm or reject, close, reopen, root-cause analysis
  *   timers.ts            when the case next wakes, and what fires then (in order)
  *   notices.ts           who is told what (every notification and its recipient)
@@ -36,6 +37,7 @@ import type { Machine, Outbox } from './context';
 import * as conversation from './conversation';
 import * as escalation from './escalation';
 import { initialState, openCase } from './opening';
+import * as pages from './pages';
 import { drainOutbox, emptyOutbox } from './recording';
 import * as resolution from './resolution';
 import * as timers from './timers';
@@ -52,11 +54,13 @@ export class CaseMachine implements Machine {
     readonly input: CaseWorkflowInput,
     readonly settings: CaseSettings,
     readonly s: CaseState,
+    /** The workflow's `patched('page-escalation')`: cases that began before it replay exactly as they ran. */
+    readonly pageEscalation = false,
   ) {}
 
   /** A brand-new case: first-response clock and, for Severity 1 on a 24/7 program, around-the-clock work. */
-  static open(input: CaseWorkflowInput, settings: CaseSettings): CaseMachine {
-    const m = new CaseMachine(input, settings, initialState(input));
+  static open(input: CaseWorkflowInput, settings: CaseSettings, pageEscalation = false): CaseMachine {
+    const m = new CaseMachine(input, settings, initialState(input), pageEscalation);
     openCase(m);
     return m;
   }
@@ -128,6 +132,10 @@ export class CaseMachine implements Machine {
     validators.validateRcaDelivered(this, actor);
   }
 
+  validatePageAck(actor: Actor): void {
+    validators.validatePageAck(this, actor);
+  }
+
   // ---- commands (validated first; `now` is workflow time) -----------------------------------------------
 
   engineerResponse(actor: Actor, requestId: string, now: number, message?: string): void {
@@ -142,8 +150,8 @@ export class CaseMachine implements Machine {
     conversation.requestInfo(this, actor, requestId, now, message);
   }
 
-  customerReply(actor: Actor, requestId: string, now: number, message?: string): void {
-    conversation.customerReply(this, actor, requestId, now, message);
+  customerReply(actor: Actor, requestId: string, now: number, message?: string, email?: Record<string, unknown>): void {
+    conversation.customerReply(this, actor, requestId, now, message, email);
   }
 
   talkToManager(actor: Actor, requestId: string, now: number, reason: string): void {
@@ -172,6 +180,10 @@ export class CaseMachine implements Machine {
 
   rcaDelivered(actor: Actor, requestId: string, now: number, summary: string): void {
     resolution.rcaDelivered(this, actor, requestId, now, summary);
+  }
+
+  pageAck(actor: Actor, requestId: string, now: number, note?: string): void {
+    pages.acknowledgePage(this, actor, requestId, now, note);
   }
 
   customerAvailability(arg: CustomerAvailabilityInput, now: number): void {

@@ -26,6 +26,8 @@ export interface Machine {
   readonly settings: CaseSettings;
   readonly s: CaseState;
   readonly outbox: Outbox;
+  /** Severity 1 pages are tracked and escalate (pages.ts): the workflow's `patched('page-escalation')`. */
+  readonly pageEscalation: boolean;
 }
 
 export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());

@@ -31,15 +31,23 @@ export function requestInfo(m: Machine, actor: Actor, requestId: string, now: nu
   notices.infoRequested(m, requestId, round, message);
 }
 
-export function customerReply(m: Machine, actor: Actor, requestId: string, now: number, message?: string): void {
-  record(m, 'customer_reply', actor.id, now, requestId, { message: message ?? null });
+/** `email` carries where a reply by email came from (via, Message-ID, attachments); empty for API replies. */
+export function customerReply(
+  m: Machine,
+  actor: Actor,
+  requestId: string,
+  now: number,
+  message?: string,
+  email: Record<string, unknown> = {},
+): void {
+  record(m, 'customer_reply', actor.id, now, requestId, { message: message ?? null, ...email });
   if (m.s.status === 'awaiting_customer') {
     cancelContactAttempts(m, now, requestId, actor.id);
     setStatus(m, 'in_progress', now, actor.id, requestId);
   } else if (m.s.status === 'resolved') {
     reopen(m, now, requestId, actor.id, 'customer replied after resolution');
   }
-  notices.customerReplied(m, requestId, message ?? null);
+  notices.customerReplied(m, requestId, message ?? null, email);
 }
 
 /** Timer: the last contact attempt's business day ended without a reply. */

@@ -5,6 +5,7 @@
  *
  * | kind                          | recipient                               | channel | sent when                                |
  * |-------------------------------|-----------------------------------------|---------|------------------------------------------|
+ * | `case_received`               | customer                                | email   | the case opens (first-response due time) |
  * | `info_request`                | customer                                | email   | an engineer requests information         |
  * | `contact_attempt`             | customer                                | email   | a scheduled contact attempt is made      |
  * | `closed_no_customer_response` | customer                                | email   | the last attempt went unanswered         |
@@ -14,14 +15,16 @@
  * | `rca_delivered`               | customer                                | email   | the root-cause analysis is delivered     |
  * | `page`                        | on-call engineer of the current region  | page    | around-the-clock work starts             |
  * | `handoff`                     | on-call engineer of the next region     | page    | follow-the-sun hand-off                  |
+ * | `page_escalation`             | fallback on-call, then the duty manager | page    | a page unacknowledged for pageAckMinutes |
  * | `sam_severity1`               | the customer's Support Account Manager  | email   | Premier Severity 1, in business hours    |
  * | `manager_escalation`          | manager of the escalation level         | email   | talk to a manager; each escalation level |
  * | `sla_warning`                 | owner (managerAck: the level's manager) | email   | a warning threshold of a clock passes    |
  * | `sla_breach`                  | owner and the duty manager              | email   | a clock (other than managerAck) breaches |
  *
  * Recipients are addresses the delivery side resolves: `customer:<org>`, `engineer:<id>`, `oncall:<region>`,
- * `queue:<region>`, `manager:duty`, `manager:level<n>`, `sam:<org>`.
+ * `queue:<region>`, `manager:duty`, `manager:level<n>`, `sam:<org>`, `oncall:<region>:fallback`.
  */
+import type { DeadlineResult } from '../../policy';
 import type { Level, SunRegion } from '../../policy/types';
 import type { ResolutionType } from '../../contract/case';
 import { iso, MANAGER_ACK, type Machine } from './context';
@@ -55,6 +58,22 @@ function supportAccountManager(m: Machine): string {
 
 // ---- conversation with the customer -------------------------------------------------------------------
 
+/**
+ * The customer hears that the case exists and when the first response is due. Only the local activity's
+ * input changes when this is added, which replay does not compare, so running cases replay unchanged.
+ */
+export function caseReceived(m: Machine, cause: string, level: Level, deadline: DeadlineResult): void {
+  notify(m, 'case_received', customer(m), 'email', cause, {
+    level,
+    firstResponse: {
+      kind: deadline.kind,
+      dueAt: deadline.kind === 'due' ? iso(deadline.dueAt) : null,
+      target: deadline.kind === 'due' ? deadline.target : null,
+      explanation: deadline.explanation,
+    },
+  });
+}
+
 export function infoRequested(m: Machine, cause: string, round: number, message: string): void {
   notify(m, 'info_request', customer(m), 'email', cause, { round, message });
 }
@@ -77,8 +96,8 @@ export function closedNoCustomerResponse(m: Machine, cause: string): void {
   });
 }
 
-export function customerReplied(m: Machine, cause: string, message: string | null): void {
-  notify(m, 'customer_reply', owner(m), 'email', cause, { message });
+export function customerReplied(m: Machine, cause: string, message: string | null, email: Record<string, unknown> = {}): void {
+  notify(m, 'customer_reply', owner(m), 'email', cause, { message, ...email });
 }
 
 // ---- resolution and root-cause analysis ---------------------------------------------------------------
@@ -103,6 +122,15 @@ export function aroundTheClockPage(m: Machine, cause: string, region: SunRegion)
 
 export function handoff(m: Machine, cause: string, from: SunRegion | null, to: SunRegion, previousOwner: string | null): void {
   notify(m, 'handoff', oncall(to), 'page', cause, { from, to, previousOwner, level: m.s.level });
+}
+
+/** Who holds a Severity 1 page at each escalation level (docs/notifications.md, "Pages"). */
+export function pageChain(region: SunRegion): string[] {
+  return [oncall(region), `${oncall(region)}:fallback`, managerRecipient(1)];
+}
+
+export function pageEscalation(m: Machine, cause: string, region: SunRegion, kind: string, facts: Record<string, unknown>): void {
+  notify(m, 'page_escalation', String(facts.to), 'page', cause, { ...facts, region, kind, level: m.s.level, title: m.input.title });
 }
 
 export function samSeverity1(m: Machine, cause: string): void {

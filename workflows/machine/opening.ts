@@ -7,6 +7,7 @@ import type { CaseState } from '../state';
 import { qualifiesForAroundTheClock, startAroundTheClock } from './around-the-clock';
 import { startFirstResponseClock } from './clocks';
 import { iso, type Machine } from './context';
+import { caseReceived } from './notices';
 import { record } from './recording';
 
 export function initialState(input: CaseWorkflowInput): CaseState {
@@ -58,5 +59,6 @@ export function openCase(m: Machine): void {
     },
     relatedCaseId: input.relatedCaseId ?? null,
   });
+  caseReceived(m, 'open', input.level, deadline);
   if (qualifiesForAroundTheClock(m, input.level)) startAroundTheClock(m, openedAt, 'open', input.openedBy.id);
 }

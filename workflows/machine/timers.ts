@@ -9,6 +9,7 @@ import { fireClocks } from './clock-alerts';
 import { fireContactAttempts } from './contact-attempts';
 import type { Machine } from './context';
 import { fireContactClose } from './conversation';
+import { firePageEscalation, pageEscalatesAt } from './pages';
 import { fireAutoClose } from './resolution';
 
 /** The earliest instant anything is due, or null when the case only waits for people. */
@@ -25,6 +26,7 @@ export function nextWakeAt(m: Machine): number | null {
   consider(m.s.autoCloseAt);
   consider(m.s.nextHandoffAt);
   consider(m.s.samNotifyAt);
+  consider(pageEscalatesAt(m));
   return next;
 }
 
@@ -36,4 +38,5 @@ export function fireDue(m: Machine, now: number): void {
   fireAutoClose(m, now); // resolution unanswered: closes the case
   fireHandoff(m, now);
   fireSamNotice(m, now);
+  firePageEscalation(m, now); // after the hand-off, which may supersede the page
 }

@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { resolutionScopeProblem, targetOf } from '../../policy';
 import type { Actor, AssignInput, ChangeSeverityInput, ResolveInput, Role } from '../../contract/case';
 import type { Machine } from './context';
+import { pageAckRefusal } from './pages';
 
 const CUSTOMER_ROLES: Role[] = ['case_admin', 'license_admin', 'support_partner'];
 const STAFF_ROLES: Role[] = ['engineer', 'manager', 'admin'];
@@ -18,6 +19,12 @@ export function rejectUnless(condition: boolean, message: string): asserts condi
 
 function requireRole(actor: Actor, roles: Role[], action: string): void {
   rejectUnless(roles.includes(actor.role), `${action} is not allowed for role '${actor.role}' (allowed: ${roles.join(', ')})`);
+}
+
+export function validatePageAck(m: Machine, actor: Actor): void {
+  requireRole(actor, STAFF_ROLES, 'Acknowledging a page');
+  const refusal = pageAckRefusal(m);
+  rejectUnless(refusal === null, refusal ?? '');
 }
 
 function requireOpen(m: Machine): void {

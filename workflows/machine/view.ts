@@ -6,6 +6,7 @@
 import type { CaseView } from '../../contract/case';
 import { clockView, slaSummary } from '../clock-view';
 import { FIRST_RESPONSE, iso, type Machine } from './context';
+import { pageView } from './pages';
 
 /** Closed, and no root-cause analysis still owed (a Premium Severity 1 case waits for it). */
 export function closedForGood(m: Machine): boolean {
@@ -57,6 +58,7 @@ export function caseView(m: Machine): CaseView {
       acknowledgedAt: iso(s.managerEscalation.acknowledgedAt),
     },
     rca: s.rca && { required: s.rca.required, deliveredAt: iso(s.rca.deliveredAt) },
+    ...(m.pageEscalation ? { page: pageView(m) } : {}),
     history: s.history,
     historyOmitted: s.historyTrimmed,
     version: s.version,

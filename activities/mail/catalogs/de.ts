@@ -1,0 +1,41 @@
+import type { Catalog } from './en';
+
+export const de: Catalog = {
+  greeting: 'Hallo {name},',
+  signoff: 'Mit freundlichen Grüßen',
+  team: 'Ihr Support-Team',
+  replyHint:
+    'Um zu antworten, antworten Sie einfach auf diese E-Mail und lassen Sie {ref} im Betreff stehen: Ihre Antwort wird dem Fall hinzugefügt.',
+  'received.subject': 'Fall {ref} eingegangen: {title}',
+  'received.body': 'Vielen Dank für Ihre Anfrage. Wir haben den Fall {ref} „{title}“ eröffnet.',
+  'received.due': 'Unsere erste Antwort erhalten Sie spätestens am {dueAt}: {target}.',
+  'received.target':
+    '{unit, select, minute {{amount, plural, one {# Minute} other {# Minuten}}} hour {{amount, plural, one {# Stunde} other {# Stunden}}} other {{amount, plural, one {# Geschäftstag} other {# Geschäftstage}}}} {clock, select, wall {rund um die Uhr gerechnet} other {innerhalb Ihrer Geschäftszeiten gerechnet}}',
+  'received.noDue':
+    '{kind, select, best_effort {Ihr Support-Programm arbeitet nach bestem Bemühen: Wir antworten so schnell wie möglich, jedoch ohne garantierte Reaktionszeit.} other {Für diese Art von Fall gibt es keine Reaktionszeit: Wir antworten so schnell wie möglich.}}',
+  'received.explanation': 'So haben wir das berechnet: {explanation}',
+  'infoRequest.subject': 'Fall {ref}: Wir benötigen Informationen von Ihnen',
+  'infoRequest.body': 'Um die Arbeit an Fall {ref} „{title}“ fortzusetzen, benötigen wir Folgendes von Ihnen:',
+  'infoRequest.schedule':
+    'Wenn wir nichts von Ihnen hören, melden wir uns {of, plural, one {an # Geschäftstag} other {an # verschiedenen Geschäftstagen}} erneut; ohne Antwort wird der Fall am {closesAt} geschlossen.',
+  'attempt.subject': 'Fall {ref}: Wir warten auf Ihre Antwort (Versuch {attempt} von {of})',
+  'attempt.body':
+    'Dies ist Versuch {attempt} von {of}, Sie wegen Fall {ref} „{title}“ zu erreichen. Wir benötigen weiterhin Ihre Antwort, um fortfahren zu können:',
+  'attempt.remaining':
+    '{remaining, plural, =0 {Dies ist unser letzter Versuch.} one {Wir versuchen es am nächsten Geschäftstag noch einmal.} other {Wir versuchen es noch #-mal, einmal pro Geschäftstag.}}',
+  'attempt.closes': 'Wenn wir nichts von Ihnen hören, wird der Fall am {closesAt} geschlossen.',
+  'resolved.subject': 'Fall {ref} gelöst: {title}',
+  'resolved.body': 'Wir haben eine Lösung für Fall {ref} „{title}“ vorgeschlagen:',
+  'resolved.confirm':
+    'Bitte bestätigen Sie, dass damit Ihr Problem gelöst ist, oder antworten Sie, falls nicht: Eine Antwort öffnet den Fall wieder. Ohne Antwort wird der Fall am {autoCloseAt} geschlossen.',
+  'closed.subject': 'Fall {ref} geschlossen: {title}',
+  'closed.body':
+    '{reason, select, no_customer_response {Wir haben {attempts, plural, one {an # Geschäftstag} other {an # verschiedenen Geschäftstagen}} versucht, Sie zu erreichen, leider ohne Antwort. Daher ist der Fall {ref} jetzt geschlossen.} confirmed {Sie haben die Lösung bestätigt, daher ist der Fall {ref} jetzt geschlossen.} customer_request {Der Fall {ref} wurde auf Ihren Wunsch geschlossen.} resolution_timeout {Nach unserem Lösungsvorschlag haben wir nichts mehr von Ihnen gehört, daher ist der Fall {ref} jetzt geschlossen.} other {Der Fall {ref} ist jetzt geschlossen.}}',
+  'closed.related':
+    'Wenn das Problem weiterhin besteht oder wieder auftritt, eröffnen Sie einen neuen Fall und geben Sie {ref} als zugehörigen Fall an: Wir machen dort weiter, wo wir aufgehört haben.',
+  'rca.subject': 'Fall {ref}: Ursachenanalyse',
+  'rca.body': 'Die Ursachenanalyse für Fall {ref} „{title}“ liegt vor:',
+  'managerAck.subject': 'Fall {ref}: Ihr Wunsch, mit einer Führungskraft zu sprechen',
+  'managerAck.body':
+    'Wir haben Ihren Wunsch erhalten, über Fall {ref} „{title}“ mit einer Führungskraft zu sprechen. Eine Führungskraft meldet sich spätestens am {ackDueAt} bei Ihnen.',
+};

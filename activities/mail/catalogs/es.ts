@@ -1,0 +1,40 @@
+import type { Catalog } from './en';
+
+export const es: Catalog = {
+  greeting: 'Hola, {name}:',
+  signoff: 'Atentamente,',
+  team: 'Su equipo de soporte',
+  replyHint: 'Para responder, conteste a este correo y mantenga {ref} en el asunto: su respuesta se añadirá al caso.',
+  'received.subject': 'Caso {ref} recibido: {title}',
+  'received.body': 'Gracias por contactar con nosotros. Hemos abierto el caso {ref}, «{title}».',
+  'received.due': 'Nuestra primera respuesta vence el {dueAt}: {target}.',
+  'received.target':
+    '{unit, select, minute {{amount, plural, one {# minuto} other {# minutos}}} hour {{amount, plural, one {# hora} other {# horas}}} other {{amount, plural, one {# día laborable} other {# días laborables}}}} ({clock, select, wall {cómputo las 24 horas} other {cómputo en su horario laboral}})',
+  'received.noDue':
+    '{kind, select, best_effort {Su programa de soporte funciona según disponibilidad: respondemos lo antes posible, sin un tiempo de respuesta garantizado.} other {Este tipo de caso no tiene un tiempo de respuesta objetivo: respondemos lo antes posible.}}',
+  'received.explanation': 'Cómo lo hemos calculado: {explanation}',
+  'infoRequest.subject': 'Caso {ref}: necesitamos información de usted',
+  'infoRequest.body': 'Para seguir trabajando en el caso {ref}, «{title}», necesitamos lo siguiente:',
+  'infoRequest.schedule':
+    'Si no recibimos noticias suyas, volveremos a contactarle {of, plural, one {durante # día laborable} other {en # días laborables distintos}}; sin respuesta, el caso se cerrará el {closesAt}.',
+  'attempt.subject': 'Caso {ref}: esperamos su respuesta (intento {attempt} de {of})',
+  'attempt.body':
+    'Este es el intento {attempt} de {of} de contactarle sobre el caso {ref}, «{title}». Seguimos necesitando su respuesta para continuar:',
+  'attempt.remaining':
+    '{remaining, plural, =0 {Este es nuestro último intento.} one {Lo intentaremos una vez más el próximo día laborable.} other {Lo intentaremos # veces más, una por día laborable.}}',
+  'attempt.closes': 'Si no recibimos noticias suyas, el caso se cerrará el {closesAt}.',
+  'resolved.subject': 'Caso {ref} resuelto: {title}',
+  'resolved.body': 'Hemos propuesto una solución para el caso {ref}, «{title}»:',
+  'resolved.confirm':
+    'Confirme que resuelve su problema o responda si no es así: una respuesta reabre el caso. Sin respuesta, el caso se cerrará el {autoCloseAt}.',
+  'closed.subject': 'Caso {ref} cerrado: {title}',
+  'closed.body':
+    '{reason, select, no_customer_response {Intentamos contactarle {attempts, plural, one {durante # día laborable} other {en # días laborables distintos}} sin obtener respuesta, por lo que el caso {ref} queda cerrado.} confirmed {Ha confirmado la solución, por lo que el caso {ref} queda cerrado.} customer_request {El caso {ref} se ha cerrado a petición suya.} resolution_timeout {No recibimos respuesta tras la solución propuesta, por lo que el caso {ref} queda cerrado.} other {El caso {ref} queda cerrado.}}',
+  'closed.related':
+    'Si el problema continúa o vuelve a aparecer, abra un caso nuevo e indique {ref} como caso relacionado: retomaremos el trabajo donde lo dejamos.',
+  'rca.subject': 'Caso {ref}: análisis de causa raíz',
+  'rca.body': 'El análisis de causa raíz del caso {ref}, «{title}», está listo:',
+  'managerAck.subject': 'Caso {ref}: su solicitud de hablar con un responsable',
+  'managerAck.body':
+    'Hemos recibido su solicitud de hablar con un responsable sobre el caso {ref}, «{title}». Un responsable se pondrá en contacto con usted a más tardar el {ackDueAt}.',
+};

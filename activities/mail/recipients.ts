@@ -1,0 +1,165 @@
+/**
+ * Who an outbox row reaches, decided at delivery time: the workflow names a role (`customer:<org>`,
+ * `engineer:<id>`, `oncall:<region>`, `queue:<market region>`, `manager:duty`, `manager:level<N>`,
+ * `sam:<org>`) and this module expands it into people with an address and a language, from the
+ * current rota, contacts and principals. The rules per notice kind are tabled in docs/notifications.md.
+ */
+import { and, eq, gt, isNull, lte, or, desc } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { accountManagers, notificationContacts, oncallShifts, partnerLinks, principals } from '../../db/schema';
+
+export type Audience = 'customer' | 'staff';
+
+export interface Person {
+  address: string;
+  name: string;
+  principalId: string | null;
+  audience: Audience;
+  language: string;
+}
+
+/** Notices a customer can receive; a contact's `kinds` is a subset of these (null = all). */
+export const CUSTOMER_NOTICE_KINDS = [
+  'case_received',
+  'info_request',
+  'contact_attempt',
+  'case_resolved',
+  'closed_no_customer_response',
+  'rca_delivered',
+  'manager_request_ack',
+] as const;
+export type CustomerNoticeKind = (typeof CUSTOMER_NOTICE_KINDS)[number];
+
+export interface NoticeToResolve {
+  kind: string;
+  recipient: string;
+  payload: Record<string, unknown>;
+}
+
+export interface CaseParties {
+  orgId: string;
+  openedBy: string;
+  /** The case's language: customer mail is written in it unless a contact chose another. */
+  language: string;
+}
+
+const SUN_REGION_OF_MARKET: Record<string, string> = { US: 'AMERICAS', CA: 'AMERICAS', LATAM: 'AMERICAS', EMEA: 'EMEA', APAC: 'APAC' };
+
+export async function resolveRecipients(db: Db, notice: NoticeToResolve, parties: CaseParties, now: Date): Promise<Person[]> {
+  const people = await expand(db, notice.recipient, notice.kind, parties, now);
+  // A customer who asked for a manager is told the request arrived (the managers get the staff notice).
+  if (notice.kind === 'manager_escalation' && notice.payload.level === 1) {
+    people.push(...(await customerSide(db, parties, 'manager_request_ack')));
+  }
+  return unique(people);
+}
+
+async function expand(db: Db, recipient: string, kind: string, parties: CaseParties, now: Date): Promise<Person[]> {
+  const [role, ...rest] = recipient.split(':');
+  const arg = rest.join(':');
+  switch (role) {
+    case 'customer':
+      return customerSide(db, { ...parties, orgId: arg || parties.orgId }, kind);
+    case 'engineer':
+      return staff(db, eq(principals.id, arg));
+    case 'oncall': {
+      // `oncall:<region>:fallback`: the next one in a page's escalation chain.
+      const [region, which] = arg.split(':');
+      return which === 'fallback' ? onCallFallback(db, region!, now) : onCall(db, region!, now);
+    }
+    case 'queue':
+      return onCall(db, SUN_REGION_OF_MARKET[arg] ?? arg, now);
+    case 'manager': {
+      const level = arg === 'duty' ? 1 : Number(/^level(\d+)$/.exec(arg)?.[1]);
+      return Number.isInteger(level) ? staff(db, and(eq(principals.role, 'manager'), eq(principals.managerLevel, level))) : [];
+    }
+    case 'sam': {
+      const [sam] = await db.select({ id: accountManagers.principalId }).from(accountManagers).where(eq(accountManagers.orgId, arg));
+      return sam ? staff(db, eq(principals.id, sam.id)) : [];
+    }
+    default:
+      return [];
+  }
+}
+
+/** Customer side: the opener (if a customer-side person), the organisation's contacts who want this kind, linked partners. */
+async function customerSide(db: Db, parties: CaseParties, kind: string): Promise<Person[]> {
+  const out: Person[] = [];
+  const [opener] = await db
+    .select()
+    .from(principals)
+    .where(and(eq(principals.id, parties.openedBy), isNull(principals.disabledAt)));
+  if (opener && opener.role !== 'engineer' && opener.role !== 'manager' && opener.role !== 'admin') {
+    out.push({ address: opener.email, name: opener.name, principalId: opener.id, audience: 'customer', language: parties.language });
+  }
+  const contacts = await db.select().from(notificationContacts).where(eq(notificationContacts.orgId, parties.orgId));
+  for (const c of contacts) {
+    if (c.kinds && !c.kinds.includes(kind)) continue;
+    out.push({ address: c.email, name: c.name, principalId: null, audience: 'customer', language: c.language ?? parties.language });
+  }
+  const partners = await db
+    .select({ id: principals.id, name: principals.name, email: principals.email })
+    .from(partnerLinks)
+    .innerJoin(principals, eq(principals.id, partnerLinks.partnerId))
+    .where(and(eq(partnerLinks.orgId, parties.orgId), isNull(principals.disabledAt)));
+  for (const p of partners)
+    out.push({ address: p.email, name: p.name, principalId: p.id, audience: 'customer', language: parties.language });
+  return out;
+}
+
+async function staff(db: Db, where: ReturnType<typeof and>): Promise<Person[]> {
+  const rows = await db
+    .select({ id: principals.id, name: principals.name, email: principals.email })
+    .from(principals)
+    .where(and(where, isNull(principals.disabledAt)));
+  return rows.map((p) => ({ address: p.email, name: p.name, principalId: p.id, audience: 'staff' as const, language: 'en' }));
+}
+
+/**
+ * The region's on-call engineer now: the primary of the newest shift in force, its fallback when the
+ * primary is disabled or gone; with no shift in force, every active engineer whose home region it is.
+ */
+export async function onCall(db: Db, region: string, now: Date): Promise<Person[]> {
+  const shift = await shiftInForce(db, region, now);
+  if (!shift) return staff(db, and(eq(principals.role, 'engineer'), eq(principals.homeRegion, region)));
+  const primary = await staff(db, eq(principals.id, shift.primaryId));
+  if (primary.length > 0 || !shift.fallbackId) return primary;
+  return staff(db, eq(principals.id, shift.fallbackId));
+}
+
+/** The newest shift of the region valid at `now`. */
+async function shiftInForce(db: Db, region: string, now: Date) {
+  const [shift] = await db
+    .select()
+    .from(oncallShifts)
+    .where(
+      and(
+        eq(oncallShifts.region, region),
+        lte(oncallShifts.validFrom, now),
+        or(isNull(oncallShifts.validTo), gt(oncallShifts.validTo, now)),
+      ),
+    )
+    .orderBy(desc(oncallShifts.validFrom))
+    .limit(1);
+  return shift;
+}
+
+/**
+ * Whom an unacknowledged page escalates to first: the fallback of the region's shift in force; with no
+ * shift or no fallback, every active engineer of the region (the duty manager is the chain's next step).
+ */
+export async function onCallFallback(db: Db, region: string, now: Date): Promise<Person[]> {
+  const shift = await shiftInForce(db, region, now);
+  const fallback = shift?.fallbackId ? await staff(db, eq(principals.id, shift.fallbackId)) : [];
+  return fallback.length > 0 ? fallback : staff(db, and(eq(principals.role, 'engineer'), eq(principals.homeRegion, region)));
+}
+
+function unique(people: Person[]): Person[] {
+  const seen = new Set<string>();
+  return people.filter((p) => {
+    const key = p.address.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,30 @@
+/**
+ * Is a mail sender on the customer side of a case? A principal of the case's organisation with a customer
+ * role (case_admin, license_admin), or a support partner linked to that organisation, matched by email
+ * address case-insensitively; disabled principals are strangers.
+ */
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { partnerLinks, principals } from '../../db/schema';
+import type { Actor, Role } from '../../contract/case';
+
+const ORG_ROLES: Role[] = ['case_admin', 'license_admin'];
+
+export async function customerSideActor(db: Db, orgId: string, email: string): Promise<Actor | null> {
+  const candidates = await db
+    .select({ id: principals.id, name: principals.name, role: principals.role, orgId: principals.orgId })
+    .from(principals)
+    .where(and(sql`lower(${principals.email}) = ${email.toLowerCase()}`, isNull(principals.disabledAt)));
+  for (const p of candidates) {
+    const role = p.role as Role;
+    if (ORG_ROLES.includes(role) && p.orgId === orgId) return { id: p.id, role, name: p.name };
+    if (role === 'support_partner') {
+      const [link] = await db
+        .select({ orgId: partnerLinks.orgId })
+        .from(partnerLinks)
+        .where(and(eq(partnerLinks.partnerId, p.id), eq(partnerLinks.orgId, orgId)));
+      if (link) return { id: p.id, role, name: p.name };
+    }
+  }
+  return null;
+}

@@ -1,0 +1,129 @@
+/**
+ * An inbound RFC 822 message, reduced to what the reply path decides on: who sent it, to which addresses,
+ * its identity (Message-ID), the new text of the reply and the list of attachments. Parsed by mailparser.
+ */
+import { createHash } from 'node:crypto';
+import { simpleParser, type AddressObject, type EmailAddress } from 'mailparser';
+import type { ReplyAttachment } from '../../contract/case';
+import { visibleReplyText } from './reply-text';
+
+/** What the SMTP conversation said, when there was one (HTTP deliveries usually have none). */
+export interface Envelope {
+  /** MAIL FROM; '' is the null sender `<>` (bounces and other automatic mail). */
+  mailFrom?: string;
+  rcptTo?: string[];
+}
+
+export interface InboundMessage {
+  /** Message-ID without angle brackets, or `sha256:<hex>` of the raw bytes when the message has none. */
+  messageKey: string;
+  messageId: string | null;
+  from: string | null;
+  fromName: string | null;
+  /** Where an answer goes: the envelope sender, else Return-Path, else From; null for the null sender. */
+  answerTo: string | null;
+  envelopeSender: string | null;
+  /** Candidate reply addresses, most authoritative first: envelope RCPT, Delivered-To, X-Original-To, To, Cc. */
+  recipients: string[];
+  subject: string;
+  /** The new text of the reply: quoted history and signature trimmed. */
+  text: string;
+  attachments: ReplyAttachment[];
+  /** Auto-submitted, bulk/list mail or a delivery report: never answered (no mail loops). */
+  automatic: boolean;
+  sizeBytes: number;
+}
+
+const MAX_TEXT = 10_000; // the reply lives in the workflow's state and history: long quotes stay out
+
+export async function parseInboundMessage(raw: Buffer, envelope: Envelope = {}): Promise<InboundMessage> {
+  const mail = await simpleParser(raw, { skipHtmlToText: false, skipTextToHtml: true, skipImageLinks: true });
+  const header = (name: string): string | null => {
+    const value = mail.headers.get(name);
+    return typeof value === 'string' ? value.trim() : null;
+  };
+  const lines = (name: string): string[] =>
+    mail.headerLines.filter((l) => l.key === name).map((l) => l.line.slice(l.line.indexOf(':') + 1).trim());
+
+  const from = addresses(mail.from)[0] ?? null;
+  // Return-Path is the envelope sender as the final MTA recorded it (HTTP deliveries): absent = unknown, `<>` = null sender.
+  const returnPathLine = lines('return-path')[0];
+  const returnPath = returnPathLine === undefined ? null : bareAddress(returnPathLine);
+  const envelopeSender = envelope.mailFrom === undefined ? null : bareAddress(envelope.mailFrom);
+  const nullSender = envelope.mailFrom !== undefined ? envelopeSender === '' : returnPath === '';
+  const answerTo = nullSender ? null : envelopeSender || returnPath || from?.address || null;
+
+  const recipients = unique([
+    ...(envelope.rcptTo ?? []),
+    ...lines('delivered-to').map(bareAddress),
+    ...lines('x-original-to').map(bareAddress),
+    ...addresses(mail.to).map((a) => a.address),
+    ...addresses(mail.cc).map((a) => a.address),
+  ]);
+
+  const contentType = header('content-type') ?? '';
+  const automatic =
+    nullSender ||
+    /^(?!no\b)/i.test(header('auto-submitted') ?? 'no') ||
+    /^(bulk|junk|list)\b/i.test(header('precedence') ?? '') ||
+    mail.headers.has('list-id') ||
+    mail.headers.has('x-autoreply') ||
+    mail.headers.has('x-autorespond') ||
+    /^multipart\/report\b/i.test(contentType);
+
+  const messageId = mail.messageId ? storable(mail.messageId.trim().replace(/^<|>$/g, '')) : null;
+  const body = mail.text ?? (typeof mail.html === 'string' ? htmlToText(mail.html) : '');
+  let text = visibleReplyText(storable(body));
+  if (text.length > MAX_TEXT) text = `${text.slice(0, MAX_TEXT)}\n[... truncated: ${text.length - MAX_TEXT} more characters]`;
+
+  return {
+    messageKey: messageId ?? `sha256:${createHash('sha256').update(raw).digest('hex')}`,
+    messageId,
+    from: from?.address ?? null,
+    fromName: from?.name ? storable(from.name) : null,
+    answerTo,
+    envelopeSender,
+    recipients,
+    subject: storable(mail.subject ?? ''),
+    text,
+    attachments: mail.attachments
+      .filter((a) => !a.related) // inline images of an HTML signature are not attachments the customer sent
+      .map((a) => ({ name: storable(a.filename ?? '(unnamed)'), contentType: storable(a.contentType), size: a.size })),
+    automatic,
+    sizeBytes: raw.length,
+  };
+}
+
+/** PostgreSQL text and jsonb take neither U+0000 nor a lone surrogate: mail may carry both, the case must not. */
+function storable(value: string): string {
+  return value.replaceAll('\u0000', '').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+function addresses(field: AddressObject | AddressObject[] | undefined): { address: string; name: string }[] {
+  const objects = field === undefined ? [] : Array.isArray(field) ? field : [field];
+  const flat = (list: EmailAddress[]): EmailAddress[] => list.flatMap((a) => (a.group ? flat(a.group) : [a]));
+  return objects
+    .flatMap((o) => flat(o.value))
+    .filter((a) => typeof a.address === 'string' && a.address.length > 0)
+    .map((a) => ({ address: a.address!.toLowerCase(), name: a.name }));
+}
+
+/** `Name <a@b>`, `<a@b>` or `a@b` -> `a@b` (lower case); `<>` -> ''. */
+function bareAddress(value: string): string {
+  const angled = /<([^>]*)>/.exec(value);
+  return (angled ? angled[1]! : value).trim().toLowerCase();
+}
+
+function unique(list: string[]): string[] {
+  return [...new Set(list.filter((a) => a.length > 0))];
+}
+
+function htmlToText(html: string): string {
+  return html
+    .replace(/<(br|\/p|\/div|\/li)[^>]*>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}

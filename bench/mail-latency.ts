@@ -1,0 +1,231 @@
+/**
+ * How late does a notice's mail arrive in the SMTP server, measured from the instant it was due?
+ *
+ * Real Temporal dev server (in memory), real database (PGlite, or PostgreSQL with DATABASE_URL), the case
+ * worker with the mail channel, and a real SMTP server (smtp-server, in this process) that stamps each
+ * message's arrival. First B background cases (Severity 4, first response due in 8 h: open cases holding
+ * timers), then, once the worker is quiet:
+ *   - S Severity 1 probes whose customer-update warning falls 30-60 s and breach 60-120 s after opening
+ *     (mail to the on-call engineer of the region on duty, and the breach also to the duty manager);
+ *   - C contact probes asked for information at once, whose first contact attempt is due at one of two
+ *     whole minutes 2-3 minutes ahead (a business calendar open all week, so the attempt is today): the
+ *     attempts of many cases fall due at the same instant, a burst to the opener and a contact each.
+ * Lateness = arrival in the SMTP server minus the due instant (warning/breach: `scheduledFor`; attempt:
+ * its `scheduledAt`). Throughput = mails per second while the attempt burst drains.
+ *
+ *   npx tsx bench/mail-latency.ts [--background 2000] [--sev1 200] [--contact 300] [--concurrency 50]
+ */
+import { randomUUID } from 'node:crypto';
+import { availableParallelism, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { and, eq, like } from 'drizzle-orm';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { createMailTransport } from '../activities/mail/transport';
+import { contactAttempts, notificationContacts, notifications, oncallShifts, principals } from '../db/schema';
+import { businessCalendar } from '../policy/calendars';
+import { createCaseWorker } from '../worker/create-worker';
+import { caseWorkflow } from '../workflows';
+import { caseWorkflowId, openedUpdate, requestInfoUpdate, TASK_QUEUE, type CaseWorkflowInput } from '../contract/case';
+import { caseInput, engineer, insertOrganisation, ORG } from '../test/fixtures/cases';
+import { createDevServerEnv } from '../test/helpers/temporal';
+import { createTestDatabase } from '../test/helpers/db';
+import { startTestSmtp } from '../test/helpers/smtp';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pct = (sorted: number[], p: number) =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const summary = (values: number[]) => {
+  const s = [...values].sort((a, b) => a - b);
+  return `n ${s.length}, p50 ${pct(s, 50)} ms, p90 ${pct(s, 90)} ms, p99 ${pct(s, 99)} ms, max ${s.at(-1)} ms, min ${s[0]} ms`;
+};
+
+async function openCases(
+  env: TestWorkflowEnvironment,
+  count: number,
+  concurrency: number,
+  inputFor: (i: number) => CaseWorkflowInput,
+  after?: (input: CaseWorkflowInput) => Promise<void>,
+) {
+  const start = Date.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) {
+        const input = inputFor(next++);
+        const handle = await env.client.workflow.start(caseWorkflow, {
+          workflowId: caseWorkflowId(input.caseId),
+          taskQueue: TASK_QUEUE,
+          args: [input],
+        });
+        await handle.executeUpdate(openedUpdate, { args: [{ requestId: 'open' }] });
+        await after?.(input);
+      }
+    }),
+  );
+  return (Date.now() - start) / 1000;
+}
+
+async function waitUntilQuiet(worker: Worker): Promise<void> {
+  let quiet = 0;
+  const start = Date.now();
+  while (quiet < 3 && Date.now() - start < 180_000) {
+    await sleep(1000);
+    const s = worker.getStatus();
+    quiet = s.numInFlightWorkflowActivations === 0 && s.numInFlightActivities === 0 ? quiet + 1 : 0;
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { background: { type: 'string' }, sev1: { type: 'string' }, contact: { type: 'string' }, concurrency: { type: 'string' } },
+  });
+  const backgroundCases = Number(values.background ?? 2000);
+  const sev1 = Number(values.sev1 ?? 200);
+  const contact = Number(values.contact ?? 300);
+  const concurrency = Number(values.concurrency ?? 50);
+
+  const smtp = await startTestSmtp();
+  const env = await createDevServerEnv();
+  const database = await createTestDatabase();
+  await insertOrganisation(database);
+  const db = database.db;
+  await db.insert(principals).values([
+    { id: 'cust-anna', orgId: ORG.id, name: 'Anna', email: 'anna@acme.example', role: 'case_admin' },
+    { id: 'eng-bo', name: 'Bo', email: 'bo@caseflow.test', role: 'engineer', homeRegion: 'EMEA' },
+    { id: 'eng-oncall', name: 'On-call', email: 'oncall@caseflow.test', role: 'engineer', homeRegion: 'EMEA' },
+    { id: 'mgr-dana', name: 'Dana', email: 'dana@caseflow.test', role: 'manager', managerLevel: 1 },
+  ]);
+  await db.insert(notificationContacts).values({ id: 'ct', orgId: ORG.id, name: 'Klaus', email: 'klaus@acme.example', language: 'de' });
+  await db
+    .insert(oncallShifts)
+    .values(['APAC', 'EMEA', 'AMERICAS'].map((region) => ({ id: `s-${region}`, region, primaryId: 'eng-oncall', validFrom: new Date(0) })));
+  const transport = createMailTransport(smtp.url, 'Caseflow <support@caseflow.test>');
+  const mailer = { transport, reply: { secret: 'bench', domain: 'reply.caseflow.test' } };
+  const worker = await createCaseWorker({ connection: env.nativeConnection, database, notifier: null, mailer });
+  const running = worker.run();
+  const run = randomUUID().slice(0, 6);
+  try {
+    console.log(`database ${database.kind}; SMTP pool ${transport.describe}`);
+    const bgSeconds = await openCases(env, backgroundCases, concurrency, (i) =>
+      caseInput({ caseId: `bg-${run}-${i}`, openedAt: Date.now(), entitlement: 'production', level: 4 }),
+    );
+    console.log(
+      `opened ${backgroundCases} background cases in ${bgSeconds.toFixed(0)} s (${(backgroundCases / bgSeconds).toFixed(0)}/s), each with its case-received mail`,
+    );
+    await waitUntilQuiet(worker);
+    const backgroundMails = smtp.received.length;
+    console.log(`quiet; ${backgroundMails} mails so far`);
+
+    // Contact probes: attempt 1 due at one of two whole minutes, 2-3 minutes from now (UTC, open all week).
+    const allWeek = businessCalendar({
+      zone: 'UTC',
+      closedDates: [],
+      businessHours: [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day: day as 1, open: '00:00', close: '24:00' })),
+    });
+    const firstSlot = Math.ceil((Date.now() + 120_000) / 60_000) * 60_000;
+    const hhmm = (t: number) => new Date(t).toISOString().slice(11, 16);
+    const probeStart = Date.now();
+    const contactSeconds = await openCases(
+      env,
+      contact,
+      concurrency,
+      (i) => ({
+        ...caseInput({
+          caseId: `ct-${run}-${i}`,
+          openedAt: Date.now(),
+          entitlement: 'production',
+          level: 3,
+          settings: { contactAttemptTime: hhmm(firstSlot + (i % 2) * 60_000) },
+        }),
+        businessCalendar: allWeek,
+      }),
+      async (input) => {
+        await env.client.workflow
+          .getHandle(caseWorkflowId(input.caseId))
+          .executeUpdate(requestInfoUpdate, { args: [{ requestId: 'ask', actor: engineer, message: 'Please send the job logs' }] });
+      },
+    );
+    console.log(
+      `opened and asked ${contact} contact probes in ${contactSeconds.toFixed(0)} s; attempts due at ${hhmm(firstSlot)} and ${hhmm(firstSlot + 60_000)} UTC`,
+    );
+
+    // Severity 1 probes: update cadence 60-120 s, warning at half of it.
+    const sev1Seconds = await openCases(env, sev1, 5, (i) =>
+      caseInput({
+        caseId: `s1-${run}-${i}`,
+        openedAt: Date.now(),
+        entitlement: 'production',
+        level: 1,
+        settings: { sev1UpdateCadenceMinutes: (60 + (i % 61)) / 60, warningThresholds: [0.5] },
+      }),
+    );
+    console.log(`opened ${sev1} Severity 1 probes in ${sev1Seconds.toFixed(0)} s`);
+
+    // Wait for: every attempt mail (2 per case) and every warning/breach mail (1 + 2 per case).
+    const expected = contact * 2 + sev1 * 3;
+    const isProbeMail = (key: string) => /:(contact_attempt|sla_warning|sla_breach):/.test(key);
+    const deadline = Math.max(firstSlot + 60_000, probeStart + 130_000) + 180_000;
+    while (Date.now() < deadline && smtp.received.filter((m) => isProbeMail(m.header('x-caseflow-dedupe-key') ?? '')).length < expected)
+      await sleep(1000);
+    await waitUntilQuiet(worker);
+
+    const probeMails = smtp.received.filter((m) => isProbeMail(m.header('x-caseflow-dedupe-key') ?? ''));
+    const rows = await db
+      .select()
+      .from(notifications)
+      .where(like(notifications.caseId, `%-${run}-%`));
+    const byKey = new Map(rows.map((r) => [r.dedupeKey, r]));
+    const attempts = await db
+      .select()
+      .from(contactAttempts)
+      .where(and(like(contactAttempts.caseId, `ct-${run}-%`), eq(contactAttempts.attempt, 1)));
+    const attemptDue = new Map(attempts.map((a) => [a.caseId, a.scheduledAt.getTime()]));
+    const lateness: Record<string, number[]> = { contact_attempt: [], sla_warning: [], sla_breach: [] };
+    const recorded: number[] = [];
+    for (const m of probeMails) {
+      const row = byKey.get(m.header('x-caseflow-dedupe-key')!)!;
+      const p = row.payload as { scheduledFor?: string };
+      const due = row.kind === 'contact_attempt' ? attemptDue.get(row.caseId!)! : Date.parse(p.scheduledFor!);
+      lateness[row.kind]!.push(m.receivedAt - due);
+      recorded.push(row.createdAt.getTime() - due);
+    }
+    const ids = smtp.received.map((m) => m.messageId);
+    console.log(
+      `probe mails arrived: ${probeMails.length} of ${expected} expected; Message-IDs unique across all ${ids.length} mails: ${new Set(ids).size === ids.length}`,
+    );
+    console.log(`lateness, due instant -> mail in the SMTP server: ${summary(Object.values(lateness).flat())}`);
+    for (const [kind, list] of Object.entries(lateness)) console.log(`  ${kind}: ${summary(list)}`);
+    console.log(`  of which due -> outbox row recorded by the workflow: ${summary(recorded)}`);
+
+    const burst = probeMails
+      .filter((m) => byKey.get(m.header('x-caseflow-dedupe-key')!)!.kind === 'contact_attempt')
+      .map((m) => m.receivedAt)
+      .sort((a, b) => a - b);
+    for (const slot of [firstSlot, firstSlot + 60_000]) {
+      const inSlot = burst.filter((t) => t >= slot && t < slot + 60_000);
+      const span = (inSlot.at(-1)! - slot) / 1000;
+      console.log(
+        `attempt burst due ${hhmm(slot)}: ${inSlot.length} mails in ${span.toFixed(2)} s after the due instant = ${(inSlot.length / span).toFixed(0)} mails/s`,
+      );
+    }
+    console.log(`open cases at the end: ${backgroundCases + contact + sev1}; mails in total ${smtp.received.length}`);
+    console.log(
+      `load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${availableParallelism()} cores`,
+    );
+  } finally {
+    worker.shutdown();
+    await running;
+    transport.transporter.close();
+    await env.teardown();
+    await database.close();
+    await smtp.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
