@@ -5,7 +5,7 @@
  * counted, not applied.
  */
 import { POLICY_V1, type PolicyDocument } from '../../policy';
-import { commandCauses, commandsOf } from './commands';
+import { commandCauses, commandsOf, tracksPages } from './commands';
 import { timerSteps } from './exactness';
 import { outcomeOf, recordedFiring, replay, sameDelays } from './replay';
 import { internInput } from './intern';
@@ -33,9 +33,13 @@ export function backtestCase(
   const commands = commandsOf(c.events, roleOf);
   const fireAt = recordedFiring(timerSteps(c.events, commandCauses(commands)), until);
   const recordedInput = internInput(c.input);
-  const base = replay(recordedInput, commands, until, { keepEvents: false, fireAt });
+  const base = replay(recordedInput, commands, until, { keepEvents: false, fireAt, pageEscalation: tracksPages(c.events) });
   const recordedDoc = (c.input.policy ? documentOf(c.input.policyVersion) : undefined) ?? POLICY_V1.document;
   const input = retargetInput(recordedInput, recordedDoc, candidate.document, candidate.key);
-  const cand = replay(input, commands, until, { keepEvents: false, fireAt: sameDelays(base.delays) });
+  const cand = replay(input, commands, until, {
+    keepEvents: false,
+    fireAt: sameDelays(base.delays),
+    pageEscalation: tracksPages(c.events),
+  });
   return { before: outcomeOf(base), after: outcomeOf(cand) };
 }

@@ -20,7 +20,8 @@ export type Command =
   | { kind: 'closeCase'; reason?: string }
   | { kind: 'assign'; ownerId: string; region?: SunRegion; note?: string }
   | { kind: 'rcaDelivered'; summary: string }
-  | { kind: 'customerAvailability'; available: boolean; note?: string };
+  | { kind: 'customerAvailability'; available: boolean; note?: string }
+  | { kind: 'pageAck'; note?: string };
 
 export interface TimedCommand {
   at: number;
@@ -60,6 +61,7 @@ const TRIGGERS: Record<string, { role: Role; command: (d: Record<string, unknown
   },
   rca_delivered: { role: 'engineer', command: (d) => ({ kind: 'rcaDelivered', summary: String(d.summary) }) },
   customer_available: { role: 'case_admin', command: (d) => ({ kind: 'customerAvailability', available: true, note: str(d.note) }) },
+  page_acknowledged: { role: 'engineer', command: (d) => ({ kind: 'pageAck', note: str(d.note) }) },
   customer_unavailable: { role: 'case_admin', command: (d) => ({ kind: 'customerAvailability', available: false, note: str(d.note) }) },
 };
 
@@ -87,4 +89,17 @@ export function commandsOf(events: readonly RecordedEvent[], roleOf: RoleOf = ()
 /** Request ids of the commands: an event caused by one of them happened at the command's instant. */
 export function commandCauses(commands: readonly TimedCommand[]): Set<string> {
   return new Set(commands.map((c) => c.requestId));
+}
+
+/**
+ * Whether the recorded run tracked page acknowledgements (the workflow's `patched('page-escalation')`): a
+ * page event says so; around-the-clock work without any says it ran before pages were tracked.
+ */
+export function tracksPages(events: readonly RecordedEvent[]): boolean {
+  let aroundTheClock = false;
+  for (const e of events) {
+    if (e.type.startsWith('page_')) return true;
+    if (e.type === 'around_the_clock_started') aroundTheClock = true;
+  }
+  return !aroundTheClock;
 }

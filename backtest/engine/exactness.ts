@@ -5,7 +5,7 @@
  * fire when the recorded run fired them (a worker runs a little after a timer is due, and a manager
  * escalation's next window starts from that instant).
  */
-import { commandCauses, commandsOf, requestIdOf, type TimedCommand } from './commands';
+import { commandCauses, commandsOf, tracksPages, requestIdOf, type TimedCommand } from './commands';
 import { recordedFiring, replay } from './replay';
 import type { RecordedCase, RecordedEvent, RoleOf } from './types';
 
@@ -40,7 +40,10 @@ export function canonical(v: unknown): string {
 export function exactnessDiff(c: RecordedCase, until: number, roleOf?: RoleOf): Difference[] {
   const commands: TimedCommand[] = commandsOf(c.events, roleOf);
   const causes = commandCauses(commands);
-  const replayed = replay(c.input, commands, until, { fireAt: recordedFiring(timerSteps(c.events, causes), until) }).events;
+  const replayed = replay(c.input, commands, until, {
+    fireAt: recordedFiring(timerSteps(c.events, causes), until),
+    pageEscalation: tracksPages(c.events),
+  }).events;
   const caseId = c.input.caseId;
   const out: Difference[] = [];
   const byKey = new Map(replayed.map((e) => [e.key, e]));

@@ -22,6 +22,8 @@ export type FireAt = (wake: number) => number;
 
 export interface ReplayOptions {
   keepEvents?: boolean;
+  /** The recorded run tracked page acknowledgements (commands.tracksPages). */
+  pageEscalation?: boolean;
   fireAt?: FireAt;
 }
 
@@ -38,9 +40,9 @@ export interface Replay {
 
 /** Replays `commands` on a case opened with `input`, up to `until` (the instant the trail was read). */
 export function replay(input: CaseWorkflowInput, commands: readonly TimedCommand[], until: number, opts: ReplayOptions = {}): Replay {
-  const { keepEvents = true, fireAt = (w: number) => w } = opts;
+  const { keepEvents = true, fireAt = (w: number) => w, pageEscalation = true } = opts;
   const delays = new Map<number, number>();
-  const m = CaseMachine.open(input, resolveSettings(input.settings));
+  const m = CaseMachine.open(input, resolveSettings(input.settings), pageEscalation);
   const events: RecordedEvent[] = [];
   let warnings = 0;
   let breaches = 0;
@@ -167,6 +169,10 @@ function apply(m: CaseMachine, { at, requestId, actor, command: c }: TimedComman
       if (validate) m.validateRcaDelivered(actor);
       m.markSeen(requestId);
       return m.rcaDelivered(actor, requestId, at, c.summary);
+    case 'pageAck':
+      if (validate) m.validatePageAck(actor);
+      m.markSeen(requestId);
+      return m.pageAck(actor, requestId, at, c.note);
     case 'customerAvailability':
       // A signal: no validator; the machine ignores a change to the state it already has.
       m.markSeen(requestId);
