@@ -104,6 +104,9 @@ describe('console in the browser', () => {
     await jonas.getByTestId('case-status').getByText('in progress').waitFor();
     await act(jonas, 'Request information', { 'What do you need?': 'Please upload the job logs' });
     await jonas.getByTestId('case-status').getByText('awaiting customer').waitFor();
+    // The notices the case queued are listed with their delivery state (here: no mail channel configured).
+    await jonas.locator('[data-notice="info_request"]').waitFor();
+    await jonas.locator('[data-notice="case_received"]').waitFor();
     await expectAccessible(jonas, 'case page (engineer)');
     await shot(jonas, 'case-page');
 

@@ -57,10 +57,65 @@ export function Timeline({ detail, locale }: { detail: CaseDetail; locale: strin
           </ul>
         </>
       )}
-      <h3>Notices</h3>
-      <p className="muted" data-testid="notices-placeholder">
-        Notices sent and their delivery state appear here once the API serves GET /v1/cases/{'{id}'}/notifications (branch mail).
-      </p>
+      <Notices caseId={detail.id} locale={locale} />
     </div>
+  );
+}
+
+interface Delivery {
+  channel: string;
+  address: string;
+  name: string | null;
+  status: string;
+  response: string | null;
+  lastError: string | null;
+  sentAt: string | null;
+}
+interface CaseNotice {
+  id: number;
+  kind: string;
+  createdAt: string;
+  deliveries: Delivery[];
+}
+
+const UNDER_WAY = new Set(['pending', 'sending', 'failed']);
+/** Queued in the last five minutes and not yet sent to everyone (without a mail channel nothing ever is). */
+const underWay = (n: CaseNotice): boolean =>
+  Date.now() - Date.parse(n.createdAt) < 300_000 && (n.deliveries.length === 0 || n.deliveries.some((d) => UNDER_WAY.has(d.status)));
+
+/** Notices of the case with the delivery state per recipient (GET /v1/cases/{id}/notifications). */
+function Notices({ caseId, locale }: { caseId: string; locale: string }) {
+  const notices = useQuery({
+    queryKey: ['case-notifications', caseId],
+    queryFn: () => api<{ items: CaseNotice[] }>(`/v1/cases/${caseId}/notifications`),
+    // Delivery happens after the case change that queued the notice: look again while a recent one is under way.
+    refetchInterval: (query) => (query.state.data?.items.some(underWay) ? 2000 : false),
+  });
+  const items = notices.data?.items ?? [];
+  return (
+    <>
+      <h3>Notices</h3>
+      {items.length === 0 ? (
+        <p className="muted">{notices.isLoading ? 'Loading…' : 'No notices yet.'}</p>
+      ) : (
+        <ul className="notices" aria-label="Notices and their delivery">
+          {items.map((n) => (
+            <li key={n.id} data-notice={n.kind}>
+              <time dateTime={n.createdAt}>{formatInstant(n.createdAt, locale)}</time> <strong>{humanize(n.kind)}</strong>
+              <ul>
+                {n.deliveries.length === 0 && <li className="muted">not delivered yet</li>}
+                {n.deliveries.map((d) => (
+                  <li key={`${d.channel}:${d.address}`} data-delivery={d.status}>
+                    {d.channel} to {d.name ? `${d.name} <${d.address}>` : d.address}: <strong>{humanize(d.status)}</strong>
+                    {d.sentAt && <> {formatInstant(d.sentAt, locale)}</>}
+                    {(d.lastError ?? d.response) && <div className="event-data">{d.lastError ?? d.response}</div>}
+                  </li>
+                ))}
+              </ul>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
   );
 }

@@ -11,7 +11,7 @@ import type { CaseChange } from '../server-api/types';
 /** Queries no case change affects. */
 const UNAFFECTED = new Set(['me', 'policy', 'products', 'organisations', 'dev-personas']);
 /** Queries about one case, keyed [kind, case id or number]. */
-const CASE_SCOPED = new Set(['case', 'case-events']);
+const CASE_SCOPED = new Set(['case', 'case-events', 'case-notifications']);
 
 export type LiveState = 'connecting' | 'live' | 'offline';
 
