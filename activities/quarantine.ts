@@ -9,17 +9,15 @@ import { createHash } from 'node:crypto';
 import { log, metricMeter } from '@temporalio/activity';
 import type { Db } from '../db/client';
 import { sqlState } from '../db/errors';
+import { storableText } from '../db/storable-text';
 import { quarantinedWrites } from '../db/schema';
 import type { CaseChangeBatch } from './types';
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const REPLACEMENT = '\uFFFD';
 
 /** A copy of the value with NUL and unpaired surrogates replaced by U+FFFD; `changed` says whether any were. */
 export function replaceUnstorableText<T>(value: T): { value: T; changed: boolean } {
   let changed = false;
   const fix = (s: string): string => {
-    const fixed = s.replaceAll('\u0000', REPLACEMENT).replace(LONE_SURROGATE, REPLACEMENT);
+    const fixed = storableText(s);
     if (fixed !== s) changed = true;
     return fixed;
   };

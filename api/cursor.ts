@@ -3,7 +3,7 @@
  * input like any other; one that was forged or garbled (wrong shape, an instant the database cannot store,
  * text it cannot store) is a 400 naming the parameter, never a query the database refuses.
  */
-import { unstorableText } from './text-guard';
+import { unstorableText } from '../db/storable-text';
 import { invalid } from './problem';
 import type { z } from './zod';
 

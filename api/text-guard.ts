@@ -5,17 +5,10 @@
  * checked once here for every endpoint, and the first offenders are named in a 400.
  */
 import type { RequestHandler } from 'express';
+import { unstorableText } from '../db/storable-text';
 import { invalid, type FieldError } from './problem';
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const MAX_REPORTED = 10;
-
-/** Why a string cannot be stored, or null when it can. */
-export function unstorableText(value: string): string | null {
-  if (value.includes('\u0000')) return 'contains a NUL character (U+0000), which cannot be stored';
-  if (LONE_SURROGATE.test(value)) return 'contains an unpaired UTF-16 surrogate (not valid Unicode text)';
-  return null;
-}
 
 function collect(value: unknown, path: string, where: FieldError['in'], out: FieldError[], depth = 0): void {
   if (out.length >= MAX_REPORTED || depth > 64) return;

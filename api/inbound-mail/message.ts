@@ -3,6 +3,7 @@
  * its identity (Message-ID), the new text of the reply and the list of attachments. Parsed by mailparser.
  */
 import { createHash } from 'node:crypto';
+import { storableText } from '../../db/storable-text';
 import { simpleParser, type AddressObject, type EmailAddress } from 'mailparser';
 import type { ReplyAttachment } from '../../contract/case';
 import { visibleReplyText } from './reply-text';
@@ -96,7 +97,7 @@ export async function parseInboundMessage(raw: Buffer, envelope: Envelope = {}):
 
 /** PostgreSQL text and jsonb take neither U+0000 nor a lone surrogate: mail may carry both, the case must not. */
 function storable(value: string): string {
-  return value.replaceAll('\u0000', '').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  return storableText(value, '');
 }
 
 function addresses(field: AddressObject | AddressObject[] | undefined): { address: string; name: string }[] {

@@ -13,23 +13,14 @@ import type { BacktestRequest } from '../../backtest/activities';
 import { listVersions, versionAt } from '../policy/versions-store';
 import { invalid, notFound, conflict } from '../problem';
 import { defineRoute } from '../route';
+import { ENTITLEMENT_IDS } from '../schemas/admin';
 import { IdSchema, IsoInstant } from '../schemas/common';
 import { PolicyDocumentSchema, PolicyPatchSchema } from '../schemas/policy-versions';
 import type { Services } from '../services';
 import { z } from '../zod';
 
 const ROLES = ['manager', 'admin'] as const;
-const PROGRAMS = [
-  'premier',
-  'production',
-  'basic',
-  'evaluation',
-  'free',
-  'vcsp_production',
-  'plan_premium',
-  'plan_basic',
-  'plan_evaluation',
-] as const;
+const PROGRAMS = ENTITLEMENT_IDS;
 
 const StartBody = z
   .strictObject({

@@ -1,5 +1,6 @@
 /** The policy version document (policy/versions.ts PolicyDocument) as a zod schema: full or as a patch. */
 import { z } from '../zod';
+import { ENTITLEMENT_IDS } from './admin';
 import { IsoInstant, WeeklyWindowSchema } from './common';
 
 const HHmm = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, 'HH:mm');
@@ -30,17 +31,7 @@ const ProgramSchema = z.strictObject({
   aroundTheClockLevels: z.array(Level).max(4),
 });
 
-const programIds = [
-  'premier',
-  'production',
-  'basic',
-  'evaluation',
-  'free',
-  'vcsp_production',
-  'plan_premium',
-  'plan_basic',
-  'plan_evaluation',
-] as const;
+const programIds = ENTITLEMENT_IDS;
 
 const ContactAttempts = z.strictObject({ count: z.number().int().min(1).max(10), at: HHmm });
 const Thresholds = z.array(z.number().gt(0).lt(1)).max(5);
