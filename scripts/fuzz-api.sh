@@ -8,6 +8,7 @@
 # would run into the request timeout (test/api/live-events.test.ts covers it). Time-boxed: FUZZ_SECONDS in total for the fuzzing (default 90), plus the app's start.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
 
 ST_VERSION=4.32.5
 venv=$PWD/.tools/schemathesis-venv
@@ -66,7 +67,7 @@ started=$(date +%s)
 for who in "${callers[@]}"; do
   echo "== schemathesis as $who (${share}s)"
   # From the scratch folder: schemathesis keeps a cache (.schemathesis/) in its working directory.
-  (cd "$work" && "$venv/bin/st" run "$base/openapi.json" --url "$base" \
+  (cd "$work" && PYTHONPATH="$root/scripts" SCHEMATHESIS_HOOKS=fuzz_hooks "$venv/bin/st" run "$base/openapi.json" --url "$base" \
     -H "Authorization: Bearer $(token "$who")" \
     --checks all --exclude-checks positive_data_acceptance,object_level_authorization,use_after_free,ensure_resource_availability \
     --exclude-path /v1/events \
