@@ -4,12 +4,14 @@
  *
  * Brings up, on free loopback ports, a throwaway PostgreSQL, a Temporal dev server on a SQLite file, two
  * workers and the API as separate processes (the production topology), with the workers delivering
- * notifications to a signed webhook this script receives. Then, for --seconds:
+ * notifications to a signed webhook this script receives and mailing the people they reach through a real
+ * SMTP server (Mailpit, its mailbox read back through its REST API). Then, for --seconds:
  *   - opens --cases cases through the API, each retried with the same Idempotency-Key and body until a 201;
  *   - starts Premier cases straight on Temporal with openedAt ~29 minutes back, so their warnings and
  *     first-response breaches fall due during the run;
  *   - SIGKILLs, at seeded random moments, the API, a worker, the Temporal dev server (restarted on the same
- *     SQLite file) and PostgreSQL (restarted on the same data directory), each back after a short pause.
+ *     SQLite file), PostgreSQL (restarted on the same data directory) and the SMTP server (restarted on the
+ *     same mailbox), each back after a short pause; and once takes the SMTP server down for 30-60 s.
  * Finally waits until everything is healthy and every due timer has fired, verifies (bench/chaos/verify.ts)
  * and prints the numbers. Exits 1 on any loss or duplicate. Logs of every process stay in the run folder
  * when something failed.
@@ -32,7 +34,9 @@ import { directCase, openThroughApi, startDirect, type ApiCase, type DirectCase 
 import { OPENERS } from './demo-openers';
 import { freePort, GroupProcess, Postgres, ROOT, waitFor } from './chaos/processes';
 import { percentile, seededRng, sleep } from './chaos/random';
+import { mailpitServer, readMailbox } from './chaos/mailpit';
 import { verify, type KillRecord } from './chaos/verify';
+import { verifyMail } from './chaos/verify-mail';
 import { startWebhookReceiver } from './chaos/webhook';
 
 function arg(name: string, fallback: number): number {
@@ -52,6 +56,9 @@ const API_CONCURRENCY = 6;
 const GAP = [3, 10] as const;
 /** Seconds a killed process stays down before its restart. */
 const PAUSE = [0.5, 3] as const;
+/** Seconds of the one long SMTP outage, and when in the run (fraction of --seconds) it begins. */
+const SMTP_OUTAGE = [30, 60] as const;
+const SMTP_OUTAGE_AT = [0.2, 0.5] as const;
 /** Upper bound on everything after the chaos window: retries finishing, timers firing, deliveries. */
 const SETTLE_MS = 300_000;
 
@@ -63,7 +70,9 @@ async function main(): Promise<void> {
   const runDir = mkdtempSync(join(tmpdir(), 'caseflow-chaos-'));
   chmodSync(runDir, 0o755); // PostgreSQL runs as its own user below this folder
   mkdirSync(join(runDir, 'logs'));
-  const [pgPort, temporalPort, uiPort, apiPort, webhookPort] = await Promise.all([
+  const [pgPort, temporalPort, uiPort, apiPort, webhookPort, smtpPort, mailUiPort] = await Promise.all([
+    freePort(),
+    freePort(),
     freePort(),
     freePort(),
     freePort(),
@@ -100,7 +109,9 @@ async function main(): Promise<void> {
   });
   const secret = `chaos-${runTag}`;
   const receiver = await startWebhookReceiver(webhookPort, secret);
+  const mail = await mailpitServer({ runDir, smtpPort, uiPort: mailUiPort });
   const env = {
+    SMTP_URL: mail.smtpUrl,
     DATABASE_URL: pg.url,
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_NAMESPACE: 'default',
@@ -128,7 +139,7 @@ async function main(): Promise<void> {
     logFile: join(runDir, 'logs', 'api.log'),
     readyCheck: async () => (await fetch(`${apiBase}/ready`, { signal: AbortSignal.timeout(3000) })).status === 200,
   });
-  const services = [api, ...workers, temporal, pg];
+  const services = [api, ...workers, temporal, pg, mail.process];
   const emergency = () => services.forEach((s) => s.killNow());
   process.once('exit', emergency);
   process.once('SIGINT', () => process.exit(130));
@@ -144,7 +155,7 @@ async function main(): Promise<void> {
     const [acme] = await setup.db.select().from(organisations).where(eq(organisations.id, 'acme-premier'));
     await setup.close();
     const tokenOf = Object.fromEntries(tokens.map((t) => [t.principalId, t.token]));
-    await temporal.start();
+    await Promise.all([temporal.start(), mail.process.start()]);
     await Promise.all([api.start(), ...workers.map((w) => w.start())]);
     connection = await Connection.connect({ address: temporalAddress });
     const client = new Client({ connection, namespace: 'default' });
@@ -194,25 +205,55 @@ async function main(): Promise<void> {
 
     // ---- chaos ------------------------------------------------------------------------------------
     const kills: KillRecord[] = [];
+    // The long SMTP outage runs beside the rotation, which leaves the SMTP server alone meanwhile.
+    let smtpOut = false;
+    const outageAt = t0 + rng.between(SMTP_OUTAGE_AT[0], SMTP_OUTAGE_AT[1]) * SECONDS * 1000;
+    const outageFor = rng.between(SMTP_OUTAGE[0], SMTP_OUTAGE[1]) * 1000;
+    const smtpOutage = (async () => {
+      await sleep(outageAt - Date.now());
+      while (smtpOut) await sleep(100); // a rotation kill of the SMTP server is in progress
+      smtpOut = true;
+      const killedAt = Date.now();
+      await mail.process.kill();
+      console.log(`${elapsed(t0)}  SIGKILL smtp     outage of ${(outageFor / 1000).toFixed(0)} s begins`);
+      await sleep(outageFor);
+      await mail.process.start();
+      const upAt = Date.now();
+      kills.push({ target: 'smtp', name: 'smtp', killedAt, upAt, outage: true });
+      console.log(`${elapsed(t0)}  smtp outage over: back (ready) after ${((upAt - killedAt) / 1000).toFixed(1)} s`);
+      smtpOut = false;
+    })();
     let plan: KillRecord['target'][] = [];
     while (Date.now() < endAt) {
       await sleep(Math.min(rng.between(GAP[0], GAP[1]) * 1000, endAt - Date.now()));
       if (Date.now() >= endAt) break;
-      if (plan.length === 0) plan = rng.shuffle(['api', 'worker', 'temporal', 'postgres'] as const);
+      if (plan.length === 0) plan = rng.shuffle(['api', 'worker', 'temporal', 'postgres', 'smtp'] as const);
       const target = plan.shift()!;
-      const victim = target === 'api' ? api : target === 'worker' ? rng.pick(workers) : target === 'temporal' ? temporal : pg;
+      if (target === 'smtp' && smtpOut) continue; // already down for the long outage
+      if (target === 'smtp') smtpOut = true;
+      const victim =
+        target === 'api'
+          ? api
+          : target === 'worker'
+            ? rng.pick(workers)
+            : target === 'temporal'
+              ? temporal
+              : target === 'smtp'
+                ? mail.process
+                : pg;
       const killedAt = Date.now();
       await victim.kill();
       await sleep(rng.between(PAUSE[0], PAUSE[1]) * 1000);
       await victim.start();
       const upAt = Date.now();
       kills.push({ target, name: victim.name, killedAt, upAt });
+      if (target === 'smtp') smtpOut = false;
       console.log(`${elapsed(t0)}  SIGKILL ${victim.name.padEnd(8)} back (ready) after ${((upAt - killedAt) / 1000).toFixed(1)} s`);
     }
     console.log(`${elapsed(t0)}  chaos over; waiting for retries, due timers and deliveries`);
 
     // ---- settle -----------------------------------------------------------------------------------
-    await Promise.all([apiLoad, directLoad]);
+    await Promise.all([apiLoad, directLoad, smtpOutage]);
     console.log(`${elapsed(t0)}  every request answered or given up`);
     const lastDue = Math.max(0, ...directCases.map((c) => c.dueAt));
     await sleep(lastDue + 1000 - Date.now());
@@ -241,14 +282,18 @@ async function main(): Promise<void> {
 
     // ---- verdict ----------------------------------------------------------------------------------
     const verdict = await verify({ sql, client, apiCases, directCases, receiver, kills });
+    const mailVerdict = await verifyMail({ sql, mailbox: await readMailbox(mail.apiBase), kills, directCases });
+    verdict.lines.push(...mailVerdict.lines);
+    verdict.failures.push(...mailVerdict.failures);
     console.log('\n== kills');
-    for (const target of ['api', 'worker', 'temporal', 'postgres'] as const) {
-      const mine = kills.filter((k) => k.target === target);
+    for (const target of ['api', 'worker', 'temporal', 'postgres', 'smtp'] as const) {
+      const mine = kills.filter((k) => k.target === target && !k.outage);
       const down = mine.map((k) => k.upAt - k.killedAt).sort((a, b) => a - b);
       console.log(
         `  ${target.padEnd(9)} ${String(mine.length).padStart(2)} kills; down until ready: p50 ${(percentile(down, 50) / 1000).toFixed(1)} s, max ${((down.at(-1) ?? NaN) / 1000).toFixed(1)} s`,
       );
     }
+    for (const k of kills.filter((k) => k.outage)) console.log(`  smtp outage: down ${((k.upAt - k.killedAt) / 1000).toFixed(1)} s`);
     const unasked = services.filter((s) => s.unexpectedExits > 0).map((s) => `${s.name} ${s.unexpectedExits}`);
     console.log(`  processes that died without being killed (restarted): ${unasked.length ? unasked.join(', ') : 'none'}`);
     const statuses = new Map<string, number>();
@@ -279,7 +324,7 @@ async function main(): Promise<void> {
       console.log('\nFAILED:');
       for (const f of verdict.failures) console.log(`  - ${f}`);
     } else {
-      console.log('\nOK: no case, timer, audit event or notification lost or duplicated');
+      console.log('\nOK: no case, timer, audit event, notification or mail lost or duplicated');
     }
     ok = verdict.failures.length === 0;
   } finally {
@@ -289,6 +334,7 @@ async function main(): Promise<void> {
     await temporal.stop().catch(() => undefined);
     await sql.end({ timeout: 2 }).catch(() => undefined);
     await pg.stop().catch(() => undefined);
+    await mail.process.stop().catch(() => undefined);
     await receiver.close();
     process.off('exit', emergency);
     if (ok) rmSync(runDir, { recursive: true, force: true });
