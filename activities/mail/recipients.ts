@@ -4,7 +4,7 @@
  * `sam:<org>`) and this module expands it into people with an address and a language, from the
  * current rota, contacts and principals. The rules per notice kind are tabled in docs/notifications.md.
  */
-import { and, eq, gt, isNull, lte, or, desc } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, isNull, lte, or, desc } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { accountManagers, notificationContacts, oncallShifts, partnerLinks, principals } from '../../db/schema';
 
@@ -92,8 +92,7 @@ async function customerSide(db: Db, parties: CaseParties, kind: string): Promise
   if (opener && opener.role !== 'engineer' && opener.role !== 'manager' && opener.role !== 'admin') {
     out.push({ address: opener.email, name: opener.name, principalId: opener.id, audience: 'customer', language: parties.language });
   }
-  const contacts = await db.select().from(notificationContacts).where(eq(notificationContacts.orgId, parties.orgId));
-  for (const c of contacts) {
+  for (const c of await caseContacts(db, parties.orgId)) {
     if (c.kinds && !c.kinds.includes(kind)) continue;
     out.push({ address: c.email, name: c.name, principalId: null, audience: 'customer', language: c.language ?? parties.language });
   }
@@ -105,6 +104,33 @@ async function customerSide(db: Db, parties: CaseParties, kind: string): Promise
   for (const p of partners)
     out.push({ address: p.email, name: p.name, principalId: p.id, audience: 'customer', language: parties.language });
   return out;
+}
+
+export type NotificationContact = typeof notificationContacts.$inferSelect;
+
+/**
+ * The notification contacts of a case's customer side: the organisation's own, and those of the
+ * organisations of support partners linked to it. The same list decides who is mailed and whose email
+ * replies are accepted (api/inbound-mail/customer-side.ts), so the two cannot drift apart.
+ */
+export async function caseContacts(db: Db, orgId: string): Promise<NotificationContact[]> {
+  const partnerOrgs = db
+    .select({ orgId: principals.orgId })
+    .from(partnerLinks)
+    .innerJoin(principals, eq(principals.id, partnerLinks.partnerId))
+    .where(
+      and(
+        eq(partnerLinks.orgId, orgId),
+        eq(principals.role, 'support_partner'),
+        isNotNull(principals.orgId),
+        isNull(principals.disabledAt),
+      ),
+    );
+  return db
+    .select()
+    .from(notificationContacts)
+    .where(or(eq(notificationContacts.orgId, orgId), inArray(notificationContacts.orgId, partnerOrgs)))
+    .orderBy(notificationContacts.id);
 }
 
 async function staff(db: Db, where: ReturnType<typeof and>): Promise<Person[]> {

@@ -7,7 +7,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { accountManagers, caseEvents, cases, notificationDeliveries, notifications, oncallShifts, principals } from '../../db/schema';
+import {
+  accountManagers,
+  caseEvents,
+  cases,
+  notificationContacts,
+  notificationDeliveries,
+  notifications,
+  oncallShifts,
+  partnerLinks,
+  principals,
+} from '../../db/schema';
 import { deliverNotifications } from '../../activities/deliver-notifications';
 import { webhookNotifier } from '../../activities/notifier';
 import { messageIdFor, threadRootId } from '../../activities/mail/message-id';
@@ -297,4 +307,39 @@ test('a page goes to the webhook and by mail to the on-call engineer', async () 
   } finally {
     server.close();
   }
+});
+
+test("the contacts of a linked partner's organisation receive the customer mail too (and may answer it)", async () => {
+  const db = database.db;
+  await insertOrganisation(database, { ...ORG, id: 'org-partner-desk', supportId: 'SUP-000777' });
+  await db.insert(principals).values({
+    id: 'partner-desk',
+    orgId: 'org-partner-desk',
+    name: 'Partner Desk',
+    email: 'desk@partner-desk.example',
+    role: 'support_partner',
+  });
+  await db.insert(partnerLinks).values({ partnerId: 'partner-desk', orgId: ORG.id });
+  await db.insert(notificationContacts).values([
+    { id: 'ct-night', orgId: 'org-partner-desk', name: 'Night Desk', email: 'night@partner-desk.example', language: 'fr', kinds: null },
+    { id: 'ct-billing', orgId: 'org-partner-desk', name: 'Billing', email: 'billing@partner-desk.example', kinds: ['case_resolved'] },
+  ]);
+  const [key] = await writeCase(database, 'm-partner-org', [
+    {
+      kind: 'contact_attempt',
+      recipient: `customer:${ORG.id}`,
+      channel: 'email',
+      payload: { round: 1, attempt: 1, of: 3, businessDate: '2026-12-07' },
+    },
+  ]);
+  await deliverNotifications(database.db, { webhook: null, mail: mailer }, [key!]);
+  expect((await deliveriesOf(key!)).map((d) => [d.address, d.status, d.language]).sort()).toEqual([
+    ['anna@acme.example', 'sent', 'en'],
+    ['desk@partner-desk.example', 'sent', 'en'],
+    ['klaus@acme.example', 'sent', 'de'],
+    ['night@partner-desk.example', 'sent', 'fr'],
+    ['pat@partner.example', 'sent', 'en'],
+  ]);
+  const night = mailsFor([key!]).find((m) => to(m) === 'night@partner-desk.example')!;
+  expect(parseReplyAddress(REPLY, night.parsed.replyTo!.value[0]!.address!)).toEqual({ ok: true, caseId: 'm-partner-org' });
 });

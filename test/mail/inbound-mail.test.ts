@@ -12,7 +12,7 @@ import { startSmtpListener, type SmtpListener } from '../../api/inbound-mail/smt
 import type { InboundMailDeps } from '../../api/inbound-mail/receive-mail';
 import { receiveMail } from '../../api/inbound-mail/receive-mail';
 import { closeCaseUpdate, getCaseQuery, requestInfoUpdate, resolveUpdate } from '../../contract/case';
-import { caseEvents, cases, inboundMessages, organisations, partnerLinks, principals } from '../../db/schema';
+import { caseEvents, cases, inboundMessages, notificationContacts, organisations, partnerLinks, principals } from '../../db/schema';
 import { caseInput, engineer, localTime, nextLocal, ORG } from '../fixtures/cases';
 import { composeReply, QUOTED_REPLY } from '../helpers/mail';
 import { startMailbox, type Mailbox } from '../helpers/mailbox';
@@ -231,6 +231,87 @@ test("a linked partner's reply reopens a resolved case", async () => {
   expect(view.status).toBe('in_progress');
   expect(types(view)).toEqual(expect.arrayContaining(['resolved', 'customer_reply', 'reopened']));
   expect(view.history.find((e) => e.type === 'customer_reply')!.actorId).toBe('partner-bytesmith');
+});
+
+test("notification contacts of the organisation and of a linked partner's organisation reply as the customer; other contacts are strangers", async () => {
+  const db = h.database.db;
+  await db.insert(organisations).values({
+    id: 'org-helpdesk-partner',
+    name: 'Helpdesk Partner GmbH',
+    supportId: 'SUP-000998',
+    entitlement: 'production',
+    marketRegion: 'EMEA',
+    country: 'DE',
+    timeZone: 'Europe/Berlin',
+    language: 'de',
+  });
+  await db
+    .insert(principals)
+    .values({
+      id: 'partner-helpdesk',
+      orgId: 'org-helpdesk-partner',
+      name: 'Helpdesk',
+      email: 'desk@helpdesk.example',
+      role: 'support_partner',
+    });
+  await db.insert(partnerLinks).values({ partnerId: 'partner-helpdesk', orgId: ORG.id });
+  await db.insert(notificationContacts).values([
+    { id: 'contact-acme-ops', orgId: ORG.id, name: 'Acme Ops', email: 'ops@acme.example', language: 'de', kinds: ['contact_attempt'] },
+    { id: 'contact-acme-silent', orgId: ORG.id, name: 'Acme Silent', email: 'silent@acme.example', kinds: [] },
+    { id: 'contact-helpdesk', orgId: 'org-helpdesk-partner', name: 'Helpdesk Night Desk', email: 'night@helpdesk.example' },
+    { id: 'contact-northwind', orgId: 'org-northwind', name: 'Northwind Ops', email: 'ops@northwind.example' },
+  ]);
+
+  // The organisation's contact answers a contact attempt over SMTP: the case continues, the trail names the contact.
+  const caseId = 'mail-contact';
+  const { handle } = await awaitingCase(caseId);
+  const to = replyAddress(REPLY, caseId);
+  const raw = await composeReply({
+    from: 'Acme Ops <OPS@acme.example>',
+    to,
+    text: 'Logs are on the share',
+    messageId: '<c-1@acme.example>',
+  });
+  expect((await deliver(raw, 'ops@acme.example', to)).response).toMatch(/^250 .*accepted/);
+  const view = await handle.query(getCaseQuery);
+  expect(view.status).toBe('in_progress');
+  expect(view.contactAttempts.map((a) => a.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+  expect(view.history.find((e) => e.type === 'customer_reply')!.actorId).toBe('contact:contact-acme-ops');
+  const rm = await h.readModel(caseId);
+  expect(rm.events.find((e) => e.type === 'customer_reply')!.actorId).toBe('contact:contact-acme-ops');
+
+  // A linked partner organisation's contact reopens the resolved case through the HTTP path's entry point.
+  await handle.executeUpdate(resolveUpdate, {
+    args: [{ requestId: rid(), actor: engineer, resolutionType: 'workaround', summary: 'Re-register the proxy' }],
+  });
+  const fromPartner = await composeReply({
+    from: 'night@helpdesk.example',
+    to,
+    text: 'Still failing',
+    messageId: '<c-2@helpdesk.example>',
+  });
+  expect(await receiveMail(deps, fromPartner, 'http')).toMatchObject({ status: 'accepted', caseId, caseStatus: 'in_progress' });
+  expect(types(await handle.query(getCaseQuery))).toEqual(expect.arrayContaining(['resolved', 'reopened']));
+
+  // A contact of an unlinked organisation, and one who receives no case mail, are strangers: refused and bounced.
+  const before = mailbox.received.length;
+  for (const [from, id] of [
+    ['ops@northwind.example', '<c-3@northwind.example>'],
+    ['silent@acme.example', '<c-4@acme.example>'],
+  ] as const) {
+    const stranger = await composeReply({ from, to, text: 'Me too', messageId: id });
+    expect((await deliver(stranger, from, to)).response).toMatch(/refused \(unknown_sender\)/);
+  }
+  const bounces = (await mailbox.waitFor(before + 2)).slice(before);
+  expect(bounces.map((b) => b.rcptTo[0]).sort()).toEqual(['ops@northwind.example', 'silent@acme.example']);
+  expect((await inbound(caseId)).map((r) => [r.status, r.reason, r.principalId])).toEqual([
+    ['accepted', null, 'contact:contact-acme-ops'],
+    ['accepted', null, 'contact:contact-helpdesk'],
+    ['refused', 'unknown_sender', null],
+    ['refused', 'unknown_sender', null],
+  ]);
+  const replies = (await h.readModel(caseId)).events.filter((e) => e.type === 'customer_reply').map((e) => e.actorId);
+  expect(replies).toEqual(['contact:contact-acme-ops', 'contact:contact-helpdesk']);
 });
 
 test('a reply to a closed case is answered with how to open a related case, and not applied', async () => {
