@@ -43,9 +43,9 @@ export async function deliverNotifications(
     .from(notifications)
     .where(and(inArray(notifications.dedupeKey, dedupeKeys), isNull(notifications.deliveredAt)))
     .orderBy(asc(notifications.id));
-  const facts = new Map<string, CaseFacts | null>();
-  const caseFacts = async (caseId: string) => {
-    if (!facts.has(caseId)) facts.set(caseId, await loadCaseFacts(db, caseId));
+  const facts = new Map<string, Promise<CaseFacts | null>>();
+  const caseFacts = (caseId: string) => {
+    if (!facts.has(caseId)) facts.set(caseId, loadCaseFacts(db, caseId));
     return facts.get(caseId)!;
   };
   const infos = new Map<string, Promise<InfoRequestFacts | null>>();
@@ -56,57 +56,69 @@ export async function deliverNotifications(
   };
   let delivered = 0;
   const failures: string[] = [];
-  for (const row of pending) {
-    const { deliveries, fresh } = await planDeliveries(db, row, webhook, mail, caseFacts, now());
-    const errors: string[] = [];
-    for (const d of deliveries) {
-      if (d.status === 'sent' || d.status === 'bounced') continue;
-      // Rows this attempt just created are its own; older ones are claimed, in case another attempt holds them.
-      if (!fresh.has(d.id) && !(await claim(db, d))) {
-        errors.push(`${d.address}: in flight in another attempt`);
-        continue;
-      }
-      try {
-        if (d.channel === 'webhook') {
-          await webhook!.deliver({
-            dedupeKey: row.dedupeKey,
-            caseId: row.caseId,
-            kind: row.kind,
-            recipient: row.recipient,
-            channel: row.channel,
-            payload: row.payload,
-            createdAt: row.createdAt.toISOString(),
-          });
-          await finish(db, d, { status: 'sent', messageId: null, response: 'accepted' });
-        } else {
-          const outcome = await sendMail(mail!, row, d, await caseFacts(row.caseId!), infoRequest);
-          await finish(db, d, outcome);
-        }
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        errors.push(d.channel === 'webhook' ? message : `${d.address}: ${message}`);
+  // The rows of one batch, and the recipients of one row, are independent: sent side by side, so a notice
+  // to several people (and a batch of notices) takes about one SMTP round trip, not one per mail.
+  await allSettled(
+    pending.map(async (row) => {
+      const { deliveries, fresh } = await planDeliveries(db, row, webhook, mail, caseFacts, now());
+      const errors: string[] = [];
+      await allSettled(
+        deliveries.map(async (d) => {
+          if (d.status === 'sent' || d.status === 'bounced') return;
+          // Rows this attempt just created are its own; older ones are claimed, in case another attempt holds them.
+          if (!fresh.has(d.id) && !(await claim(db, d))) {
+            errors.push(`${d.address}: in flight in another attempt`);
+            return;
+          }
+          try {
+            if (d.channel === 'webhook') {
+              await webhook!.deliver({
+                dedupeKey: row.dedupeKey,
+                caseId: row.caseId,
+                kind: row.kind,
+                recipient: row.recipient,
+                channel: row.channel,
+                payload: row.payload,
+                createdAt: row.createdAt.toISOString(),
+              });
+              await finish(db, d, { status: 'sent', messageId: null, response: 'accepted' });
+            } else {
+              const outcome = await sendMail(mail!, row, d, await caseFacts(row.caseId!), infoRequest);
+              await finish(db, d, outcome);
+            }
+          } catch (err) {
+            const message = err instanceof Error ? err.message : String(err);
+            errors.push(d.channel === 'webhook' ? message : `${d.address}: ${message}`);
+            await db
+              .update(notificationDeliveries)
+              .set({ status: 'failed', attempts: sql`${notificationDeliveries.attempts} + 1`, lastError: message, updatedAt: sql`now()` })
+              .where(eq(notificationDeliveries.id, d.id));
+          }
+        }),
+      );
+      if (errors.length === 0) {
         await db
-          .update(notificationDeliveries)
-          .set({ status: 'failed', attempts: sql`${notificationDeliveries.attempts} + 1`, lastError: message, updatedAt: sql`now()` })
-          .where(eq(notificationDeliveries.id, d.id));
+          .update(notifications)
+          .set({ deliveredAt: sql`now()`, attempts: sql`${notifications.attempts} + 1`, lastError: null })
+          .where(eq(notifications.id, row.id));
+        delivered++;
+      } else {
+        failures.push(`${row.dedupeKey}: ${errors.join('; ')}`);
+        await db
+          .update(notifications)
+          .set({ attempts: sql`${notifications.attempts} + 1`, lastError: errors.join('; ') })
+          .where(eq(notifications.id, row.id));
       }
-    }
-    if (errors.length === 0) {
-      await db
-        .update(notifications)
-        .set({ deliveredAt: sql`now()`, attempts: sql`${notifications.attempts} + 1`, lastError: null })
-        .where(eq(notifications.id, row.id));
-      delivered++;
-    } else {
-      failures.push(`${row.dedupeKey}: ${errors.join('; ')}`);
-      await db
-        .update(notifications)
-        .set({ attempts: sql`${notifications.attempts} + 1`, lastError: errors.join('; ') })
-        .where(eq(notifications.id, row.id));
-    }
-  }
+    }),
+  );
   if (failures.length > 0) throw new Error(`delivery failed for ${failures.length} notification(s): ${failures.join(' | ')}`);
   return { delivered };
+}
+
+/** Waits for every one (none is left running behind a failure), then rethrows the first failure. */
+async function allSettled(work: Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(work)).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** The row's deliveries: resolved and written on the first attempt, read back on every later one. */
