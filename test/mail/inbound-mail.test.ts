@@ -1,12 +1,14 @@
 /**
- * Email in, end to end on real components: the time-skipping Temporal server with the case worker, a real
- * database, the inbound SMTP listener receiving mail sent by nodemailer, and a second real SMTP server
- * (the "internet") receiving our bounces and answers.
+ * Email in, end to end on real components: the time-skipping Temporal server with the case worker mailing
+ * its notices to a real SMTP server (the customer's mailbox), a real database, the inbound SMTP listener
+ * receiving mail sent by nodemailer, and a second real SMTP server (the "internet") receiving our bounces
+ * and answers.
  */
 import { and, asc, eq } from 'drizzle-orm';
 import nodemailer, { type Transporter } from 'nodemailer';
 import pino from 'pino';
 import { replyAddress, type ReplyAddressConfig } from '../../activities/mail/reply-address';
+import type { CaseMailer } from '../../activities/mail/mailer';
 import { createMailTransport } from '../../activities/mail/transport';
 import { startSmtpListener, type SmtpListener } from '../../api/inbound-mail/smtp-listener';
 import type { InboundMailDeps } from '../../api/inbound-mail/receive-mail';
@@ -16,6 +18,7 @@ import { caseEvents, cases, inboundMessages, notificationContacts, organisations
 import { caseInput, engineer, localTime, nextLocal, ORG } from '../fixtures/cases';
 import { composeReply, QUOTED_REPLY } from '../helpers/mail';
 import { startMailbox, type Mailbox } from '../helpers/mailbox';
+import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { rid, startHarness, types, type Harness } from '../workflows/harness';
 
 const REPLY: ReplyAddressConfig = { secret: 'inbound-test-secret', domain: 'reply.caseflow.test' };
@@ -28,9 +31,14 @@ let mailbox: Mailbox;
 let listener: SmtpListener;
 let deps: InboundMailDeps;
 let client: Transporter;
+let caseMail: TestSmtp;
+let caseMailer: CaseMailer;
 
 beforeAll(async () => {
-  h = await startHarness('time-skipping');
+  // Case mail goes out signed with the same reply secret the inbound side verifies.
+  caseMail = await startTestSmtp();
+  caseMailer = { transport: createMailTransport(caseMail.url, 'Caseflow Support <support@caseflow.test>'), reply: REPLY };
+  h = await startHarness('time-skipping', { mailer: caseMailer });
   mailbox = await startMailbox();
   const db = h.database.db;
   await db.insert(organisations).values({
@@ -66,6 +74,8 @@ afterAll(async () => {
   await listener?.close();
   await mailbox?.close();
   await h?.teardown();
+  caseMailer?.transport.transporter.close();
+  await caseMail?.close();
 });
 
 /** Sends a raw message through the listener exactly as an MTA would. */
@@ -87,7 +97,11 @@ async function awaitingCase(caseId: string) {
   return { handle, asked };
 }
 
-test('a reply by email after the second contact attempt cancels the third; the same message again is one reply', async () => {
+/** Anna's case mail, oldest first: the subjects she sees and the Reply-To her mail client answers. */
+const annasMail = (caseId: string) =>
+  caseMail.received.filter((m) => m.header('x-caseflow-case') === caseId && m.envelopeTo.includes(ANNA));
+
+test('Anna answers the second contact-attempt mail by email: the third attempt and the closure are never sent; the same message again is one reply', async () => {
   const caseId = 'mail-reply';
   const { handle, asked } = await awaitingCase(caseId);
   expect(asked.contactAttempts.map((a) => localTime(a.scheduledAt))).toEqual([
@@ -98,9 +112,21 @@ test('a reply by email after the second contact attempt cancels the third; the s
   await h.sleepUntil(Date.parse(asked.contactAttempts[1]!.scheduledAt) + 3_600_000);
   expect((await handle.query(getCaseQuery)).contactAttempts.map((a) => a.status)).toEqual(['made', 'made', 'scheduled']);
 
+  // The mail she answers is the second attempt's, to the reply address it carries.
+  await caseMail.waitFor(4);
+  const seen = annasMail(caseId);
+  expect(seen.map((m) => m.subject)).toEqual([
+    expect.stringMatching(/ received: /),
+    expect.stringMatching(/we need information from you$/),
+    expect.stringMatching(/\(attempt 1 of 3\)$/),
+    expect.stringMatching(/\(attempt 2 of 3\)$/),
+  ]);
+  const replyTo = seen[3]!.parsed.replyTo!.value[0]!.address!;
+  expect(replyTo).toBe(replyAddress(REPLY, caseId));
+
   const raw = await composeReply({
     from: 'Anna Schmidt <Anna@Acme.Example>', // matched case-insensitively
-    to: replyAddress(REPLY, caseId),
+    to: replyTo,
     text: QUOTED_REPLY,
     messageId: '<reply-1@mail.acme.example>',
     attachments: [{ filename: 'job-logs.txt', content: 'ERROR 0x80070005\n'.repeat(10), contentType: 'text/plain' }],
@@ -133,6 +159,8 @@ test('a reply by email after the second contact attempt cancels the third; the s
   const rm = await h.readModel(caseId);
   expect(rm.attempts.map((a) => a.status)).toEqual(['made', 'made', 'cancelled']);
   expect(rm.outbox.filter((n) => n.kind === 'customer_reply')).toHaveLength(1);
+  // Four days on: no third attempt mail, no closure mail.
+  expect(annasMail(caseId).map((m) => m.subject)).toEqual(seen.map((m) => m.subject));
   expect((await inbound(caseId)).map((r) => [r.via, r.status, r.principalId])).toEqual([
     ['smtp', 'accepted', 'cust-anna'],
     ['smtp', 'duplicate', 'cust-anna'],
@@ -245,15 +273,13 @@ test("notification contacts of the organisation and of a linked partner's organi
     timeZone: 'Europe/Berlin',
     language: 'de',
   });
-  await db
-    .insert(principals)
-    .values({
-      id: 'partner-helpdesk',
-      orgId: 'org-helpdesk-partner',
-      name: 'Helpdesk',
-      email: 'desk@helpdesk.example',
-      role: 'support_partner',
-    });
+  await db.insert(principals).values({
+    id: 'partner-helpdesk',
+    orgId: 'org-helpdesk-partner',
+    name: 'Helpdesk',
+    email: 'desk@helpdesk.example',
+    role: 'support_partner',
+  });
   await db.insert(partnerLinks).values({ partnerId: 'partner-helpdesk', orgId: ORG.id });
   await db.insert(notificationContacts).values([
     { id: 'contact-acme-ops', orgId: ORG.id, name: 'Acme Ops', email: 'ops@acme.example', language: 'de', kinds: ['contact_attempt'] },
