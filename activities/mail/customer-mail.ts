@@ -85,6 +85,11 @@ export function composeCustomerMail({ kind, payload, facts, reader, info }: Cust
       body.push({ p: t('closed.body', { reason: 'no_customer_response', attempts }) }, { p: t('closed.related') });
       break;
     }
+    case 'case_closed': {
+      subject = t('closed.subject');
+      body.push({ p: t('closed.body', { reason: str(payload.reason), attempts: 0 }) }, { p: t('closed.related') });
+      break;
+    }
     case 'rca_delivered': {
       subject = t('rca.subject');
       body.push({ p: t('rca.body') }, { quote: str(payload.summary) });

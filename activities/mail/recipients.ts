@@ -25,6 +25,7 @@ export const CUSTOMER_NOTICE_KINDS = [
   'contact_attempt',
   'case_resolved',
   'closed_no_customer_response',
+  'case_closed',
   'rca_delivered',
   'manager_request_ack',
 ] as const;

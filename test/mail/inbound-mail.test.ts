@@ -348,6 +348,13 @@ test('a reply to a closed case is answered with how to open a related case, and 
   const [{ number }] = (await h.database.db.select({ number: cases.number }).from(cases).where(eq(cases.id, caseId))) as [
     { number: number },
   ];
+  // The closure itself was mailed to Anna: the reason, and how to refer to the case later.
+  const deadline = Date.now() + 10_000;
+  while (!annasMail(caseId).some((m) => / closed: /.test(m.subject)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const closure = annasMail(caseId).find((m) => / closed: /.test(m.subject))!;
+  expect(closure.subject).toBe(`Case #${number} closed: Test case ${caseId}`);
+  expect(closure.text).toContain(`Case #${number} is closed at your request.`);
+  expect(closure.text).toContain(`give #${number} as the related case`);
   const before = mailbox.received.length;
 
   const raw = await composeReply({

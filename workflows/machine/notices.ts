@@ -9,6 +9,7 @@
  * | `info_request`                | customer                                | email   | an engineer requests information         |
  * | `contact_attempt`             | customer                                | email   | a scheduled contact attempt is made      |
  * | `closed_no_customer_response` | customer                                | email   | the last attempt went unanswered         |
+ * | `case_closed`                 | customer                                | email   | the case closes for any other reason     |
  * | `customer_reply`              | owner                                   | email   | the customer replies                     |
  * | `case_resolved`               | customer                                | email   | an engineer resolves the case            |
  * | `rca_required`                | owner                                   | email   | a resolution needs a root-cause analysis |
@@ -26,7 +27,7 @@
  */
 import type { DeadlineResult } from '../../policy';
 import type { Level, SunRegion } from '../../policy/types';
-import type { ResolutionType } from '../../contract/case';
+import type { CloseReason, ResolutionType } from '../../contract/case';
 import { iso, MANAGER_ACK, type Machine } from './context';
 import { notify } from './recording';
 
@@ -94,6 +95,11 @@ export function closedNoCustomerResponse(m: Machine, cause: string): void {
       `${m.input.caseId} is now closed. If the issue continues, open a new case and reference ${m.input.caseId}.`,
     relatedCaseId: m.input.caseId,
   });
+}
+
+/** Any other closure (confirmed, customer request, resolution timeout, an engineer's reason): why, and how to refer to it. */
+export function caseClosed(m: Machine, cause: string, reason: CloseReason): void {
+  notify(m, 'case_closed', customer(m), 'email', cause, { reason, relatedCaseId: m.input.caseId });
 }
 
 export function customerReplied(m: Machine, cause: string, message: string | null, email: Record<string, unknown> = {}): void {

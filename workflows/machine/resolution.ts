@@ -86,6 +86,8 @@ export function close(m: Machine, now: number, reason: CloseReason, cause: strin
   m.s.closeReason = reason;
   setStatus(m, 'closed', now, actorId, cause);
   record(m, 'closed', actorId, now, cause, { reason });
+  // The unanswered-attempts closure has its own notice, raised by the contact rule with the attempt count.
+  if (reason !== 'no_customer_response') notices.caseClosed(m, cause, reason);
 }
 
 /** End of the N-th whole business day after the resolution (a day already begun does not count). */
