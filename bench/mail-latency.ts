@@ -2,9 +2,12 @@
  * How late does a notice's mail arrive in the SMTP server, measured from the instant it was due?
  *
  * Real Temporal dev server (in memory), real database (PGlite, or PostgreSQL with DATABASE_URL), the case
- * worker with the mail channel, and a real SMTP server (smtp-server, in this process) that stamps each
- * message's arrival. First B background cases (Severity 4, first response due in 8 h: open cases holding
- * timers), then, once the worker is quiet:
+ * worker with the mail channel, and a real SMTP server in its own process: Mailpit (from .tools/, as `npm
+ * start` runs it), whose received time of each message is its arrival (a mail is matched to its notice by
+ * the Message-ID its delivery row recorded). First B background cases (Severity 4, first response due in 8 h: open cases holding
+ * timers; opened with one update-with-start call each, as the API does; by default of an organisation with
+ * nobody to mail, so their case-received notices are recorded as unreachable instead of 2 B setup mails,
+ * --background-mail to mail them too), then, once the worker is quiet:
  *   - S Severity 1 probes whose customer-update warning falls 30-60 s and breach 60-120 s after opening
  *     (mail to the on-call engineer of the region on duty, and the breach also to the duty manager);
  *   - C contact probes asked for information at once, whose first contact attempt is due at one of two
@@ -13,24 +16,27 @@
  * Lateness = arrival in the SMTP server minus the due instant (warning/breach: `scheduledFor`; attempt:
  * its `scheduledAt`). Throughput = mails per second while the attempt burst drains.
  *
- *   npx tsx bench/mail-latency.ts [--background 2000] [--sev1 200] [--contact 300] [--concurrency 50]
+ *   npx tsx bench/mail-latency.ts [--background 10000] [--background-mail] [--sev1 100] [--contact 100] [--concurrency 50]
  */
 import { randomUUID } from 'node:crypto';
-import { availableParallelism, loadavg } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { and, eq, like } from 'drizzle-orm';
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createMailTransport } from '../activities/mail/transport';
-import { contactAttempts, notificationContacts, notifications, oncallShifts, principals } from '../db/schema';
+import { contactAttempts, notificationContacts, notificationDeliveries, notifications, oncallShifts, principals } from '../db/schema';
 import { businessCalendar } from '../policy/calendars';
 import { createCaseWorker } from '../worker/create-worker';
-import { caseWorkflow } from '../workflows';
-import { caseWorkflowId, openedUpdate, requestInfoUpdate, TASK_QUEUE, type CaseWorkflowInput } from '../contract/case';
+import { CASE_WORKFLOW_TYPE, caseWorkflowId, openedUpdate, requestInfoUpdate, TASK_QUEUE, type CaseWorkflowInput } from '../contract/case';
 import { caseInput, engineer, insertOrganisation, ORG } from '../test/fixtures/cases';
 import { createDevServerEnv } from '../test/helpers/temporal';
 import { createTestDatabase } from '../test/helpers/db';
-import { startTestSmtp } from '../test/helpers/smtp';
+import { freePort } from './chaos/processes';
+import { mailpitServer, readMailbox } from './chaos/mailpit';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (sorted: number[], p: number) =>
@@ -49,17 +55,26 @@ async function openCases(
 ) {
   const start = Date.now();
   let next = 0;
+  let lastReport = start;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, count) }, async () => {
       while (next < count) {
         const input = inputFor(next++);
-        const handle = await env.client.workflow.start(caseWorkflow, {
-          workflowId: caseWorkflowId(input.caseId),
-          taskQueue: TASK_QUEUE,
-          args: [input],
+        // One round trip, as the API opens a case: start the workflow and wait for its `opened` update.
+        await env.client.workflow.executeUpdateWithStart(openedUpdate, {
+          args: [{ requestId: 'open' }],
+          startWorkflowOperation: new WithStartWorkflowOperation(CASE_WORKFLOW_TYPE, {
+            workflowId: caseWorkflowId(input.caseId),
+            taskQueue: TASK_QUEUE,
+            args: [input],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+          }),
         });
-        await handle.executeUpdate(openedUpdate, { args: [{ requestId: 'open' }] });
         await after?.(input);
+        if (Date.now() - lastReport > 30_000) {
+          lastReport = Date.now();
+          console.log(`  ${next} of ${count} opened (${(next / ((Date.now() - start) / 1000)).toFixed(0)}/s)`);
+        }
       }
     }),
   );
@@ -78,17 +93,28 @@ async function waitUntilQuiet(worker: Worker): Promise<void> {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { background: { type: 'string' }, sev1: { type: 'string' }, contact: { type: 'string' }, concurrency: { type: 'string' } },
+    options: {
+      background: { type: 'string' },
+      'background-mail': { type: 'boolean' },
+      sev1: { type: 'string' },
+      contact: { type: 'string' },
+      concurrency: { type: 'string' },
+    },
   });
-  const backgroundCases = Number(values.background ?? 2000);
-  const sev1 = Number(values.sev1 ?? 200);
-  const contact = Number(values.contact ?? 300);
+  const backgroundCases = Number(values.background ?? 10_000);
+  const sev1 = Number(values.sev1 ?? 100);
+  const contact = Number(values.contact ?? 100);
   const concurrency = Number(values.concurrency ?? 50);
 
-  const smtp = await startTestSmtp();
+  const runDir = mkdtempSync(join(tmpdir(), 'caseflow-mail-latency-'));
+  mkdirSync(join(runDir, 'logs'));
+  const mail = await mailpitServer({ runDir, smtpPort: await freePort(), uiPort: await freePort() });
+  await mail.process.start();
   const env = await createDevServerEnv();
   const database = await createTestDatabase();
   await insertOrganisation(database);
+  const quietOrg = { ...ORG, id: 'org-quiet', supportId: 'SUP-000404' };
+  await insertOrganisation(database, quietOrg);
   const db = database.db;
   await db.insert(principals).values([
     { id: 'cust-anna', orgId: ORG.id, name: 'Anna', email: 'anna@acme.example', role: 'case_admin' },
@@ -100,21 +126,35 @@ async function main(): Promise<void> {
   await db
     .insert(oncallShifts)
     .values(['APAC', 'EMEA', 'AMERICAS'].map((region) => ({ id: `s-${region}`, region, primaryId: 'eng-oncall', validFrom: new Date(0) })));
-  const transport = createMailTransport(smtp.url, 'Caseflow <support@caseflow.test>');
+  const transport = createMailTransport(mail.smtpUrl, 'Caseflow <support@caseflow.test>');
+  /** Every mail in the mailbox with the dedupe key of the notice that sent it (by its delivery row's Message-ID). */
+  const arrivals = async () => {
+    const box = await readMailbox(mail.apiBase);
+    const rows = await db
+      .select({ key: notifications.dedupeKey, messageId: notificationDeliveries.messageId })
+      .from(notificationDeliveries)
+      .innerJoin(notifications, eq(notifications.id, notificationDeliveries.notificationId))
+      .where(eq(notificationDeliveries.channel, 'email'));
+    const keyOf = new Map(rows.map((r) => [(r.messageId ?? '').replace(/^<|>$/g, ''), r.key]));
+    return box.map((m) => ({ key: keyOf.get(m.messageId) ?? '', messageId: m.messageId, receivedAt: m.arrivedAt }));
+  };
   const mailer = { transport, reply: { secret: 'bench', domain: 'reply.caseflow.test' } };
   const worker = await createCaseWorker({ connection: env.nativeConnection, database, notifier: null, mailer });
   const running = worker.run();
   const run = randomUUID().slice(0, 6);
   try {
     console.log(`database ${database.kind}; SMTP pool ${transport.describe}`);
-    const bgSeconds = await openCases(env, backgroundCases, concurrency, (i) =>
-      caseInput({ caseId: `bg-${run}-${i}`, openedAt: Date.now(), entitlement: 'production', level: 4 }),
-    );
+    const bgSeconds = await openCases(env, backgroundCases, concurrency, (i) => {
+      const input = caseInput({ caseId: `bg-${run}-${i}`, openedAt: Date.now(), entitlement: 'production', level: 4 });
+      // Nobody to mail: the opener is no principal and the organisation has no contacts.
+      return values['background-mail'] ? input : { ...input, orgId: quietOrg.id, openedBy: { id: 'bulk-opener', role: 'case_admin' } };
+    });
     console.log(
-      `opened ${backgroundCases} background cases in ${bgSeconds.toFixed(0)} s (${(backgroundCases / bgSeconds).toFixed(0)}/s), each with its case-received mail`,
+      `opened ${backgroundCases} background cases in ${bgSeconds.toFixed(0)} s (${(backgroundCases / bgSeconds).toFixed(0)}/s), ` +
+        (values['background-mail'] ? 'each with its two case-received mails' : 'their case-received notices recorded as unreachable'),
     );
     await waitUntilQuiet(worker);
-    const backgroundMails = smtp.received.length;
+    const backgroundMails = (await readMailbox(mail.apiBase)).length;
     console.log(`quiet; ${backgroundMails} mails so far`);
 
     // Contact probes: attempt 1 due at one of two whole minutes, 2-3 minutes from now (UTC, open all week).
@@ -166,11 +206,11 @@ async function main(): Promise<void> {
     const expected = contact * 2 + sev1 * 3;
     const isProbeMail = (key: string) => /:(contact_attempt|sla_warning|sla_breach):/.test(key);
     const deadline = Math.max(firstSlot + 60_000, probeStart + 130_000) + 180_000;
-    while (Date.now() < deadline && smtp.received.filter((m) => isProbeMail(m.header('x-caseflow-dedupe-key') ?? '')).length < expected)
-      await sleep(1000);
+    while (Date.now() < deadline && (await arrivals()).filter((m) => isProbeMail(m.key)).length < expected) await sleep(2000);
     await waitUntilQuiet(worker);
 
-    const probeMails = smtp.received.filter((m) => isProbeMail(m.header('x-caseflow-dedupe-key') ?? ''));
+    const received = await arrivals();
+    const probeMails = received.filter((m) => isProbeMail(m.key));
     const rows = await db
       .select()
       .from(notifications)
@@ -183,23 +223,26 @@ async function main(): Promise<void> {
     const attemptDue = new Map(attempts.map((a) => [a.caseId, a.scheduledAt.getTime()]));
     const lateness: Record<string, number[]> = { contact_attempt: [], sla_warning: [], sla_breach: [] };
     const recorded: number[] = [];
+    const drained: number[] = [];
     for (const m of probeMails) {
-      const row = byKey.get(m.header('x-caseflow-dedupe-key')!)!;
+      const row = byKey.get(m.key)!;
       const p = row.payload as { scheduledFor?: string };
       const due = row.kind === 'contact_attempt' ? attemptDue.get(row.caseId!)! : Date.parse(p.scheduledFor!);
       lateness[row.kind]!.push(m.receivedAt - due);
       recorded.push(row.createdAt.getTime() - due);
+      drained.push(m.receivedAt - row.createdAt.getTime());
     }
-    const ids = smtp.received.map((m) => m.messageId);
+    const ids = received.map((m) => m.messageId);
     console.log(
       `probe mails arrived: ${probeMails.length} of ${expected} expected; Message-IDs unique across all ${ids.length} mails: ${new Set(ids).size === ids.length}`,
     );
     console.log(`lateness, due instant -> mail in the SMTP server: ${summary(Object.values(lateness).flat())}`);
     for (const [kind, list] of Object.entries(lateness)) console.log(`  ${kind}: ${summary(list)}`);
     console.log(`  of which due -> outbox row recorded by the workflow: ${summary(recorded)}`);
+    console.log(`  and outbox row -> mail in the SMTP server (delivery): ${summary(drained)}`);
 
     const burst = probeMails
-      .filter((m) => byKey.get(m.header('x-caseflow-dedupe-key')!)!.kind === 'contact_attempt')
+      .filter((m) => byKey.get(m.key)!.kind === 'contact_attempt')
       .map((m) => m.receivedAt)
       .sort((a, b) => a - b);
     for (const slot of [firstSlot, firstSlot + 60_000]) {
@@ -209,7 +252,7 @@ async function main(): Promise<void> {
         `attempt burst due ${hhmm(slot)}: ${inSlot.length} mails in ${span.toFixed(2)} s after the due instant = ${(inSlot.length / span).toFixed(0)} mails/s`,
       );
     }
-    console.log(`open cases at the end: ${backgroundCases + contact + sev1}; mails in total ${smtp.received.length}`);
+    console.log(`open cases at the end: ${backgroundCases + contact + sev1}; mails in total ${received.length}`);
     console.log(
       `load average ${loadavg()
         .map((l) => l.toFixed(1))
@@ -221,7 +264,8 @@ async function main(): Promise<void> {
     transport.transporter.close();
     await env.teardown();
     await database.close();
-    await smtp.close();
+    await mail.process.stop();
+    rmSync(runDir, { recursive: true, force: true });
   }
 }
 
