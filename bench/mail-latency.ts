@@ -56,24 +56,37 @@ async function openCases(
   const start = Date.now();
   let next = 0;
   let lastReport = start;
+  let retries = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, count) }, async () => {
       while (next < count) {
         const input = inputFor(next++);
         // One round trip, as the API opens a case: start the workflow and wait for its `opened` update.
-        await env.client.workflow.executeUpdateWithStart(openedUpdate, {
-          args: [{ requestId: 'open' }],
-          startWorkflowOperation: new WithStartWorkflowOperation(CASE_WORKFLOW_TYPE, {
-            workflowId: caseWorkflowId(input.caseId),
-            taskQueue: TASK_QUEUE,
-            args: [input],
-            workflowIdConflictPolicy: 'USE_EXISTING',
-          }),
-        });
+        // Idempotent (existing workflow reused, fixed update id), so a call that timed out on the
+        // overloaded dev server is simply made again.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await env.client.workflow.executeUpdateWithStart(openedUpdate, {
+              args: [{ requestId: 'open' }],
+              updateId: `opened-${input.caseId}`,
+              startWorkflowOperation: new WithStartWorkflowOperation(CASE_WORKFLOW_TYPE, {
+                workflowId: caseWorkflowId(input.caseId),
+                taskQueue: TASK_QUEUE,
+                args: [input],
+                workflowIdConflictPolicy: 'USE_EXISTING',
+              }),
+            });
+            break;
+          } catch (err) {
+            if (attempt >= 10) throw err;
+            retries++;
+            await sleep(500 * attempt);
+          }
+        }
         await after?.(input);
         if (Date.now() - lastReport > 30_000) {
           lastReport = Date.now();
-          console.log(`  ${next} of ${count} opened (${(next / ((Date.now() - start) / 1000)).toFixed(0)}/s)`);
+          console.log(`  ${next} of ${count} opened (${(next / ((Date.now() - start) / 1000)).toFixed(0)}/s; ${retries} calls retried)`);
         }
       }
     }),
