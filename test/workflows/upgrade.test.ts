@@ -110,6 +110,8 @@ const patchIds = (history: History): string[] =>
 
 // Histories of the cases of release N as N's worker left them, and after they finished on N+1.
 const recorded: RecordedHistory[] = [];
+// A case opened on N+1, for the rollback check.
+const openedOnNext: RecordedHistory[] = [];
 
 test('cases opened on release N keep its behaviour after N+1 deploys under them; new cases get N+1', async () => {
   const t0 = await env.currentTimeMs();
@@ -119,7 +121,10 @@ test('cases opened on release N keep its behaviour after N+1 deploys under them;
   const sev2 = await open(caseInput({ caseId: 'n-sev2', openedAt: t0, entitlement: 'production', level: 2 }));
   await env.sleep(20 * MINUTE);
   // Past N+1's page window: N's case is answered but its page, which N never tracked, is not acknowledged.
-  await sev1.executeUpdate(engineerResponseUpdate, { args: [act()] });
+  const answered = await sev1.executeUpdate(engineerResponseUpdate, { args: [act()] });
+  // Both wait on a timer when N's worker goes away.
+  const waiting = [answered, (await sev2.query('getCase')) as CaseView];
+  expect(waiting.map((v) => Date.parse(v.nextDueAt!) > t0 + 20 * MINUTE)).toEqual([true, true]);
   await nWorker.stop();
   for (const h of [sev1, sev2]) recorded.push({ name: `N/${h.workflowId}@upgrade`, history: await h.fetchHistory() });
 
@@ -151,6 +156,7 @@ test('cases opened on release N keep its behaviour after N+1 deploys under them;
     // The patch marker is what tells a replaying N+1 worker which path a case took.
     expect(patchIds(await sev1.fetchHistory())).toEqual([]);
     expect(patchIds(await fresh.fetchHistory())).toEqual([PATCH]);
+    openedOnNext.push({ name: `N+1/${fresh.workflowId}`, history: await fresh.fetchHistory() });
   } finally {
     await nextWorker.stop();
   }
@@ -183,4 +189,9 @@ test('replay gate: N histories replay on N+1; the same change without patched() 
   expect(fixtures).toMatch(
     /^- 0\.1\.0\/sev1-page-escalated-email-reply: DeterminismViolationError\n.*patch marker encountered for change page-escalation/m,
   );
+});
+
+test('rollback: N cannot run a case N+1 opened with the patch, so rolling back the workers stalls those cases', async () => {
+  const report = describeFailures(await replayHistories(bundles.n, openedOnNext));
+  expect(report).toMatch(/^- N\+1\/case-next-sev1: DeterminismViolationError\n.*patch marker encountered for change page-escalation/m);
 });
