@@ -178,20 +178,20 @@ test('replay gate: N histories replay on N+1; the same change without patched() 
   expect(unguarded.map((f) => f.name)).toEqual(['N/case-n-sev1@upgrade', 'N/case-n-sev1@closed']);
   for (const f of unguarded) expect(f.error).toMatchObject({ name: 'DeterminismViolationError' });
   expect(report).toMatch(
-    /^- N\/case-n-sev1@upgrade: DeterminismViolationError\n.*Nondeterminism error: No command scheduled for event HistoryEvent\(id: \d+, TimerStarted\)/m,
+    /^- N\/case-n-sev1@upgrade: DeterminismViolationError.*\n.*Nondeterminism error: No command scheduled for event HistoryEvent\(id: \d+, TimerStarted\)/m,
   );
 
   // The CI gate over the recorded fixtures (test/workflows/replay.test.ts) catches both ways of getting it
   // wrong: a Severity 1 history from before the patch (the unguarded timer) and one recorded with the patch
   // marker (the code no longer asks for the patch: what removing a patch too early does).
   const fixtures = describeFailures(await replayHistories(bundles.unguarded, loadRecordedHistories(['0.1.0'])));
-  expect(fixtures).toMatch(/^- 0\.1\.0\/sev1-unavailable-escalated: DeterminismViolationError\n.*TimerStarted/m);
+  expect(fixtures).toMatch(/^- 0\.1\.0\/sev1-unavailable-escalated: DeterminismViolationError.*\n.*TimerStarted/m);
   expect(fixtures).toMatch(
-    /^- 0\.1\.0\/sev1-page-escalated-email-reply: DeterminismViolationError\n.*patch marker encountered for change page-escalation/m,
+    /^- 0\.1\.0\/sev1-page-escalated-email-reply: DeterminismViolationError.*\n.*patch marker encountered for change page-escalation/m,
   );
 });
 
 test('rollback: N cannot run a case N+1 opened with the patch, so rolling back the workers stalls those cases', async () => {
   const report = describeFailures(await replayHistories(bundles.n, openedOnNext));
-  expect(report).toMatch(/^- N\+1\/case-next-sev1: DeterminismViolationError\n.*patch marker encountered for change page-escalation/m);
+  expect(report).toMatch(/^- N\+1\/case-next-sev1: DeterminismViolationError.*\n.*patch marker encountered for change page-escalation/m);
 });
