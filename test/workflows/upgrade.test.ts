@@ -115,6 +115,8 @@ const openedOnNext: RecordedHistory[] = [];
 
 test('cases opened on release N keep its behaviour after N+1 deploys under them; new cases get N+1', async () => {
   const t0 = await env.currentTimeMs();
+  // No cache on N's worker: a stopped worker's cached cases sit on its sticky queue, which a real server
+  // hands to other workers after the sticky schedule-to-start timeout (10 s) and the test server never does.
   const nWorker = await startWorker(bundles.n, 0);
   // Release N: a paged Severity 1 case and a Severity 2 case, both waiting on SLA timers.
   const sev1 = await open(caseInput({ caseId: 'n-sev1', openedAt: t0, entitlement: 'production', level: 1 }));
