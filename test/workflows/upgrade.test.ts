@@ -43,9 +43,16 @@ let database: Database;
 let bundles: { n: WorkflowBundleWithSourceMap; next: WorkflowBundleWithSourceMap; unguarded: WorkflowBundleWithSourceMap };
 
 beforeAll(async () => {
-  [env, database] = await Promise.all([createTimeSkippingEnv(), createTestDatabase()]);
+  let n, next, unguarded;
+  [env, database, n, next, unguarded] = await Promise.all([
+    createTimeSkippingEnv(),
+    createTestDatabase(),
+    releaseBundle(RELEASE_N),
+    caseWorkflowBundle(),
+    unguardedBundle(PATCH),
+  ]);
+  bundles = { n, next, unguarded };
   await insertOrganisation(database);
-  bundles = { n: await releaseBundle(RELEASE_N), next: await caseWorkflowBundle(), unguarded: await unguardedBundle(PATCH) };
 });
 
 afterAll(async () => {
@@ -144,7 +151,7 @@ test('cases opened on release N keep its behaviour after N+1 deploys under them;
     const refused = await sev1.executeUpdate(pageAckUpdate, { args: [act()] }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
     expect(String((refused as WorkflowUpdateFailedError).cause?.message)).toMatch(/began before page acknowledgements were tracked/);
-    expect((await sev1.query('getCase')) as CaseView).not.toHaveProperty('page.level');
+    expect(((await sev1.query('getCase')) as CaseView).page ?? null).toBeNull();
 
     // All three finish on N+1's worker.
     // One at a time: waiting on a result lets the test server skip time, and a resolved case closes itself.
@@ -173,8 +180,8 @@ test('replay gate: N histories replay on N+1; the same change without patched() 
   ]);
   expect(describeFailures(await replayHistories(bundles.next, recorded))).toBe('');
 
-  // Page escalation shipped unguarded: N's paged case asks for a timer N never started (its page window);
-  // the Severity 2 case, never paged, still replays.
+  // Page escalation shipped unguarded: replaying N's paged case, the code escalates a page N never tracked
+  // and no longer starts the timer N started there; the Severity 2 case, never paged, still replays.
   const unguarded = await replayHistories(bundles.unguarded, recorded);
   const report = describeFailures(unguarded);
   expect(unguarded.map((f) => f.name)).toEqual(['N/case-n-sev1@upgrade', 'N/case-n-sev1@closed']);
