@@ -1,7 +1,7 @@
 /**
  * The upgrade procedure (docs/operations.md, "Upgrades") on a real Temporal server (time-skipping):
  * release N is the case workflow as it was at RELEASE_N, the last revision before page escalation shipped
- * (its own sources, bundled as its workers did); release N+1 is today's code, where page escalation is
+ * (its own sources, kept in test/fixtures/releases/, bundled as its workers did); release N+1 is today's code, where page escalation is
  * guarded by `patched('page-escalation')`. Cases opened on N wait on their timers while N's worker stops
  * and N+1's starts; they finish with N's behaviour, new cases get N+1's. Then the replay gate: N's histories
  * replay on N+1, and the same change shipped without its guard is caught as nondeterminism.
@@ -33,8 +33,8 @@ import { describeFailures, loadRecordedHistories, replayHistories, type History,
 import { createTestDatabase } from '../helpers/db';
 import { createTimeSkippingEnv } from '../helpers/temporal';
 
-/** Release N: the parent of 3b6bec9 ("Severity 1 pages wait for an acknowledgement and escalate"). */
-const RELEASE_N = '3b6bec9^';
+/** Release N: a79c11b, the parent of 3b6bec9 ("Severity 1 pages wait for an acknowledgement and escalate"). */
+const RELEASE_N = 'a79c11b-before-page-escalation';
 const PATCH = 'page-escalation';
 const MINUTE = 60_000;
 
