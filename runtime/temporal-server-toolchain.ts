@@ -48,7 +48,7 @@ export async function ensureTemporalServer(onBuild?: (message: string) => void):
   if (!(await goAvailable()))
     throw new Error('Go is not installed: it is needed once to build the Temporal server from the Go module proxy');
   onBuild?.(
-    `building the Temporal server ${TEMPORAL_SERVER_VERSION}, and its SQL tool from the Go module proxy (first run only, ~10 minutes)`,
+    `building the Temporal server ${TEMPORAL_SERVER_VERSION} and its SQL tool from the Go module proxy (first run only, ~10 minutes)`,
   );
   const started = Date.now();
   const partial = `${dir}.partial`;

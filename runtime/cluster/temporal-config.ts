@@ -46,8 +46,6 @@ export function writeTemporalConfig(template: string, root: string, ports: Clust
   replace(/listenAddress: "127\.0\.0\.1:8000"/, `listenAddress: "127.0.0.1:${ports.temporalMetrics}"`);
   replace(/filepath: "config\/dynamicconfig\/development-sql\.yaml"/, `filepath: "${join(root, 'config', 'dynamicconfig.yaml')}"`);
   replace(/level: info$/, 'level: warn');
-  // Archives would go to /tmp; the cluster archives nothing.
-  replace(/state: "enabled"$/, 'state: "disabled"');
   mkdirSync(join(root, 'config'), { recursive: true });
   writeFileSync(join(root, 'config', 'development.yaml'), yaml);
   writeFileSync(join(root, 'config', 'dynamicconfig.yaml'), DYNAMIC_CONFIG);

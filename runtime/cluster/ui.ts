@@ -10,7 +10,8 @@ import type { Logger } from 'pino';
 import { goAvailable, goBuild } from '../go-build';
 import { startService, waitReady } from './service';
 
-export const TEMPORAL_UI_SERVER_VERSION = 'v2.58.1';
+/** The newest release that builds with Go 1.26.8 (later ones require a newer Go than these machines have). */
+export const TEMPORAL_UI_SERVER_VERSION = 'v2.55.0';
 
 const BINARY = resolve(__dirname, '..', '..', '.tools', 'bin', `temporal-ui-server-${TEMPORAL_UI_SERVER_VERSION}`);
 

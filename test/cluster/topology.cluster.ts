@@ -19,7 +19,7 @@ import { openDatabase } from '../../db/client';
 import { organisations } from '../../db/schema';
 import { defaultClusterPorts } from '../../runtime/cluster/ports';
 import { processesUsing, startClusterScript, type ClusterRun } from './cluster-process';
-import { startCaseBreachingAt } from './direct-case';
+import { startPremierCase } from '../helpers/direct-case';
 
 jest.setTimeout(900_000);
 
@@ -132,7 +132,7 @@ describe('npm run cluster', () => {
     const connection = await Connection.connect({ address: `127.0.0.1:${ports.frontend}` });
     timerCaseId = randomUUID();
     try {
-      await startCaseBreachingAt(new Client({ connection }), acme!, timerCaseId, Date.now() + 5_000);
+      await startPremierCase(new Client({ connection }), acme!, timerCaseId, { dueAt: Date.now() + 5_000 });
     } finally {
       await connection.close();
     }

@@ -1,7 +1,8 @@
 /**
- * A Premier case started straight on Temporal (update-with-start exactly as the API does it) with openedAt
- * back in the past, so its first-response breach falls due seconds from now: how the cluster suite sees
- * a durable timer fire on the cluster without waiting 30 minutes.
+ * A Premier case started straight on Temporal (update-with-start exactly as the API does it), optionally with
+ * openedAt back in the past so its first-response breach falls due seconds from now: how the cluster suite
+ * sees a durable timer fire without waiting 30 minutes, and how the cluster benchmarks open cases without
+ * the HTTP layer.
  */
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { caseCalendars } from '../../api/cases/calendars';
@@ -38,13 +39,14 @@ export async function startCaseBreachingAt(
     productId: 'backup-replication',
     productVersion: '12.3',
     build: '12.3.1.1139',
+    ...(opts.warningThresholds ? { settings: { warningThresholds: opts.warningThresholds } } : {}),
   };
   await client.workflow.executeUpdateWithStart(openedUpdate, {
     args: [{ requestId: caseId }],
     updateId: `opened-${caseId}`,
     startWorkflowOperation: new WithStartWorkflowOperation(CASE_WORKFLOW_TYPE, {
       workflowId: caseWorkflowId(caseId),
-      taskQueue: TASK_QUEUE,
+      taskQueue: opts.taskQueue ?? TASK_QUEUE,
       args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING',
     }),
