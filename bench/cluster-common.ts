@@ -11,7 +11,9 @@ import { APP_DATABASE } from '../runtime/cluster/postgres';
 export function clusterTarget() {
   const dataDir = resolve(process.env.DATA_DIR ?? '.data/cluster');
   const ports = clusterPortsFromEnv();
-  const saved = JSON.parse(readFileSync(join(dataDir, 'demo-tokens.json'), 'utf8')) as { tokens: Array<{ principalId: string; token: string }> };
+  const saved = JSON.parse(readFileSync(join(dataDir, 'demo-tokens.json'), 'utf8')) as {
+    tokens: Array<{ principalId: string; token: string }>;
+  };
   return {
     dataDir,
     ports,
@@ -32,7 +34,11 @@ export const percentile = (sorted: number[], p: number): number =>
   sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 
 /** Runs `count` tasks with `concurrency` in flight; returns each task's latency in ms and the wall time. */
-export async function runConcurrent(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<{ seconds: number; latencies: number[] }> {
+export async function runConcurrent(
+  count: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+): Promise<{ seconds: number; latencies: number[] }> {
   let next = 0;
   const latencies: number[] = [];
   const started = performance.now();
@@ -51,6 +57,8 @@ export async function runConcurrent(count: number, concurrency: number, task: (i
 
 /** Resident memory of a process, from /proc (bytes). */
 export function rssOf(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(line?.split(/\s+/)[1] ?? 0) * 1024;
 }

@@ -75,7 +75,11 @@ async function main(): Promise<void> {
     const o = OPENERS[i % OPENERS.length]!;
     const res = await fetch(`${target.apis[i % target.apis.length]}/v1/cases`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${target.tokens[o.principalId]}`, 'Content-Type': 'application/json', 'Idempotency-Key': randomUUID() },
+      headers: {
+        Authorization: `Bearer ${target.tokens[o.principalId]}`,
+        'Content-Type': 'application/json',
+        'Idempotency-Key': randomUUID(),
+      },
       body: demoCaseBody(o, `Cluster bench ${i}`),
     });
     await res.text();
@@ -131,7 +135,15 @@ async function main(): Promise<void> {
   console.log(`  history of a case open:  ${JSON.stringify(await profile(caseWorkflowId(sampleCase)))}`);
 
   // The floor workflows would stay open forever: end them.
-  await runConcurrent(floorIds.length, 16, (i) => client.workflow.getHandle(floorIds[i]!).terminate('bench done').catch(() => undefined));
+  await runConcurrent(floorIds.length, 16, (i) =>
+    client.workflow
+      .getHandle(floorIds[i]!)
+      .terminate('bench done')
+      .then(
+        () => undefined,
+        () => undefined,
+      ),
+  );
   worker.shutdown();
   await running;
   await native.close();

@@ -5,7 +5,7 @@
  * state lives under one data folder and survives restarts; `stop` takes everything down in reverse order.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { openDatabase } from '../../db/client';
@@ -51,6 +51,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const log = logger.child({ component: 'cluster' });
   const logDir = join(dataDir, 'logs');
   mkdirSync(logDir, { recursive: true });
+  // PostgreSQL runs as the postgres user below this folder when we are root: it must be able to enter it.
+  if (process.getuid?.() === 0) chmodSync(dataDir, 0o755);
   const onExit = (name: string, code: number | null, signal: string | null) =>
     log.error({ process: name, code, signal, logDir }, 'a cluster process exited unexpectedly');
 

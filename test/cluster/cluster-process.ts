@@ -24,17 +24,19 @@ export async function startClusterScript(dataDir: string, portOffset: number, ti
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const ready = await Promise.race([
-    (async () => {
-      const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline && !output.includes('Press Ctrl-C to stop')) await new Promise((r) => setTimeout(r, 250));
-      return output.includes('Press Ctrl-C to stop');
-    })(),
-    exited.then(() => false),
-  ]);
-  if (!ready) {
+  let exitCode: number | null | undefined;
+  const exited = new Promise<number | null>((r) =>
+    child.once('exit', (code) => {
+      exitCode = code;
+      r(code);
+    }),
+  );
+  const deadline = Date.now() + timeoutMs;
+  while (exitCode === undefined && Date.now() < deadline && !output.includes('Press Ctrl-C to stop'))
+    await new Promise((r) => setTimeout(r, 250));
+  if (!output.includes('Press Ctrl-C to stop')) {
     child.kill('SIGINT');
+    await exited;
     throw new Error(`npm run cluster did not come up:\n${output.slice(-4000)}`);
   }
   return {

@@ -13,13 +13,20 @@ import type { MarketRegion } from '../../policy/types';
 
 const PREMIER_TARGET_MS = 30 * 60_000;
 
-export async function startCaseBreachingAt(
+export interface DirectCaseOptions {
+  /** When the first-response breach falls due (default: 30 minutes from now, as for a case opened now). */
+  dueAt?: number;
+  /** Warning thresholds as fractions of the target (the workflow's default otherwise). */
+  warningThresholds?: number[];
+}
+
+export async function startPremierCase(
   client: Client,
   org: typeof organisations.$inferSelect,
   caseId: string,
-  dueAt: number,
+  opts: DirectCaseOptions = {},
 ): Promise<void> {
-  const openedAt = new Date(dueAt - PREMIER_TARGET_MS);
+  const openedAt = new Date((opts.dueAt ?? Date.now() + PREMIER_TARGET_MS) - PREMIER_TARGET_MS);
   const input: CaseWorkflowInput = {
     caseId,
     orgId: org.id,
@@ -46,7 +53,7 @@ export async function startCaseBreachingAt(
     updateId: `opened-${caseId}`,
     startWorkflowOperation: new WithStartWorkflowOperation(CASE_WORKFLOW_TYPE, {
       workflowId: caseWorkflowId(caseId),
-      taskQueue: opts.taskQueue ?? TASK_QUEUE,
+      taskQueue: TASK_QUEUE,
       args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING',
     }),
