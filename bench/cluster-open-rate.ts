@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { WithStartWorkflowOperation } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
 import { caseWorkflowId } from '../contract/case';
@@ -126,7 +127,7 @@ async function main(): Promise<void> {
     const history = await client.workflow.getHandle(workflowId).fetchHistory();
     const counts: Record<string, number> = {};
     for (const e of history.events ?? []) {
-      const type = String(e.eventType ?? '').replace('EVENT_TYPE_', '');
+      const type = (temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? String(e.eventType)).replace('EVENT_TYPE_', '').toLowerCase();
       counts[type] = (counts[type] ?? 0) + 1;
     }
     return { events: history.events?.length ?? 0, counts };

@@ -22,6 +22,8 @@ export async function ensureNamespace(address: string, namespace: string): Promi
       if ((err as { code?: number }).code !== 5) throw err; // 5 = NOT_FOUND
       await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(RETENTION) });
       created = true;
+      // A new namespace reaches the frontend's cache a few seconds later; until then calls on it say NOT_FOUND.
+      await until(() => connection.workflowService.describeNamespace({ namespace }).then(() => true));
     }
     const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
     const missing = Object.entries(SEARCH_ATTRIBUTE_TYPES).filter(([name]) => !(name in (customAttributes ?? {})));
@@ -31,8 +33,22 @@ export async function ensureNamespace(address: string, namespace: string): Promi
         searchAttributes: Object.fromEntries(missing.map(([name, type]) => [name, TYPE_OF[type]])),
       });
     }
+    // Workflows upserting an attribute the server does not know yet would fail their tasks: wait until it does.
+    await until(async () => {
+      const listed = await connection.operatorService.listSearchAttributes({ namespace });
+      return missing.every(([name]) => name in (listed.customAttributes ?? {}));
+    });
     return { created, searchAttributesAdded: missing.map(([name]) => name) };
   } finally {
     await connection.close();
+  }
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`Temporal namespace setup not visible after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 500));
   }
 }

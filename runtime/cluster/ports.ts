@@ -10,8 +10,8 @@ export interface ClusterPorts {
   history: number;
   matching: number;
   temporalWorker: number;
-  /** Membership (ringpop) port of each service: its gRPC port + 100. */
-  membershipOffset: number;
+  /** Membership (ringpop) port of each service (defaults: its gRPC port + 100). */
+  membership: { frontend: number; history: number; matching: number; temporalWorker: number };
   temporalMetrics: number;
   pprof: number;
   ui: number;
@@ -31,7 +31,7 @@ export function defaultClusterPorts(offset = 0): ClusterPorts {
     history: p(7434),
     matching: p(7435),
     temporalWorker: p(7439),
-    membershipOffset: 100,
+    membership: { frontend: p(7533), history: p(7534), matching: p(7535), temporalWorker: p(7539) },
     temporalMetrics: p(7400),
     pprof: p(7436),
     ui: p(8433),

@@ -27,18 +27,17 @@ export function writeTemporalConfig(template: string, root: string, ports: Clust
     if (hits === 0) throw new Error(`Temporal config template ${template} has no ${pattern.source}`);
     yaml = yaml.replace(new RegExp(pattern.source, 'gm'), value);
   };
-  const m = ports.membershipOffset;
   replace(/connectAddr: "127\.0\.0\.1:5432"/, `connectAddr: "127.0.0.1:${postgresPort}"`);
   replace(/user: "temporal"/, 'user: "postgres"');
   replace(/password: "temporal"/, 'password: ""');
-  for (const [name, port] of [
-    ['7233', ports.frontend],
-    ['7234', ports.history],
-    ['7235', ports.matching],
-    ['7239', ports.temporalWorker],
+  for (const [name, port, membership] of [
+    ['7233', ports.frontend, ports.membership.frontend],
+    ['7234', ports.history, ports.membership.history],
+    ['7235', ports.matching, ports.membership.matching],
+    ['7239', ports.temporalWorker, ports.membership.temporalWorker],
   ] as const) {
     replace(new RegExp(`grpcPort: ${name}$`), `grpcPort: ${port}`);
-    replace(new RegExp(`membershipPort: ${Number(name) - 300}$`), `membershipPort: ${port + m}`);
+    replace(new RegExp(`membershipPort: ${Number(name) - 300}$`), `membershipPort: ${membership}`);
   }
   replace(/httpPort: 7243$/, `httpPort: ${ports.frontendHttp}`);
   replace(/rpcAddress: "localhost:7233"/, `rpcAddress: "127.0.0.1:${ports.frontend}"`);
