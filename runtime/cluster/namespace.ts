@@ -23,7 +23,8 @@ export async function ensureNamespace(address: string, namespace: string): Promi
       await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(RETENTION) });
       created = true;
       // A new namespace reaches the frontend's cache a few seconds later; until then calls on it say NOT_FOUND.
-      await until(() => connection.workflowService.describeNamespace({ namespace }).then(() => true));
+      // (the operator service's view, which the search attributes below go through, lags behind describeNamespace).
+      await until(() => connection.operatorService.listSearchAttributes({ namespace }).then(() => true));
     }
     const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
     const missing = Object.entries(SEARCH_ATTRIBUTE_TYPES).filter(([name]) => !(name in (customAttributes ?? {})));
