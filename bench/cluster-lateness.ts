@@ -14,6 +14,7 @@
  *   npx tsx bench/cluster-lateness.ts [--background 2000] [--probes 300] [--window 120] [--open-rate 0] [--concurrency 32]
  */
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { eq } from 'drizzle-orm';
 import postgres from 'postgres';
@@ -70,7 +71,8 @@ async function main(): Promise<void> {
   const bg = await runConcurrent(BACKGROUND, CONCURRENCY, () =>
     startPremierCase(client, acme!, randomUUID(), { warningThresholds: [0.99] }),
   );
-  const openRate = BACKGROUND / bg.seconds;
+  // Without background cases, the probes' opening time is estimated at 5 per second.
+  const openRate = BACKGROUND > 0 ? BACKGROUND / bg.seconds : 5;
   await sql`checkpoint`;
   const sizes1 = await dbSizes();
   const workers1 = await workerState();
@@ -91,7 +93,7 @@ async function main(): Promise<void> {
         ? `: ${((workers1.rss - workers0.rss) / (workers1.cached - workers0.cached) / 1024).toFixed(0)} KB per cached case`
         : ''),
   ];
-  console.log(lines.join('\n'));
+  console.log((BACKGROUND > 0 ? lines : lines.slice(0, 1)).join('\n'));
 
   // ---- 2./3. probes and optional concurrent opening -------------------------------------------------
   const lead = Math.ceil(PROBES / Math.max(1, openRate)) * 1000 + WARNING_LEAD_MS + 15_000;
@@ -146,7 +148,6 @@ async function main(): Promise<void> {
 
 /** The cluster's worker processes: their environment names the cluster's workflow bundle. */
 function workerPids(dataDir: string): number[] {
-  const { readdirSync, readFileSync } = require('node:fs') as typeof import('node:fs');
   const pids: number[] = [];
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
