@@ -122,7 +122,7 @@ export function createApp(deps: AppDeps): express.Express {
   registerMeRoutes(services);
   registerQueueRoutes(services);
   registerReportSeriesRoutes(services);
-  registerEventRoutes(services, createCaseFeed(deps.database.db, deps.liveIntervalMs));
+  registerEventRoutes(services, createCaseFeed(deps.database.db, { intervalMs: deps.liveIntervalMs }));
   registerInboundMailRoutes(services);
   answerUndeclaredMethods(api);
 

@@ -5,6 +5,9 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sql } from 'drizzle-orm';
+import type { Database } from '../../db/client';
+import { caseEvents } from '../../db/schema';
 import { startApiHarness, type ApiHarness } from './harness';
 
 interface SseEvent {
@@ -94,7 +97,7 @@ describe('live case events', () => {
     );
     expect(Date.now() - started).toBeLessThan(3000);
     expect(JSON.parse(seen.data)).toMatchObject({ caseId, orgId: 'acme-premier', type: 'opened', status: 'opened' });
-    expect(Number(seen.id)).toBeGreaterThan(Number(ready.id));
+    expect(JSON.parse(seen.data).id).toBeGreaterThan(Number(ready.id));
     await until('engineer sees it', () => engineer.events.find((e) => e.event === 'case' && JSON.parse(e.data).caseId === caseId));
     await new Promise((r) => setTimeout(r, 600));
     expect(nancy.events.filter((e) => e.event === 'case')).toEqual([]);
@@ -102,7 +105,9 @@ describe('live case events', () => {
     // Disconnected since `ready`: a reconnect with that id replays the missed changes, oldest first.
     anna.close();
     const resumed = openStream(url, h.tokens['acme-premier-anna'], ready.id);
-    const replayed = await until('replay', () => resumed.events.find((e) => e.event === 'case' && e.id === seen.id));
+    const replayed = await until('replay', () =>
+      resumed.events.find((e) => e.event === 'case' && JSON.parse(e.data).id === JSON.parse(seen.data).id),
+    );
     expect(replayed.data).toBe(seen.data);
     resumed.close();
     nancy.close();
@@ -116,4 +121,82 @@ describe('live case events', () => {
     expect(JSON.stringify(openapi.paths['/v1/events'].get)).toContain('text/event-stream');
     expect(openapi.paths['/v1/queue'].get).toBeDefined();
   });
+
+  test('a transaction that commits after a higher id was streamed still reaches the live stream, and a resume from before it replays it', async () => {
+    const created = await h
+      .http()
+      .post('/v1/cases')
+      .set(h.as('acme-premier-anna'))
+      .send({ supportId: '01700001', type: 'licensing', severity: 4, title: 'Late commit', description: 'ids out of order' });
+    expect(created.status).toBe(201);
+    const caseId = created.body.id as string;
+    const live = openStream(url, h.tokens['eng-emea']);
+    await until('ready', () => live.events.find((e) => e.event === 'ready'));
+    const changeOf = (s: { events: SseEvent[] }, key: string) =>
+      s.events.filter((e) => e.event === 'case' && JSON.parse(e.data).caseId === caseId && JSON.parse(e.data).type === key);
+
+    // Two writers: "late" takes the lower id, "early" the higher one and commits first; the stream sends "early".
+    const writers = await outOfOrderWriters(h.database, caseId);
+    await writers.commitEarly();
+    const early = await until('early change', () => changeOf(live, 'early_commit')[0]);
+    // The position a client that drops now would resume from must still be below the uncommitted lower id.
+    expect(Number(early.id)).toBeLessThan(writers.lateId);
+    const dropped = openStream(url, h.tokens['eng-emea'], early.id);
+    await until('resumed early', () => changeOf(dropped, 'early_commit')[0]);
+    dropped.close();
+
+    await writers.commitLate();
+    const late = await until('late change', () => changeOf(live, 'late_commit')[0]);
+    expect(JSON.parse(late.data).id).toBe(writers.lateId);
+    expect(JSON.parse(late.data).id).toBeLessThan(JSON.parse(early.data).id);
+
+    // A client that dropped at "early" reconnects with the SSE id it had: it gets "late" (and may get "early" again).
+    const resumed = openStream(url, h.tokens['eng-emea'], early.id);
+    await until('late replayed', () => changeOf(resumed, 'late_commit')[0]);
+    resumed.close();
+    await new Promise((r) => setTimeout(r, 600));
+    live.close();
+    expect(changeOf(live, 'late_commit')).toHaveLength(1);
+    expect(changeOf(live, 'early_commit')).toHaveLength(1);
+  });
 });
+
+/**
+ * Two case_events writers whose ids and commits are in opposite orders. On PostgreSQL: two real transactions,
+ * the first inserts (taking the lower id) and stays open while the second inserts and commits. PGlite has a
+ * single session, so there the lower id is taken from the sequence first and its row inserted last, which is
+ * what a reader sees of the same interleaving.
+ */
+async function outOfOrderWriters(database: Database, caseId: string) {
+  const row = (type: string) => ({ caseId, eventKey: `${type}-${Date.now()}`, type, actorId: 'system', data: {}, occurredAt: new Date() });
+  const nextId = async () => {
+    const rows = await database.db.execute<{ id: string }>(sql`select nextval(pg_get_serial_sequence('case_events', 'id')) as id`);
+    return Number((Array.isArray(rows) ? rows : (rows as { rows: { id: string }[] }).rows)[0].id);
+  };
+  if (database.kind === 'postgres') {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let inserted!: (id: number) => void;
+    const lateIdTaken = new Promise<number>((r) => (inserted = r));
+    const late = database.db.transaction(async (tx) => {
+      const [{ id }] = await tx.insert(caseEvents).values(row('late_commit')).returning({ id: caseEvents.id });
+      inserted(id);
+      await gate;
+    });
+    const lateId = await lateIdTaken;
+    return {
+      lateId,
+      commitEarly: async () => void (await database.db.insert(caseEvents).values(row('early_commit'))),
+      commitLate: async () => {
+        release();
+        await late;
+      },
+    };
+  }
+  const lateId = await nextId();
+  return {
+    lateId,
+    commitEarly: async () => void (await database.db.insert(caseEvents).values(row('early_commit'))),
+    commitLate: async () => void (await database.db.insert(caseEvents).values({ ...row('late_commit'), id: lateId })),
+  };
+}
