@@ -15,6 +15,7 @@ import { formatInstant, humanize, viewerZone } from '../format';
 import { I18nContext, messagesFor, supportedLanguage } from '../i18n';
 import { isStaff, useSession } from '../session';
 import { actionsFor } from './caseActions';
+import { PageStatus } from './PagesWaiting';
 
 function PhoneRouting({ caseId }: { caseId: string }) {
   const route = useMutation({
@@ -83,6 +84,14 @@ export function CasePage() {
           <dd>{c.product ? `${c.product.id} ${c.product.version ?? ''} (${c.product.build ?? ''})` : '—'}</dd>
           <dt>Owner</dt>
           <dd>{c.ownerId ?? '—'}</dd>
+          {staff && c.page && (
+            <>
+              <dt>Severity 1 page</dt>
+              <dd data-testid="case-page-state">
+                <PageStatus page={c.page} />
+              </dd>
+            </>
+          )}
           <dt>Opened</dt>
           <dd>{formatInstant(c.openedAt, lang)}</dd>
           {c.resolution && (
