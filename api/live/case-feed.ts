@@ -32,6 +32,8 @@ export interface CaseFeed {
   head(): Promise<number>;
   /** The highest position <= `upTo` below which the poller has read (or given up) every id. */
   safePosition(upTo: number): number;
+  /** Polls now (again right after a poll under way): a write just committed. */
+  nudge(): void;
   /** Changes after `afterId` the given organisations may see (null: all), oldest first. */
   since(afterId: number, orgIds: string[] | null, limit: number): Promise<CaseChange[]>;
   close(): void;
@@ -49,13 +51,14 @@ export interface CaseFeedOptions {
 const BATCH = 500;
 
 export function createCaseFeed(db: Db, options: CaseFeedOptions = {}): CaseFeed {
-  const { intervalMs = 250, gapGraceMs = 10_000, startLookback = 200, now = Date.now } = options;
+  const { intervalMs = 100, gapGraceMs = 10_000, startLookback = 200, now = Date.now } = options;
   const listeners = new Set<(change: CaseChange) => void>();
   let gaps = new GapTracker(gapGraceMs);
   let lastId: number | undefined;
   let starting: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let polling = false;
+  let again = false;
 
   async function read(where: SQL | undefined, limit: number): Promise<CaseChange[]> {
     const rows = await db
@@ -100,7 +103,10 @@ export function createCaseFeed(db: Db, options: CaseFeedOptions = {}): CaseFeed 
   };
 
   async function poll(): Promise<void> {
-    if (polling) return;
+    if (polling) {
+      again = true;
+      return;
+    }
     if (lastId === undefined) {
       start().catch(() => undefined);
       return;
@@ -127,6 +133,10 @@ export function createCaseFeed(db: Db, options: CaseFeedOptions = {}): CaseFeed 
       // The database is briefly unavailable: the next tick retries from the same id and the same gaps.
     } finally {
       polling = false;
+    }
+    if (again) {
+      again = false;
+      await poll();
     }
   }
 
@@ -169,6 +179,9 @@ export function createCaseFeed(db: Db, options: CaseFeedOptions = {}): CaseFeed 
       return safePosition(lastId ?? 0);
     },
     safePosition,
+    nudge: () => {
+      if (timer && lastId !== undefined) void poll();
+    },
     since: (afterId, orgIds, limit) => read(and(gt(caseEvents.id, afterId), orgIds ? inArray(cases.orgId, orgIds) : undefined), limit),
     close: stop,
   };

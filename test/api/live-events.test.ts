@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { caseEvents } from '../../db/schema';
+import { GapTracker } from '../../api/live/gap-tracker';
 import { startApiHarness, type ApiHarness } from './harness';
 
 interface SseEvent {
@@ -200,3 +201,19 @@ async function outOfOrderWriters(database: Database, caseId: string) {
     commitLate: async () => void (await database.db.insert(caseEvents).values({ ...row('late_commit'), id: lateId })),
   };
 }
+
+describe('GapTracker (the ids the feed stepped over)', () => {
+  test('keeps skipped ids open until they are read or their grace has passed, and bounds how many', () => {
+    const gaps = new GapTracker(1000, 5);
+    gaps.skipped(10, 13, 0);
+    expect(gaps.pending(0)).toEqual([11, 12]);
+    expect(gaps.lowest()).toBe(11);
+    gaps.filled(11);
+    expect(gaps.lowest()).toBe(12);
+    expect(gaps.pending(999)).toEqual([12]);
+    expect(gaps.pending(1000)).toEqual([]);
+    expect(gaps.lowest()).toBeNull();
+    gaps.skipped(20, 100, 0); // a burst of burnt ids: only the newest 5 stay open
+    expect(gaps.pending(1)).toEqual([95, 96, 97, 98, 99]);
+  });
+});
