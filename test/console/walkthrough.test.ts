@@ -58,6 +58,9 @@ describe('console in the browser', () => {
     const engineer = await svc.browser.newContext({ viewport: { width: 1400, height: 900 }, timezoneId: 'Europe/Berlin' });
     const jonas = await engineer.newPage();
     await jonas.goto(`${svc.url}/`);
+    await jonas.locator('[data-persona="eng-emea"]').waitFor();
+    await expectAccessible(jonas, 'sign-in');
+    await shot(jonas, 'sign-in');
     await jonas.locator('[data-persona="eng-emea"]').click();
     await jonas.waitForURL(/\/queue/);
     await jonas.locator('[data-live="live"]').waitFor({ timeout: 10_000 });
