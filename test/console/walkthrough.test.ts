@@ -71,7 +71,7 @@ describe('console in the browser', () => {
     await anna.goto(`${svc.url}/portal`);
     await anna.getByRole('heading', { name: /Meine Fälle/ }).waitFor();
     await anna.getByRole('link', { name: 'Fall eröffnen' }).click();
-    await anna.getByLabel('Schweregrad').selectOption({ label: 'Severity 2 (30 minutes)' });
+    await anna.getByLabel('Schweregrad').selectOption({ label: 'Schweregrad 2 (30 minutes)' });
     await anna.getByLabel('Produkt').selectOption('backup-replication');
     await anna.getByLabel('Version').selectOption('12.3');
     expect(await anna.getByLabel('Build').inputValue()).toBe('12.3.1.1139');
@@ -134,6 +134,7 @@ describe('console in the browser', () => {
     await anna.getByTestId('case-status').getByText('closed').waitFor();
     await anna.goto(`${svc.url}/portal`);
     await anna.locator(`tr[data-case="${caseId}"]`).getByText('geschlossen').waitFor();
+    expect(await anna.locator(`tr[data-case="${caseId}"]`).textContent()).toContain('Schweregrad 2');
     await expectAccessible(anna, 'portal');
     await shot(anna, 'portal');
 
@@ -192,8 +193,23 @@ describe('console in the browser', () => {
     await expectAccessible(dana, 'manager view with pages');
     await shot(dana, 'manager-pages');
 
-    // Dana acknowledges the first from her view; the workflow records her as the one who did.
-    await firstRow.getByRole('button', { name: `Acknowledge the page of case ${first.number}` }).click();
+    // Dana acknowledges the first from her view, by keyboard only: Tab reaches the button (with a visible
+    // focus ring), Enter presses it; the workflow records her as the one who did.
+    const target = `Acknowledge the page of case ${first.number}`;
+    let focused: { label: string | null; outline: string } = { label: null, outline: '' };
+    for (let i = 0; i < 40 && focused.label !== target; i++) {
+      await dana.keyboard.press('Tab');
+      focused = await dana.evaluate(() => {
+        const g = globalThis as unknown as {
+          document: { activeElement: { getAttribute(n: string): string | null } | null };
+          getComputedStyle(e: unknown): { outlineStyle: string };
+        };
+        const el = g.document.activeElement;
+        return { label: el?.getAttribute('aria-label') ?? null, outline: el ? g.getComputedStyle(el).outlineStyle : '' };
+      });
+    }
+    expect(focused).toEqual({ label: target, outline: 'solid' });
+    await dana.keyboard.press('Enter');
     await firstRow.waitFor({ state: 'detached' });
     expect((await svc.call('mgr-duty', 'GET', `/v1/cases/${first.id}`)).body.page).toMatchObject({ acknowledgedBy: 'mgr-duty' });
 

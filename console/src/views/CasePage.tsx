@@ -12,7 +12,7 @@ import { ProblemAlert } from '../components/ProblemAlert';
 import { SlaBadge } from '../components/SlaBadge';
 import { Timeline } from '../components/Timeline';
 import { formatInstant, humanize, viewerZone } from '../format';
-import { I18nContext, messagesFor, supportedLanguage } from '../i18n';
+import { I18nContext, levelLabel, messagesFor, supportedLanguage } from '../i18n';
 import { isStaff, useSession } from '../session';
 import { actionsFor } from './caseActions';
 import { PageStatus } from './PagesWaiting';
@@ -77,7 +77,7 @@ export function CasePage() {
             <SlaBadge state={c.slaState} />
           </dd>
           <dt>{scheme === 'priority' ? t.priority : t.severity}</dt>
-          <dd>{c.levelLabel}</dd>
+          <dd>{levelLabel(c.levelLabel, t)}</dd>
           <dt>{t.program}</dt>
           <dd>{humanize(c.program)}</dd>
           <dt>{t.product}</dt>
