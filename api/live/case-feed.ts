@@ -28,8 +28,8 @@ export interface CaseChange {
 export interface CaseFeed {
   /** Calls `listener` with every change the poller reads from now on (late commits included); returns the unsubscribe function. */
   subscribe(listener: (change: CaseChange) => void): () => void;
-  /** A position to start a stream from now: every change after it is replayed or streamed. */
-  head(): Promise<number>;
+  /** Where the poller stands now (`last`: the highest id read) and the safe resume position below it. */
+  head(): Promise<{ last: number; safe: number }>;
   /** The highest position <= `upTo` below which the poller has read (or given up) every id. */
   safePosition(upTo: number): number;
   /** Polls now (again right after a poll under way): a write just committed. */
@@ -176,7 +176,7 @@ export function createCaseFeed(db: Db, options: CaseFeedOptions = {}): CaseFeed 
     },
     async head() {
       await start();
-      return safePosition(lastId ?? 0);
+      return { last: lastId ?? 0, safe: safePosition(lastId ?? 0) };
     },
     safePosition,
     nudge: () => {

@@ -125,11 +125,18 @@ export function registerEventRoutes({ api }: Services, feed: CaseFeed): void {
     });
 
     try {
-      const position = resumedFrom ?? (await feed.head());
-      floor = position;
-      highest = position;
-      res.write(`id: ${position}\nevent: ready\ndata: {}\n\n`);
-      for (const c of await feed.since(position, orgIds, REPLAY_LIMIT)) send(c);
+      if (resumedFrom === undefined) {
+        // From now: what the poller has read is history; what it reads from here on (a late commit below
+        // its head included) is streamed. The ready id sits below any id that may still commit late.
+        const head = await feed.head();
+        floor = head.safe;
+        highest = head.last;
+        res.write(`id: ${floor}\nevent: ready\ndata: {}\n\n`);
+      } else {
+        floor = highest = resumedFrom;
+        res.write(`id: ${floor}\nevent: ready\ndata: {}\n\n`);
+        for (const c of await feed.since(resumedFrom, orgIds, REPLAY_LIMIT)) send(c);
+      }
       const pending: CaseChange[] = held;
       held = null;
       for (const c of pending) send(c);

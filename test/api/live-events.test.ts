@@ -145,9 +145,16 @@ describe('live case events', () => {
     const dropped = openStream(url, h.tokens['eng-emea'], early.id);
     await until('resumed early', () => changeOf(dropped, 'early_commit')[0]);
     dropped.close();
+    // A stream opened now, "from now", gets the late change when it commits, and not the one before it connected.
+    const fresh = openStream(url, h.tokens['eng-emea']);
+    const freshReady = await until('fresh ready', () => fresh.events.find((e) => e.event === 'ready'));
+    expect(Number(freshReady.id)).toBeLessThan(writers.lateId);
 
     await writers.commitLate();
     const late = await until('late change', () => changeOf(live, 'late_commit')[0]);
+    await until('late on the fresh stream', () => changeOf(fresh, 'late_commit')[0]);
+    expect(changeOf(fresh, 'early_commit')).toEqual([]);
+    fresh.close();
     expect(JSON.parse(late.data).id).toBe(writers.lateId);
     expect(JSON.parse(late.data).id).toBeLessThan(JSON.parse(early.data).id);
 
