@@ -17,6 +17,7 @@ import { authenticate } from './auth';
 import { limitFailedAuthentications } from './auth-failure-limit';
 import { createCaches } from './caches';
 import { createCaseFeed } from './live/case-feed';
+import { nudgeFeedAfterWrites } from './live/nudge';
 import { buildOpenApiDocument } from './openapi';
 import { notFound, Problem, problemHandler, sendProblem } from './problem';
 import { livenessHandler, readinessHandler } from './readiness';
@@ -109,6 +110,8 @@ export function createApp(deps: AppDeps): express.Express {
       withDeadline,
     },
   };
+  const feed = createCaseFeed(deps.database.db, { intervalMs: deps.liveIntervalMs });
+  nudgeFeedAfterWrites(api.router, feed);
   registerPolicyRoutes(services);
   registerCaseRoutes(services);
   registerCaseActionRoutes(services);
@@ -122,7 +125,7 @@ export function createApp(deps: AppDeps): express.Express {
   registerMeRoutes(services);
   registerQueueRoutes(services);
   registerReportSeriesRoutes(services);
-  registerEventRoutes(services, createCaseFeed(deps.database.db, deps.liveIntervalMs));
+  registerEventRoutes(services, feed);
   registerInboundMailRoutes(services);
   answerUndeclaredMethods(api);
 
