@@ -19,6 +19,11 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   /** Cheap round trip, for readiness checks. */
   ping(): Promise<void>;
+  /**
+   * LISTEN on a channel: `onNotify` gets each payload; `onListen` runs whenever the listen is (re)established,
+   * since notifications sent while the connection was down are lost. Resolves to the unlisten function.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onListen: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -46,6 +51,8 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
       ping: async () => {
         await sql`select 1`;
       },
+      // postgres.js keeps one dedicated connection for all of a client's listens and reconnects it by itself.
+      listen: async (channel, onNotify, onListen) => (await sql.listen(channel, onNotify, onListen)).unlisten,
       close: () => sql.end({ timeout: 5 }),
     };
   }
@@ -57,6 +64,11 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
     kind: 'pglite',
     ping: async () => {
       await client.query('select 1');
+    },
+    listen: async (channel, onNotify, onListen) => {
+      const unlisten = await client.listen(channel, onNotify);
+      onListen();
+      return unlisten;
     },
     close: () => client.close(),
   };
