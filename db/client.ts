@@ -39,11 +39,19 @@ export interface DatabaseOptions {
 
 const MIGRATIONS = resolve(__dirname, 'migrations');
 
+/** A listen asked of a closed database (postgres.js would quietly open a new connection that keeps the process alive). */
+export class DatabaseClosedError extends Error {
+  constructor() {
+    super('the database is closed');
+  }
+}
+
 export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database> {
   const runMigrations = opts.migrate ?? true;
   if (opts.url) {
     const sql = postgres(opts.url, { max: opts.maxConnections ?? 10, onnotice: () => undefined });
     const db = drizzlePostgres(sql, { schema });
+    let closed = false;
     if (runMigrations) await migratePostgres(db, { migrationsFolder: MIGRATIONS });
     return {
       db: db as unknown as Db,
@@ -52,12 +60,19 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
         await sql`select 1`;
       },
       // postgres.js keeps one dedicated connection for all of a client's listens and reconnects it by itself.
-      listen: async (channel, onNotify, onListen) => (await sql.listen(channel, onNotify, onListen)).unlisten,
-      close: () => sql.end({ timeout: 5 }),
+      listen: async (channel, onNotify, onListen) => {
+        if (closed) throw new DatabaseClosedError();
+        return (await sql.listen(channel, onNotify, onListen)).unlisten;
+      },
+      close: () => {
+        closed = true;
+        return sql.end({ timeout: 5 });
+      },
     };
   }
   const client = new PGlite(opts.dataDir, { parsers: DRIZZLE_PARSERS });
   const db = drizzlePglite(withoutRepeatedParsers(client), { schema });
+  let closed = false;
   if (runMigrations) await migratePglite(db, { migrationsFolder: MIGRATIONS });
   return {
     db: db as unknown as Db,
@@ -66,11 +81,15 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
       await client.query('select 1');
     },
     listen: async (channel, onNotify, onListen) => {
+      if (closed) throw new DatabaseClosedError();
       const unlisten = await client.listen(channel, onNotify);
       onListen();
       return unlisten;
     },
-    close: () => client.close(),
+    close: () => {
+      closed = true;
+      return client.close();
+    },
   };
 }
 

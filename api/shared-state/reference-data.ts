@@ -7,7 +7,7 @@
  * TTL bounds staleness while it is down.
  */
 import type { Logger } from 'pino';
-import type { Database } from '../../db/client';
+import { DatabaseClosedError, type Database } from '../../db/client';
 
 export const REFERENCE_DATA_CHANNEL = 'caseflow_reference_data';
 const FIRST_RETRY_MS = 1000;
@@ -40,6 +40,7 @@ function listen(database: Database, logger: Logger): ReferenceDataChanges {
   const ready = new Promise<void>((resolve) => (markReady = resolve));
   const attempt = (retryMs: number): void => {
     database.listen(REFERENCE_DATA_CHANNEL, clearAll, clearAll).then(markReady, (err: unknown) => {
+      if (err instanceof DatabaseClosedError) return; // shut down: nothing left to listen for
       // The database is away at start: retry; meanwhile the caches' TTL keeps them fresh enough.
       logger.warn({ err, retryMs }, 'reference-data change listener unavailable; retrying');
       setTimeout(() => attempt(Math.min(retryMs * 2, MAX_RETRY_MS)), retryMs).unref();
