@@ -1,10 +1,12 @@
 /**
  * GET /v1/events: a server-sent events stream of case changes the caller may see (the same visibility as
  * the case list). Each event's SSE id is a resume position (at most the change's case_events id, lower while
- * an earlier id may still commit late); reconnecting with Last-Event-ID (or ?after=) replays what was missed. Browsers read it with fetch and the Authorization header, so the token never
- * appears in a URL.
+ * an earlier id may still commit late); reconnecting with Last-Event-ID (or ?after=) replays what was missed.
+ * Browsers read it with fetch and the Authorization header, so the token never appears in a URL. A stream
+ * ends within a second of its token's revocation (on any instance).
  */
 import type { Request, Response } from 'express';
+import { currentPrincipal } from '../auth';
 import type { CaseChange, CaseFeed } from '../live/case-feed';
 import { CASE_OPENERS, STAFF_ROLES, visibleOrgIds } from '../principal';
 import { forbidden, invalid, Problem } from '../problem';
@@ -14,6 +16,7 @@ import { z } from '../zod';
 
 const READERS = [...CASE_OPENERS, ...STAFF_ROLES];
 const HEARTBEAT_MS = 15_000;
+const RECHECK_MS = 500;
 const REPLAY_LIMIT = 1000;
 
 const CaseChangeSchema = z
@@ -119,10 +122,24 @@ export function registerEventRoutes({ api }: Services, feed: CaseFeed): void {
       else send(c);
     });
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    req.on('close', () => {
+    // A stream outlives its authentication: end it within about half a second of the token's revocation, the principal's
+    // disabling or a change of what it may see (the client reconnects and is answered as it is now).
+    const visibility = JSON.stringify(orgIds);
+    const recheck = setInterval(() => {
+      currentPrincipal(req).then(
+        (now) => {
+          if (!now || now.role !== principal.role || JSON.stringify(visibleOrgIds(now)) !== visibility) res.end();
+        },
+        () => undefined, // the database is briefly away: check again on the next tick
+      );
+    }, RECHECK_MS);
+    const stop = () => {
       clearInterval(heartbeat);
+      clearInterval(recheck);
       unsubscribe();
-    });
+    };
+    req.on('close', stop);
+    res.on('close', stop);
 
     try {
       if (resumedFrom === undefined) {
