@@ -1,6 +1,8 @@
 /**
- * The Express app: request log -> security headers -> health/ready/openapi (public) -> /v1: bearer auth ->
- * per-token rate limit -> JSON body (size-limited) -> routes; every error leaves as problem+json.
+ * The Express app: request log -> security headers -> health/ready/openapi (public) -> /v1: failed-auth
+ * block -> bearer auth -> per-token rate limit -> JSON body (size-limited) -> routes; every error leaves as
+ * problem+json. Several apps (API instances) on one database behave as one: limits count in a shared store
+ * and reference-data changes empty every instance's caches (api/shared-state/).
  */
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Client } from '@temporalio/client';
@@ -17,10 +19,14 @@ import { authenticate } from './auth';
 import { limitFailedAuthentications } from './auth-failure-limit';
 import { createCaches } from './caches';
 import { createCaseFeed } from './live/case-feed';
+import { nudgeFeedAfterWrites } from './live/nudge';
 import { buildOpenApiDocument } from './openapi';
 import { notFound, Problem, problemHandler, sendProblem } from './problem';
 import { livenessHandler, readinessHandler } from './readiness';
 import { requestLog } from './request-log';
+import { limitCounter } from './shared-state/limit-counters';
+import { SharedCounterStore } from './shared-state/rate-limit-store';
+import { referenceDataChanges } from './shared-state/reference-data';
 import { rejectUnstorableText } from './text-guard';
 import { answerUndeclaredMethods, type Api } from './route';
 import { registerAccountManagerRoutes } from './routes/account-managers';
@@ -52,7 +58,10 @@ export interface AppDeps {
   authFailuresPerMinute?: number;
   /** Largest accepted JSON body (default 64 KiB). */
   bodyLimit?: string;
-  /** How long tokens, organisations and product versions are cached (default 5 s; 0 disables). */
+  /**
+   * How long tokens, organisations and product versions may stay cached when a change notification is missed
+   * (default 1 s; 0 disables caching). A notification normally empties the caches of every instance at once.
+   */
   cacheTtlMs?: number;
   /** How long a request waits for a case workflow to answer before a 503 (default 20 s). */
   workflowTimeoutMs?: number;
@@ -71,6 +80,8 @@ export interface InboundMailOptions {
 }
 
 export const API_PREFIX = '/v1';
+/** Both limits count per minute. */
+const LIMIT_WINDOW_SECONDS = 60;
 export const DEFAULT_INBOUND_MAIL_MAX_BYTES = 10 * 1024 * 1024;
 
 /** MAIL_REPLY_SECRET / MAIL_REPLY_DOMAIN, SMTP_URL / MAIL_FROM and MAIL_INBOUND_MAX_BYTES. */
@@ -90,7 +101,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(helmet());
 
   const api: Api = { router: express.Router(), registry: new OpenAPIRegistry(), prefix: API_PREFIX };
-  const caches = createCaches(deps.database.db, deps.cacheTtlMs ?? 5000);
+  const caches = createCaches(deps.database.db, deps.cacheTtlMs ?? 1000);
+  referenceDataChanges(deps.database, deps.logger).subscribe(caches.clear);
   const inbound = deps.inboundMail ?? inboundMailOptionsFromEnv();
   const withDeadline: Services['withDeadline'] = (fn) => deps.temporal.withDeadline(Date.now() + (deps.workflowTimeoutMs ?? 20_000), fn);
   const services: Services = {
@@ -109,6 +121,8 @@ export function createApp(deps: AppDeps): express.Express {
       withDeadline,
     },
   };
+  const feed = createCaseFeed(deps.database.db, { intervalMs: deps.liveIntervalMs });
+  nudgeFeedAfterWrites(api.router, feed);
   registerPolicyRoutes(services);
   registerCaseRoutes(services);
   registerCaseActionRoutes(services);
@@ -122,7 +136,7 @@ export function createApp(deps: AppDeps): express.Express {
   registerMeRoutes(services);
   registerQueueRoutes(services);
   registerReportSeriesRoutes(services);
-  registerEventRoutes(services, createCaseFeed(deps.database.db, deps.liveIntervalMs));
+  registerEventRoutes(services, feed);
   registerInboundMailRoutes(services);
   answerUndeclaredMethods(api);
 
@@ -135,21 +149,28 @@ export function createApp(deps: AppDeps): express.Express {
 
   const tooMany = (detail: string) => (req: express.Request, res: express.Response) =>
     sendProblem(res, new Problem(429, 'rate-limited', detail), req.originalUrl);
-  app.use(
-    API_PREFIX,
-    limitFailedAuthentications(deps.authFailuresPerMinute ?? 30, 60_000, (req, res, seconds) => {
+  const failedAuth = limitFailedAuthentications(
+    limitCounter(deps.database, 'auth-failure', LIMIT_WINDOW_SECONDS),
+    deps.authFailuresPerMinute ?? 30,
+    (req, res, seconds) => {
       res.set('Retry-After', String(seconds));
       tooMany(
         `too many failed authentications from this address: every request from it, valid tokens included, ` +
           `is refused for ${seconds} more second${seconds === 1 ? '' : 's'} (Retry-After)`,
       )(req, res);
-    }),
-    authenticate(deps.database.db, caches),
+    },
+    deps.logger,
+  );
+  app.use(
+    API_PREFIX,
+    failedAuth.guard,
+    authenticate(deps.database.db, caches, failedAuth.record),
     rateLimit({
-      windowMs: 60_000,
+      windowMs: LIMIT_WINDOW_SECONDS * 1000,
       limit: deps.rateLimitPerMinute ?? 600,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
+      store: new SharedCounterStore(limitCounter(deps.database, 'token', LIMIT_WINDOW_SECONDS)),
       keyGenerator: (req) => req.principal!.tokenId,
       handler: tooMany('too many requests for this token; retry after the RateLimit reset'),
     }),

@@ -1,49 +1,42 @@
 /**
  * Token guessing: a client address that collected `limit` failed authentications (401) within a minute
- * gets 429s until the minute is over; the refusal is told how many seconds are left (Retry-After). Only answered 401s count; requests in flight count nothing (a
- * limiter that counts up front and refunds successes refuses a busy client with more than `limit`
- * concurrent good requests, e.g. everything behind one load balancer).
+ * gets 429s until the minute is over; the refusal is told how many seconds are left (Retry-After). Only
+ * refused authentications count, recorded before their 401 leaves (so the client's next request already
+ * sees them); good requests count nothing (a limiter that counts up front and refunds successes refuses a
+ * busy client with more than `limit` concurrent good requests, e.g. everything behind one load balancer).
+ * The counter is shared by every API instance on the database (shared-state/limit-counters.ts).
  */
 import type { Request, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 
-interface Window {
-  startedAt: number;
-  failures: number;
+export interface FailedAuthenticationLimit {
+  /** Refuses a blocked address before authentication is tried. */
+  guard: RequestHandler;
+  /** Counts one refused authentication of the request's address. */
+  record(req: Request): Promise<void>;
 }
 
-const MAX_TRACKED_ADDRESSES = 100_000;
-
 export function limitFailedAuthentications(
+  counter: RateLimiterAbstract,
   limit: number,
-  windowMs: number,
   refuse: (req: Request, res: Response, retryAfterSeconds: number) => void,
-): RequestHandler {
-  const windows = new Map<string, Window>();
-  const current = (address: string, now: number): Window | undefined => {
-    const w = windows.get(address);
-    if (w && now - w.startedAt >= windowMs) {
-      windows.delete(address);
-      return undefined;
-    }
-    return w;
-  };
-  return (req, res, next) => {
-    const address = req.ip ?? '';
-    const now = Date.now();
-    const w = current(address, now);
-    if (w && w.failures >= limit) return refuse(req, res, Math.max(1, Math.ceil((w.startedAt + windowMs - now) / 1000)));
-    res.once('finish', () => {
-      if (res.statusCode !== 401) return;
-      const now = Date.now();
-      let w = current(address, now);
-      if (!w) {
-        // Bounded memory under a spray of addresses: forget everything rather than grow without limit.
-        if (windows.size >= MAX_TRACKED_ADDRESSES) windows.clear();
-        w = { startedAt: now, failures: 0 };
-        windows.set(address, w);
+  logger: Logger,
+): FailedAuthenticationLimit {
+  const address = (req: Request) => req.ip ?? '';
+  return {
+    guard: async (req, res, next) => {
+      const failures = await counter.get(address(req));
+      if (failures && failures.consumedPoints >= limit) return refuse(req, res, Math.max(1, Math.ceil(failures.msBeforeNext / 1000)));
+      next();
+    },
+    record: async (req) => {
+      try {
+        await counter.consume(address(req), 1);
+      } catch (err) {
+        // Counting must not turn the 401 into a 5xx; the in-memory insurance counter makes this rare.
+        logger.warn({ err }, 'failed authentication not counted');
       }
-      w.failures++;
-    });
-    next();
+    },
   };
 }

@@ -1,6 +1,6 @@
 /** Bearer-token authentication against api_tokens (hashed), active principals only. */
-import { and, eq, isNull, sql } from 'drizzle-orm';
-import type { RequestHandler } from 'express';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Request, RequestHandler } from 'express';
 import type { Db } from '../db/client';
 import { apiTokens, partnerLinks, principals } from '../db/schema';
 import type { Role } from '../contract/case';
@@ -28,11 +28,14 @@ async function lookup(db: Db, tokenHash: string): Promise<Principal | null> {
     .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt), isNull(principals.disabledAt)))
     .limit(1);
   if (!row) return null;
-  // Once per cache miss (at most every TTL per token and instance): enough to find tokens nobody uses.
+  // A cache miss happens about every second per token and instance: stamp at most once a minute, which is
+  // enough to find tokens nobody uses.
   await db
     .update(apiTokens)
     .set({ lastUsedAt: sql`now()` })
-    .where(eq(apiTokens.id, row.tokenId));
+    .where(
+      and(eq(apiTokens.id, row.tokenId), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, sql`now() - interval '1 minute'`))),
+    );
   const linkedOrgIds =
     row.role === 'support_partner'
       ? (await db.select({ orgId: partnerLinks.orgId }).from(partnerLinks).where(eq(partnerLinks.partnerId, row.id))).map((l) => l.orgId)
@@ -40,22 +43,39 @@ async function lookup(db: Db, tokenHash: string): Promise<Principal | null> {
   return { ...row, role: row.role as Role, linkedOrgIds };
 }
 
-/** Principals are cached briefly by token hash: revoking or disabling through this instance takes effect at once. */
-export function authenticate(db: Db, caches: Caches): RequestHandler {
+/** How a request proved who it is, so a long-lived response (the event stream) can ask again later. */
+const credentials = new WeakMap<Request, () => Promise<Principal | null>>();
+
+/**
+ * Principals are cached briefly by token hash; a revoked token or a disabled principal is refused by every
+ * instance as soon as the change notification empties its cache (caches.ts). `onRefused` runs before the
+ * 401 is thrown (the failed-authentication limit counts it).
+ */
+export function authenticate(db: Db, caches: Caches, onRefused: (req: Request) => Promise<void>): RequestHandler {
   return async (req, res, next) => {
     const match = BEARER.exec(req.get('authorization') ?? '');
     if (!match) {
+      await onRefused(req);
       res.set('WWW-Authenticate', 'Bearer realm="caseflow"');
       throw unauthorized('send a bearer token: Authorization: Bearer <token>');
     }
     const tokenHash = hashToken(match[1]);
-    const principal = await caches.principals.get(tokenHash, () => lookup(db, tokenHash));
+    const current = () => caches.principals.get(tokenHash, () => lookup(db, tokenHash));
+    const principal = await current();
     if (!principal) {
+      await onRefused(req);
       res.set('WWW-Authenticate', 'Bearer realm="caseflow", error="invalid_token"');
       throw unauthorized('the token is unknown, revoked, or its principal is disabled');
     }
+    credentials.set(req, current);
     req.principal = principal;
     req.log = req.log.child({ principal: principal.id });
     next();
   };
+}
+
+/** The request's principal as it is now (null: its token was revoked or the principal disabled since). */
+export function currentPrincipal(req: Request): Promise<Principal | null> {
+  const current = credentials.get(req);
+  return current ? current() : Promise.resolve(null);
 }

@@ -1,4 +1,8 @@
-/** Per-request reference data, cached briefly; administration writes clear every cache of this instance. */
+/**
+ * Per-request reference data, cached briefly. Every change, through any instance or none, empties the caches
+ * of every instance (api/shared-state/reference-data.ts); administration writes also empty this instance's
+ * caches before answering, so the writer reads its own write.
+ */
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { organisations, productVersions } from '../db/schema';

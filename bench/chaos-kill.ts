@@ -16,7 +16,10 @@
  * and prints the numbers. Exits 1 on any loss or duplicate. Logs of every process stay in the run folder
  * when something failed.
  *
- *   npx tsx bench/chaos-kill.ts [--cases 80] [--direct 20] [--seconds 180] [--seed 1]
+ *   npx tsx bench/chaos-kill.ts [--cases 80] [--direct 20] [--seconds 180] [--seed 1] [--topology dev|cluster]
+ *
+ * `--topology cluster` runs `npm run cluster`'s Temporal server on the run's PostgreSQL instead of the dev
+ * server (bench/chaos/cluster.ts) and two API instances instead of one (each kill takes one of them down).
  */
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -32,6 +35,7 @@ import { ensureTemporalCli } from '../runtime/temporal-toolchain';
 import { SEARCH_ATTRIBUTE_TYPES } from '../workflows/search-attributes';
 import { directCase, openThroughApi, startDirect, type ApiCase, type DirectCase } from './chaos/load';
 import { OPENERS } from './demo-openers';
+import { clusterTemporal } from './chaos/cluster';
 import { freePort, GroupProcess, Postgres, ROOT, waitFor } from './chaos/processes';
 import { percentile, seededRng, sleep } from './chaos/random';
 import { mailpitServer, readMailbox } from './chaos/mailpit';
@@ -51,6 +55,8 @@ const CASES = arg('cases', 80);
 const DIRECT = arg('direct', Math.max(5, Math.ceil(CASES / 4)));
 const SECONDS = arg('seconds', 180);
 const SEED = arg('seed', 1);
+const TOPOLOGY = process.argv.includes('--topology') ? process.argv[process.argv.indexOf('--topology') + 1] : 'dev';
+if (TOPOLOGY !== 'dev' && TOPOLOGY !== 'cluster') throw new Error('--topology is dev or cluster');
 const API_CONCURRENCY = 6;
 /** Seconds between one process being back and the next kill. */
 const GAP = [3, 10] as const;
@@ -70,7 +76,8 @@ async function main(): Promise<void> {
   const runDir = mkdtempSync(join(tmpdir(), 'caseflow-chaos-'));
   chmodSync(runDir, 0o755); // PostgreSQL runs as its own user below this folder
   mkdirSync(join(runDir, 'logs'));
-  const [pgPort, temporalPort, uiPort, apiPort, webhookPort, smtpPort, mailUiPort] = await Promise.all([
+  const [pgPort, temporalPort, uiPort, apiPort, webhookPort, api2Port, smtpPort, mailUiPort] = await Promise.all([
+    freePort(),
     freePort(),
     freePort(),
     freePort(),
@@ -79,11 +86,14 @@ async function main(): Promise<void> {
     freePort(),
     freePort(),
   ]);
-  console.log(`chaos run ${runTag}: ${CASES} API cases + ${DIRECT} direct Premier cases over ${SECONDS} s, seed ${SEED}; folder ${runDir}`);
+  console.log(
+    `chaos run ${runTag} (${TOPOLOGY} topology): ${CASES} API cases + ${DIRECT} direct Premier cases over ${SECONDS} s, seed ${SEED}; folder ${runDir}`,
+  );
 
   const pg = new Postgres(join(runDir, 'pg'), pgPort);
-  const temporalAddress = `127.0.0.1:${temporalPort}`;
-  const temporal = new GroupProcess({
+  const cluster = TOPOLOGY === 'cluster' ? await clusterTemporal(runDir, pgPort) : null;
+  const temporalAddress = cluster?.address ?? `127.0.0.1:${temporalPort}`;
+  const devServer = new GroupProcess({
     name: 'temporal',
     command: ensureTemporalCli(),
     args: [
@@ -107,6 +117,7 @@ async function main(): Promise<void> {
     logFile: join(runDir, 'logs', 'temporal.log'),
     readyCheck: () => temporalServing(temporalAddress),
   });
+  const temporal = cluster?.process ?? devServer;
   const secret = `chaos-${runTag}`;
   const receiver = await startWebhookReceiver(webhookPort, secret);
   const mail = await mailpitServer({ runDir, smtpPort, uiPort: mailUiPort });
@@ -130,16 +141,20 @@ async function main(): Promise<void> {
         readyText: 'worker running',
       }),
   );
-  const apiBase = `http://127.0.0.1:${apiPort}`;
-  const api = new GroupProcess({
-    name: 'api',
-    command: tsx,
-    args: ['scripts/api.ts'],
-    env: { ...env, PORT: String(apiPort), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-    logFile: join(runDir, 'logs', 'api.log'),
-    readyCheck: async () => (await fetch(`${apiBase}/ready`, { signal: AbortSignal.timeout(3000) })).status === 200,
-  });
-  const services = [api, ...workers, temporal, pg, mail.process];
+  const apiPorts = cluster ? [apiPort, api2Port] : [apiPort];
+  const apiBases = apiPorts.map((port) => `http://127.0.0.1:${port}`);
+  const apis = apiPorts.map(
+    (port, i) =>
+      new GroupProcess({
+        name: apiPorts.length > 1 ? `api-${i + 1}` : 'api',
+        command: tsx,
+        args: ['scripts/api.ts'],
+        env: { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+        logFile: join(runDir, 'logs', apiPorts.length > 1 ? `api-${i + 1}.log` : 'api.log'),
+        readyCheck: async () => (await fetch(`${apiBases[i]}/ready`, { signal: AbortSignal.timeout(3000) })).status === 200,
+      }),
+  );
+  const services = [...apis, ...workers, temporal, pg, mail.process];
   const emergency = () => services.forEach((s) => s.killNow());
   process.once('exit', emergency);
   process.once('SIGINT', () => process.exit(130));
@@ -155,8 +170,10 @@ async function main(): Promise<void> {
     const [acme] = await setup.db.select().from(organisations).where(eq(organisations.id, 'acme-premier'));
     await setup.close();
     const tokenOf = Object.fromEntries(tokens.map((t) => [t.principalId, t.token]));
+    await cluster?.prepare();
     await Promise.all([temporal.start(), mail.process.start()]);
-    await Promise.all([api.start(), ...workers.map((w) => w.start())]);
+    await cluster?.register();
+    await Promise.all([...apis.map((a) => a.start()), ...workers.map((w) => w.start())]);
     connection = await Connection.connect({ address: temporalAddress });
     const client = new Client({ connection, namespace: 'default' });
     console.log('all services up; load and kills begin');
@@ -185,7 +202,7 @@ async function main(): Promise<void> {
         while (nextApi < CASES) {
           const i = nextApi++;
           await sleep(t0 + (i * 0.6 * SECONDS * 1000) / CASES - Date.now());
-          await openThroughApi({ base: apiBase, tokens: tokenOf, c: apiCases[i]!, index: i, giveUpAt });
+          await openThroughApi({ base: apiBases[i % apiBases.length]!, tokens: tokenOf, c: apiCases[i]!, index: i, giveUpAt });
         }
       }),
     );
@@ -233,7 +250,7 @@ async function main(): Promise<void> {
       if (target === 'smtp') smtpOut = true;
       const victim =
         target === 'api'
-          ? api
+          ? rng.pick(apis)
           : target === 'worker'
             ? rng.pick(workers)
             : target === 'temporal'
@@ -328,7 +345,7 @@ async function main(): Promise<void> {
     }
     ok = verdict.failures.length === 0;
   } finally {
-    await api.stop().catch(() => undefined);
+    await Promise.all(apis.map((a) => a.stop().catch(() => undefined)));
     await Promise.all(workers.map((w) => w.stop().catch(() => undefined)));
     await connection?.close().catch(() => undefined);
     await temporal.stop().catch(() => undefined);

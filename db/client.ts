@@ -19,6 +19,11 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   /** Cheap round trip, for readiness checks. */
   ping(): Promise<void>;
+  /**
+   * LISTEN on a channel: `onNotify` gets each payload; `onListen` runs whenever the listen is (re)established,
+   * since notifications sent while the connection was down are lost. Resolves to the unlisten function.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onListen: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -34,11 +39,19 @@ export interface DatabaseOptions {
 
 const MIGRATIONS = resolve(__dirname, 'migrations');
 
+/** A listen asked of a closed database (postgres.js would quietly open a new connection that keeps the process alive). */
+export class DatabaseClosedError extends Error {
+  constructor() {
+    super('the database is closed');
+  }
+}
+
 export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database> {
   const runMigrations = opts.migrate ?? true;
   if (opts.url) {
     const sql = postgres(opts.url, { max: opts.maxConnections ?? 10, onnotice: () => undefined });
     const db = drizzlePostgres(sql, { schema });
+    let closed = false;
     if (runMigrations) await migratePostgres(db, { migrationsFolder: MIGRATIONS });
     return {
       db: db as unknown as Db,
@@ -46,11 +59,20 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
       ping: async () => {
         await sql`select 1`;
       },
-      close: () => sql.end({ timeout: 5 }),
+      // postgres.js keeps one dedicated connection for all of a client's listens and reconnects it by itself.
+      listen: async (channel, onNotify, onListen) => {
+        if (closed) throw new DatabaseClosedError();
+        return (await sql.listen(channel, onNotify, onListen)).unlisten;
+      },
+      close: () => {
+        closed = true;
+        return sql.end({ timeout: 5 });
+      },
     };
   }
   const client = new PGlite(opts.dataDir, { parsers: DRIZZLE_PARSERS });
   const db = drizzlePglite(withoutRepeatedParsers(client), { schema });
+  let closed = false;
   if (runMigrations) await migratePglite(db, { migrationsFolder: MIGRATIONS });
   return {
     db: db as unknown as Db,
@@ -58,7 +80,16 @@ export async function openDatabase(opts: DatabaseOptions = {}): Promise<Database
     ping: async () => {
       await client.query('select 1');
     },
-    close: () => client.close(),
+    listen: async (channel, onNotify, onListen) => {
+      if (closed) throw new DatabaseClosedError();
+      const unlisten = await client.listen(channel, onNotify);
+      onListen();
+      return unlisten;
+    },
+    close: () => {
+      closed = true;
+      return client.close();
+    },
   };
 }
 

@@ -436,3 +436,19 @@ export const inboundMessages = pgTable(
       .where(sql`status = 'accepted'`),
   ],
 );
+
+/**
+ * Counters of the API's limits (requests per token, failed authentications per client address) shared by
+ * every API instance on PostgreSQL: rate-limiter-flexible's RateLimiterDrizzle owns the rows (key =
+ * `<limit>:<token id or address>`, points counted in the window that ends at `expire`). PGlite runs one
+ * process and keeps these counters in memory instead.
+ */
+export const rateLimits = pgTable(
+  'rate_limits',
+  {
+    key: text('key').primaryKey(),
+    points: integer('points').notNull(),
+    expire: ts('expire'),
+  },
+  (t) => [index('rate_limits_expire_idx').on(t.expire)],
+);

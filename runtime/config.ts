@@ -16,6 +16,11 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Failed authentications per client address per minute before a block (AUTH_FAILURES_PER_MINUTE, default 30). */
   authFailuresPerMinute: number;
+  /**
+   * Express 'trust proxy' (TRUST_PROXY: true, a hop count, or addresses/subnets such as 'loopback, 10.0.0.0/8'):
+   * behind a load balancer the failed-authentication limit must see clients, not the balancer. Unset = none.
+   */
+  trustProxy: boolean | number | string | undefined;
   /** host:port for the worker's Prometheus endpoint (the SDK's metrics); unset = off. */
   workerMetricsAddress: string | undefined;
   mail: {
@@ -35,6 +40,12 @@ export interface Config {
     devServerPort: number;
     uiPort: number;
   };
+}
+
+function trustProxyFromEnv(raw: string | undefined): boolean | number | string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  return /^[0-9]+$/.test(raw) ? Number(raw) : raw;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, max = 65535): number {
@@ -65,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'info',
     rateLimitPerMinute: intFromEnv(env, 'RATE_LIMIT_PER_MINUTE', 600, 1_000_000_000),
     authFailuresPerMinute: intFromEnv(env, 'AUTH_FAILURES_PER_MINUTE', 30, 1_000_000_000),
+    trustProxy: trustProxyFromEnv(env.TRUST_PROXY),
     taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'cases',
     workerMetricsAddress: env.WORKER_METRICS_ADDRESS || undefined,
     mail: {

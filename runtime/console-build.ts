@@ -25,9 +25,12 @@ export function consoleBuildIsStale(): boolean {
 
 export function buildConsole(): void {
   const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+  // NODE_ENV explicitly: vite keeps an inherited one, and under jest (NODE_ENV=test) the bundle would carry
+  // React's development build (twice the size, slower), which a later npm start would then serve.
   const result = spawnSync(process.execPath, [vite, 'build', '--config', join(CONSOLE, 'vite.config.ts'), '--logLevel', 'warn'], {
     cwd: ROOT,
     stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   if (result.status !== 0) throw new Error(`console build failed (exit ${result.status})`);
 }

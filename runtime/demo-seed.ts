@@ -1,6 +1,6 @@
 /**
  * Demo data: one organisation per program or plan, in different countries and time zones, with their
- * contacts; a support partner linked to one of them; engineers in every follow-the-sun region; duty and
+ * contacts; a support partner linked to one of them and one linked to two; engineers in every follow-the-sun region; duty and
  * escalation managers; an administrator; products and versions. Idempotent: a second run changes nothing
  * and issues no tokens (tokens are stored hashed, so plaintext exists only in the run that created them).
  */
@@ -156,6 +156,7 @@ export const DEMO_PRINCIPALS: PrincipalRow[] = [
   contact('ipe-plan-basic', 'Joao'),
   contact('fjord-plan-evaluation', 'Ingrid'),
   { id: 'partner-bytesmith', name: 'Bytesmith Consulting (partner)', email: 'support@bytesmith.example', role: 'support_partner' },
+  { id: 'partner-southcross', name: 'Southern Cross IT (partner of two)', email: 'desk@southcross.example', role: 'support_partner' },
   { id: 'eng-apac', name: 'Mei (engineer, APAC)', email: 'mei@caseflow.example', role: 'engineer', homeRegion: 'APAC' },
   { id: 'eng-emea', name: 'Jonas (engineer, EMEA)', email: 'jonas@caseflow.example', role: 'engineer', homeRegion: 'EMEA' },
   { id: 'eng-americas', name: 'Sofia (engineer, Americas)', email: 'sofia@caseflow.example', role: 'engineer', homeRegion: 'AMERICAS' },
@@ -194,7 +195,12 @@ export const DEMO_CONTACTS: (typeof notificationContacts.$inferInsert)[] = [
   },
 ];
 
-export const DEMO_PARTNER_LINKS = [{ partnerId: 'partner-bytesmith', orgId: 'northwind-production' }];
+/** Bytesmith acts for one customer; Southern Cross for two, so the portal's organisation switch has something to switch. */
+export const DEMO_PARTNER_LINKS = [
+  { partnerId: 'partner-bytesmith', orgId: 'northwind-production' },
+  { partnerId: 'partner-southcross', orgId: 'cloudnine-vcsp' },
+  { partnerId: 'partner-southcross', orgId: 'koala-premium' },
+];
 
 export const DEMO_PRODUCTS = [
   { id: 'backup-replication', name: 'Backup & Replication' },

@@ -48,6 +48,7 @@ export function createHttpApp(config: Config, deps: HttpDeps): express.Express {
       taskQueue: config.taskQueue,
       rateLimitPerMinute: config.rateLimitPerMinute,
       authFailuresPerMinute: config.authFailuresPerMinute,
+      trustProxy: config.trustProxy,
     }),
   );
   return outer;

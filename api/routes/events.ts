@@ -1,12 +1,12 @@
 /**
  * GET /v1/events: a server-sent events stream of case changes the caller may see (the same visibility as
- * the case list). Each event's id is the case_events id; reconnecting with Last-Event-ID (or ?after=)
- * replays what was missed. Browsers read it with fetch and the Authorization header, so the token never
- * appears in a URL.
+ * the case list). Each event's SSE id is a resume position (at most the change's case_events id, lower while
+ * an earlier id may still commit late); reconnecting with Last-Event-ID (or ?after=) replays what was missed.
+ * Browsers read it with fetch and the Authorization header, so the token never appears in a URL. A stream
+ * ends within a second of its token's revocation (on any instance).
  */
 import type { Request, Response } from 'express';
-import { sql } from 'drizzle-orm';
-import { caseEvents } from '../../db/schema';
+import { currentPrincipal } from '../auth';
 import type { CaseChange, CaseFeed } from '../live/case-feed';
 import { CASE_OPENERS, STAFF_ROLES, visibleOrgIds } from '../principal';
 import { forbidden, invalid, Problem } from '../problem';
@@ -16,11 +16,15 @@ import { z } from '../zod';
 
 const READERS = [...CASE_OPENERS, ...STAFF_ROLES];
 const HEARTBEAT_MS = 15_000;
+const RECHECK_MS = 500;
 const REPLAY_LIMIT = 1000;
 
 const CaseChangeSchema = z
   .object({
-    id: z.number().int().openapi({ description: 'case_events id; also the SSE event id' }),
+    id: z
+      .number()
+      .int()
+      .openapi({ description: 'case_events id: the change itself (a resumed stream may repeat a change; drop repeats by this id)' }),
     caseId: z.string(),
     caseNumber: z.number().int(),
     orgId: z.string(),
@@ -39,7 +43,7 @@ function resumeFrom(req: Request): number | undefined {
   return Number(raw);
 }
 
-export function registerEventRoutes({ api, db }: Services, feed: CaseFeed): void {
+export function registerEventRoutes({ api }: Services, feed: CaseFeed): void {
   api.registry.registerPath({
     method: 'get',
     path: `${api.prefix}/events`,
@@ -47,8 +51,10 @@ export function registerEventRoutes({ api, db }: Services, feed: CaseFeed): void
     summary: 'Live case changes (server-sent events)',
     description:
       'A `text/event-stream` of `case` events whose data is a CaseChange, for the cases the caller may see. The first ' +
-      'event is `ready` with the current position as its id. Resume after a disconnect with the `Last-Event-ID` header ' +
-      '(or `?after=`): missed changes are replayed first (up to 1000). A comment line every 15 s keeps proxies from ' +
+      'event is `ready` with the current position as its id. Each SSE id is a resume position: resume after a disconnect ' +
+      'with the `Last-Event-ID` header (or `?after=`) and missed changes are replayed first (up to 1000), including changes ' +
+      'whose transaction committed late, below a higher id already streamed; so a resumed stream may repeat a change it sent ' +
+      'before (drop repeats by the data id). A comment line every 15 s keeps proxies from ' +
       'closing the connection. Send the bearer token in the Authorization header (read the stream with fetch).',
     security: [{ bearer: [] }],
     request: {
@@ -81,7 +87,7 @@ export function registerEventRoutes({ api, db }: Services, feed: CaseFeed): void
     if (!READERS.includes(principal.role)) throw forbidden(`role ${principal.role} may not read case changes`);
     const orgIds = visibleOrgIds(principal);
     const visible = (c: CaseChange) => orgIds === null || orgIds.includes(c.orgId);
-    let position = resumeFrom(req);
+    const resumedFrom = resumeFrom(req);
 
     res.status(200).set({
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -90,10 +96,22 @@ export function registerEventRoutes({ api, db }: Services, feed: CaseFeed): void
       'X-Accel-Buffering': 'no',
     });
     res.flushHeaders();
+
+    // Changes can arrive out of id order (a late commit), so the stream remembers what it sent above its
+    // resume position and names, as each event's SSE id, the position a reconnect may safely resume from.
+    let floor = 0;
+    let highest = 0;
+    const sent = new Set<number>();
     const send = (c: CaseChange) => {
-      if (c.id <= (position ?? 0)) return;
-      position = c.id;
-      res.write(`id: ${c.id}\nevent: case\ndata: ${JSON.stringify(c)}\n\n`);
+      if (c.id <= floor || sent.has(c.id)) return;
+      sent.add(c.id);
+      highest = Math.max(highest, c.id);
+      const safe = feed.safePosition(highest);
+      if (safe > floor) {
+        floor = safe;
+        for (const id of sent) if (id <= floor) sent.delete(id);
+      }
+      res.write(`id: ${floor}\nevent: case\ndata: ${JSON.stringify(c)}\n\n`);
     };
 
     // Subscribe first and hold live changes back until the replay has gone out, so nothing falls in between.
@@ -104,20 +122,38 @@ export function registerEventRoutes({ api, db }: Services, feed: CaseFeed): void
       else send(c);
     });
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    req.on('close', () => {
+    // A stream outlives its authentication: end it within about half a second of the token's revocation, the principal's
+    // disabling or a change of what it may see (the client reconnects and is answered as it is now).
+    const visibility = JSON.stringify(orgIds);
+    const recheck = setInterval(() => {
+      currentPrincipal(req).then(
+        (now) => {
+          if (!now || now.role !== principal.role || JSON.stringify(visibleOrgIds(now)) !== visibility) res.end();
+        },
+        () => undefined, // the database is briefly away: check again on the next tick
+      );
+    }, RECHECK_MS);
+    const stop = () => {
       clearInterval(heartbeat);
+      clearInterval(recheck);
       unsubscribe();
-    });
+    };
+    req.on('close', stop);
+    res.on('close', stop);
 
     try {
-      if (position === undefined) {
-        const [{ max }] = await db.select({ max: sql<number | null>`max(${caseEvents.id})` }).from(caseEvents);
-        position = Number(max ?? 0);
-        res.write(`id: ${position}\nevent: ready\ndata: {}\n\n`);
+      if (resumedFrom === undefined) {
+        // From now: what the poller has read is history; what it reads from here on (a late commit below
+        // its head included) is streamed. The ready id sits below any id that may still commit late.
+        const head = await feed.head();
+        floor = head.safe;
+        highest = head.last;
+        res.write(`id: ${floor}\nevent: ready\ndata: {}\n\n`);
       } else {
-        res.write(`id: ${position}\nevent: ready\ndata: {}\n\n`);
+        floor = highest = resumedFrom;
+        res.write(`id: ${floor}\nevent: ready\ndata: {}\n\n`);
+        for (const c of await feed.since(resumedFrom, orgIds, REPLAY_LIMIT)) send(c);
       }
-      for (const c of await feed.since(position, orgIds, REPLAY_LIMIT)) send(c);
       const pending: CaseChange[] = held;
       held = null;
       for (const c of pending) send(c);

@@ -40,6 +40,14 @@ const QueueQuery = z
       .regex(/^[A-Za-z0-9]{1,32}$/)
       .optional()
       .openapi({ description: 'only cases with this clock running, e.g. managerAck (manager requests waiting for acknowledgement)' }),
+    awaiting: z
+      .enum(['page'])
+      .optional()
+      .openapi({
+        description:
+          'page: only cases whose Severity 1 page waits for acknowledgement (neither acknowledged nor withdrawn), ordered by ' +
+          'when it escalates next (those already with the duty manager, the last step, first)',
+      }),
     q: z.string().trim().max(100).optional().openapi({ description: 'case number, or words of the title or customer name' }),
     page: z.coerce.number().int().min(1).max(100_000).default(1),
     pageSize: z.coerce.number().int().min(1).max(200).default(50),
@@ -58,6 +66,12 @@ const QueueSchema = z
     total: z.number().int().openapi({ description: 'open cases matching the filters' }),
   })
   .openapi('Queue');
+
+const page = sql`${cases.snapshot}->'page'`;
+/** A Severity 1 page nobody has acknowledged and around-the-clock work has not withdrawn (workflows/machine/pages.ts). */
+const PAGE_WAITING = sql`jsonb_typeof(${page}) = 'object' and ${page}->>'acknowledgedAt' is null and ${page}->>'withdrawnAt' is null`;
+/** ISO instants in UTC sort as text; no next step (already with the duty manager) sorts first. */
+const PAGE_ORDER = [sql`${page}->>'escalatesAt' asc nulls first`, sql`${page}->>'pagedAt' asc`];
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -91,6 +105,7 @@ export function registerQueueRoutes({ api, db }: Services): void {
       if (query.slaState) conditions.push(eq(cases.slaState, query.slaState));
       if (query.program) conditions.push(eq(cases.entitlement, query.program));
       if (query.runningClock) conditions.push(sql`${cases.snapshot}->'clocks'->${query.runningClock}->>'state' = 'running'`);
+      if (query.awaiting === 'page') conditions.push(PAGE_WAITING);
       if (query.q) {
         const words = `%${escapeLike(query.q)}%`;
         conditions.push(
@@ -109,7 +124,7 @@ export function registerQueueRoutes({ api, db }: Services): void {
           .from(cases)
           .innerJoin(organisations, eq(organisations.id, cases.orgId))
           .where(where)
-          .orderBy(sql`${cases.nextDueAt} asc nulls last`, asc(cases.id))
+          .orderBy(...(query.awaiting === 'page' ? PAGE_ORDER : []), sql`${cases.nextDueAt} asc nulls last`, asc(cases.id))
           .limit(query.pageSize)
           .offset((query.page - 1) * query.pageSize),
         db

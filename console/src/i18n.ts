@@ -118,3 +118,6 @@ export const supportedLanguage = (language: string | undefined): string => (lang
 
 export const I18nContext = createContext<{ lang: string; t: Messages }>({ lang: 'en', t: en });
 export const useI18n = () => useContext(I18nContext);
+
+/** The API's level label in the chrome's language: "Severity 2" -> "Schweregrad 2"; plan priorities (P1-P4) stay. */
+export const levelLabel = (label: string, t: Messages): string => label.replace(/^Severity (\d)$/, `${t.severity} $1`);

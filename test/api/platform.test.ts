@@ -187,45 +187,52 @@ describe('transport', () => {
     expect(res.status).toBe(415);
   });
 
+  // Failed-authentication counts are shared by every app on the database (they would be by every API instance):
+  // each test speaks from its own client address, behind a proxy the app trusts.
+  const behindProxy = (limits: { authFailuresPerMinute?: number; rateLimitPerMinute?: number }) =>
+    createApp({ database: h.database, temporal: h.env.client, logger: pino({ level: 'silent' }), trustProxy: 1, ...limits });
+
   test('failed authentications are limited per client address', async () => {
-    const app = createApp({ database: h.database, temporal: h.env.client, logger: pino({ level: 'silent' }), authFailuresPerMinute: 3 });
-    for (let i = 0; i < 3; i++)
-      expect((await h.request(app).get('/v1/products').set('Authorization', `Bearer cf_guess${i}`)).status).toBe(401);
-    const blocked = await h.request(app).get('/v1/products').set('Authorization', 'Bearer cf_guess4');
+    const app = behindProxy({ authFailuresPerMinute: 3 });
+    const from = (address: string) => h.request(app).get('/v1/products').set('X-Forwarded-For', address);
+    for (let i = 0; i < 3; i++) expect((await from('198.51.100.1').set('Authorization', `Bearer cf_guess${i}`)).status).toBe(401);
+    const blocked = await from('198.51.100.1').set('Authorization', 'Bearer cf_guess4');
     expect(blocked.status).toBe(429);
     expect(blocked.body.detail).toMatch(/failed authentications/);
-    // Successful requests never counted: a fresh app lets a valid token through many times.
-    const fresh = createApp({ database: h.database, temporal: h.env.client, logger: pino({ level: 'silent' }), authFailuresPerMinute: 3 });
-    for (let i = 0; i < 5; i++) expect((await h.request(fresh).get('/v1/products').set(h.as('eng-emea'))).status).toBe(200);
+    // Another address is not blocked, and its successful requests never count.
+    for (let i = 0; i < 5; i++) expect((await from('198.51.100.2').set(h.as('eng-emea'))).status).toBe(200);
   });
 
   test('many concurrent good requests from one address are not mistaken for token guessing', async () => {
-    const app = createApp({ database: h.database, temporal: h.env.client, logger: pino({ level: 'silent' }), authFailuresPerMinute: 3 });
+    const app = behindProxy({ authFailuresPerMinute: 3 });
+    const from = () => h.request(app).get('/v1/products').set('X-Forwarded-For', '198.51.100.3');
     const statuses = await Promise.all(
       Array.from({ length: 12 }, () =>
-        h
-          .request(app)
-          .get('/v1/products')
+        from()
           .set(h.as('eng-emea'))
           .then((r) => r.status),
       ),
     );
     expect(statuses).toEqual(Array(12).fill(200));
     // Failures still count once answered.
-    for (let i = 0; i < 3; i++)
-      expect((await h.request(app).get('/v1/products').set('Authorization', `Bearer cf_guess${i}`)).status).toBe(401);
-    expect((await h.request(app).get('/v1/products').set(h.as('eng-emea'))).status).toBe(429);
+    for (let i = 0; i < 3; i++) expect((await from().set('Authorization', `Bearer cf_guess${i}`)).status).toBe(401);
+    expect((await from().set(h.as('eng-emea'))).status).toBe(429);
   });
 
   test('the rate limit is per token and answers 429 problems', async () => {
-    const app = createApp({ database: h.database, temporal: h.env.client, logger: pino({ level: 'silent' }), rateLimitPerMinute: 3 });
-    const admin = h.as('demo-admin');
-    for (let i = 0; i < 3; i++) expect((await h.request(app).get('/v1/products').set(admin)).status).toBe(200);
-    const limited = await h.request(app).get('/v1/products').set(admin);
+    const app = behindProxy({ rateLimitPerMinute: 3 });
+    // Counts are shared by every app on the database: fresh tokens start at zero.
+    const issue = async () => {
+      const res = await h.http().post('/v1/principals/demo-admin/tokens').set(h.as('demo-admin')).send({ label: 'rate limit test' });
+      return { Authorization: `Bearer ${res.body.token as string}` };
+    };
+    const [first, second] = [await issue(), await issue()];
+    for (let i = 0; i < 3; i++) expect((await h.request(app).get('/v1/products').set(first)).status).toBe(200);
+    const limited = await h.request(app).get('/v1/products').set(first);
     expect(limited.status).toBe(429);
     expect(limited.headers['content-type']).toMatch(PROBLEM);
     expect(limited.headers.ratelimit).toBeDefined();
     // Another token has its own budget.
-    expect((await h.request(app).get('/v1/products').set(h.as('eng-emea'))).status).toBe(200);
+    expect((await h.request(app).get('/v1/products').set(second)).status).toBe(200);
   });
 });

@@ -40,7 +40,8 @@ export function chromiumPath(): string {
   return execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).trim();
 }
 
-export async function startConsoleService(): Promise<ConsoleService> {
+/** `settings`: as npm start reads them from the environment (runtime/config.ts), e.g. RATE_LIMIT_PER_MINUTE. */
+export async function startConsoleService(settings: Record<string, string> = {}): Promise<ConsoleService> {
   if (consoleBuildIsStale()) buildConsole();
   const database = await createTestDatabase();
   const seeded = await seedDemo(database.db);
@@ -48,7 +49,7 @@ export async function startConsoleService(): Promise<ConsoleService> {
   const env = await createDevServerEnv();
   const worker: Worker = await createCaseWorker({ connection: env.nativeConnection, database, notifier: null });
   const running = worker.run();
-  const app = createHttpApp(loadConfig({}), {
+  const app = createHttpApp(loadConfig(settings), {
     database,
     temporal: env.client,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),

@@ -2,7 +2,8 @@
  * What happened and what is scheduled: the audit trail (GET /v1/cases/{id}/events), contact attempts past
  * and scheduled, and notices with their delivery state.
  */
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { takeLowestChangedEvent } from '../live/changed-events';
 import { api } from '../server-api/client';
 import type { CaseDetail, CaseEvent } from '../server-api/types';
 import { formatInstant, humanize } from '../format';
@@ -17,12 +18,18 @@ function summary(data: Record<string, unknown>): string {
 }
 
 export function Timeline({ detail, locale }: { detail: CaseDetail; locale: string }) {
+  const client = useQueryClient();
   const events = useQuery({
     queryKey: ['case-events', detail.id],
-    queryFn: async () => {
-      // Oldest first, a page at a time; a long-lived case has hundreds of events.
-      const items: CaseEvent[] = [];
-      let after: string | null = null;
+    queryFn: async ({ queryKey }) => {
+      // Oldest first, a page at a time; a long-lived case has hundreds of events. A refetch after a live
+      // change reads only from the lowest event the stream announced (or after the last one it has).
+      const known = client.getQueryData<{ items: CaseEvent[] }>(queryKey)?.items ?? [];
+      const announced = takeLowestChangedEvent(detail.id);
+      const last = known.length > 0 ? known[known.length - 1].id : null;
+      const from = last === null ? null : Math.min(last, announced === undefined ? last : announced - 1);
+      const items: CaseEvent[] = from === null ? [] : known.filter((e) => e.id <= from);
+      let after: string | null = from === null ? null : String(from);
       do {
         const page: { items: CaseEvent[]; nextCursor: string | null } = await api(
           `/v1/cases/${detail.id}/events?limit=100${after ? `&after=${after}` : ''}`,

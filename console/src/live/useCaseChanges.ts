@@ -1,13 +1,16 @@
 /**
  * Live case changes: GET /v1/events read with fetch (so the bearer token travels in the Authorization
  * header, never in a URL), parsed as server-sent events, resumed with Last-Event-ID after a drop. Each
- * change invalidates the cached queries, so every view refetches what changed within a second.
+ * change invalidates the cached queries, so every view refetches what changed within a second. A resumed
+ * stream may repeat a change; a repeat only costs one more refetch.
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { getToken } from '../server-api/client';
 import type { CaseChange } from '../server-api/types';
+import { noteChangedEvent } from './changed-events';
 
+const THROTTLE_MS = 100;
 /** Queries no case change affects. */
 const UNAFFECTED = new Set(['me', 'policy', 'products', 'organisations', 'dev-personas']);
 /** Queries about one case, keyed [kind, case id or number]. */
@@ -57,22 +60,28 @@ export function useCaseChanges(enabled: boolean): { state: LiveState; last: Case
     if (!enabled) return;
     const abort = new AbortController();
     const lastId = { value: null as string | null };
-    // Coalesce bursts: one refetch round per 100 ms however many changes arrive, and only of the queries a
-    // case change can affect (lists, reports, the changed cases), never of policy, products or the session.
+    // Coalesce bursts without delaying the first change: the first refetch round starts at once (after the
+    // stream chunk is parsed), later changes wait for at most THROTTLE_MS after the previous round; only queries
+    // a case change can affect (lists, reports, the changed cases), never policy, products or the session.
     let pending: ReturnType<typeof setTimeout> | undefined;
+    let lastRound = 0;
     const changed = new Set<string>();
+    const flush = () => {
+      pending = undefined;
+      lastRound = performance.now();
+      const refs = new Set(changed);
+      changed.clear();
+      void client.invalidateQueries({
+        predicate: ({ queryKey: [kind, ref] }) =>
+          UNAFFECTED.has(String(kind)) ? false : CASE_SCOPED.has(String(kind)) ? refs.has(String(ref)) : true,
+      });
+    };
     const invalidate = (change: CaseChange) => {
+      // Only for a timeline on screen (or cached): it refetches from this event on.
+      if (client.getQueryData(['case-events', change.caseId])) noteChangedEvent(change.caseId, change.id);
       changed.add(change.caseId);
       changed.add(String(change.caseNumber));
-      pending ??= setTimeout(() => {
-        pending = undefined;
-        const refs = new Set(changed);
-        changed.clear();
-        void client.invalidateQueries({
-          predicate: ({ queryKey: [kind, ref] }) =>
-            UNAFFECTED.has(String(kind)) ? false : CASE_SCOPED.has(String(kind)) ? refs.has(String(ref)) : true,
-        });
-      }, 100);
+      pending ??= setTimeout(flush, Math.max(0, lastRound + THROTTLE_MS - performance.now()));
     };
     void (async () => {
       while (!abort.signal.aborted) {

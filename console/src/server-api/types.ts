@@ -38,7 +38,21 @@ export interface CaseSummary {
   slaState: string;
   nextDueAt: string | null;
   sla: Record<string, Clock>;
+  page: PageView | null;
   version: number;
+}
+
+/** The latest Severity 1 page of a case and its acknowledgement. */
+export interface PageView {
+  kind: 'page' | 'handoff';
+  region: string;
+  pagedAt: string;
+  escalationLevel: number;
+  recipient: string;
+  escalatesAt: string | null;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  withdrawnAt: string | null;
 }
 
 export interface QueueItem extends CaseSummary {

@@ -12,9 +12,10 @@ import { ProblemAlert } from '../components/ProblemAlert';
 import { SlaBadge } from '../components/SlaBadge';
 import { Timeline } from '../components/Timeline';
 import { formatInstant, humanize, viewerZone } from '../format';
-import { I18nContext, messagesFor, supportedLanguage } from '../i18n';
+import { I18nContext, levelLabel, messagesFor, supportedLanguage } from '../i18n';
 import { isStaff, useSession } from '../session';
 import { actionsFor } from './caseActions';
+import { PageStatus } from './PagesWaiting';
 
 function PhoneRouting({ caseId }: { caseId: string }) {
   const route = useMutation({
@@ -76,13 +77,21 @@ export function CasePage() {
             <SlaBadge state={c.slaState} />
           </dd>
           <dt>{scheme === 'priority' ? t.priority : t.severity}</dt>
-          <dd>{c.levelLabel}</dd>
+          <dd>{levelLabel(c.levelLabel, t)}</dd>
           <dt>{t.program}</dt>
           <dd>{humanize(c.program)}</dd>
           <dt>{t.product}</dt>
           <dd>{c.product ? `${c.product.id} ${c.product.version ?? ''} (${c.product.build ?? ''})` : '—'}</dd>
           <dt>Owner</dt>
           <dd>{c.ownerId ?? '—'}</dd>
+          {staff && c.page && (
+            <>
+              <dt>Severity 1 page</dt>
+              <dd data-testid="case-page-state">
+                <PageStatus page={c.page} />
+              </dd>
+            </>
+          )}
           <dt>Opened</dt>
           <dd>{formatInstant(c.openedAt, lang)}</dd>
           {c.resolution && (

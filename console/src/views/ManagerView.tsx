@@ -1,5 +1,5 @@
 /**
- * Managers: requests waiting for acknowledgement with countdowns, breached and at-risk cases now, and the
+ * Managers: Severity 1 pages and manager requests waiting for acknowledgement with countdowns, breached and at-risk cases now, and the
  * SLA report as charts (achievement by program and severity, first response p50/p90 per day, breaches per
  * day); a bar opens the cases behind it.
  */
@@ -13,6 +13,7 @@ import { Countdown } from '../components/Countdown';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { SlaBadge } from '../components/SlaBadge';
 import { durationMs, humanize } from '../format';
+import { PagesWaiting } from './PagesWaiting';
 
 const DAYS = 30;
 
@@ -82,8 +83,11 @@ export function ManagerView() {
   return (
     <div className="manager">
       <h1>Manager view</h1>
-      <div className="columns three">
+      <div className="columns halves">
+        <PagesWaiting scope="all" />
         <CaseList title="Manager requests waiting" query={{ runningClock: 'managerAck' }} testId="manager-requests" />
+      </div>
+      <div className="columns halves">
         <CaseList title="Breached now" query={{ slaState: 'breached' }} testId="breached" />
         <CaseList title="At risk now" query={{ slaState: 'at_risk' }} testId="at-risk" />
       </div>

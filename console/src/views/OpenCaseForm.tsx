@@ -9,7 +9,7 @@ import { useNavigate } from 'react-router';
 import { api } from '../server-api/client';
 import type { CaseSummary, Policy, Product } from '../server-api/types';
 import { ProblemAlert } from '../components/ProblemAlert';
-import { I18nContext, messagesFor, supportedLanguage } from '../i18n';
+import { I18nContext, levelLabel, messagesFor, supportedLanguage } from '../i18n';
 import { useOrganisations } from './useOrganisations';
 
 const TYPES = ['technical', 'licensing', 'general_inquiry'] as const;
@@ -93,7 +93,7 @@ export function OpenCaseForm() {
               <option value="">—</option>
               {levels.map(([label, target]) => (
                 <option key={label} value={label}>
-                  {label} ({target})
+                  {levelLabel(label, t)} ({target})
                 </option>
               ))}
             </select>

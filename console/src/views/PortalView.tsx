@@ -7,7 +7,7 @@ import type { CaseSummary } from '../server-api/types';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { SlaBadge } from '../components/SlaBadge';
 import { formatInstant, humanize, viewerZone } from '../format';
-import { I18nContext, messagesFor, supportedLanguage } from '../i18n';
+import { I18nContext, levelLabel, messagesFor, supportedLanguage } from '../i18n';
 import { useOrganisations } from './useOrganisations';
 
 export function PortalView() {
@@ -71,7 +71,7 @@ export function PortalView() {
                     </Link>
                   </td>
                   <td>{t.statuses[c.status] ?? humanize(c.status)}</td>
-                  <td>{c.levelLabel}</td>
+                  <td>{levelLabel(c.levelLabel, t)}</td>
                   <td>
                     <SlaBadge state={c.slaState} />
                   </td>

@@ -92,6 +92,12 @@ export function actionsFor(me: Me, scheme: 'severity' | 'priority', currentLevel
         submit: 'Record RCA',
         fields: [{ name: 'summary', label: 'RCA summary', kind: 'textarea', required: true }],
       },
+      {
+        path: 'page-acknowledgement',
+        title: 'Acknowledge the Severity 1 page',
+        submit: 'Acknowledge page',
+        fields: [{ name: 'note', label: 'Note', kind: 'text' }],
+      },
     ];
     if (me.role === 'manager')
       staff.push({
