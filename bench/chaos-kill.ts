@@ -42,19 +42,12 @@ import { mailpitServer, readMailbox } from './chaos/mailpit';
 import { verify, type KillRecord } from './chaos/verify';
 import { verifyMail } from './chaos/verify-mail';
 import { startWebhookReceiver } from './chaos/webhook';
+import { numberArg } from './args';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} needs a number`);
-  return value;
-}
-
-const CASES = arg('cases', 80);
-const DIRECT = arg('direct', Math.max(5, Math.ceil(CASES / 4)));
-const SECONDS = arg('seconds', 180);
-const SEED = arg('seed', 1);
+const CASES = numberArg('cases', 80);
+const DIRECT = numberArg('direct', Math.max(5, Math.ceil(CASES / 4)));
+const SECONDS = numberArg('seconds', 180);
+const SEED = numberArg('seed', 1);
 const TOPOLOGY = process.argv.includes('--topology') ? process.argv[process.argv.indexOf('--topology') + 1] : 'dev';
 if (TOPOLOGY !== 'dev' && TOPOLOGY !== 'cluster') throw new Error('--topology is dev or cluster');
 const API_CONCURRENCY = 6;

@@ -23,16 +23,13 @@ import { organisations } from '../db/schema';
 import { TEMPORAL_DATABASES } from '../runtime/cluster/temporal-schema';
 import { startPremierCase } from '../test/helpers/direct-case';
 import { clusterTarget, percentile, rssOf, runConcurrent, temporalClient } from './cluster-common';
+import { numberArg } from './args';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? fallback : Number(process.argv[i + 1]);
-}
-const BACKGROUND = arg('background', 2000);
-const PROBES = arg('probes', 300);
-const WINDOW_S = arg('window', 120);
-const OPEN_RATE = arg('open-rate', 0);
-const CONCURRENCY = arg('concurrency', 32);
+const BACKGROUND = numberArg('background', 2000);
+const PROBES = numberArg('probes', 300);
+const WINDOW_S = numberArg('window', 120);
+const OPEN_RATE = numberArg('open-rate', 0);
+const CONCURRENCY = numberArg('concurrency', 32);
 const WARNING = 0.98;
 const WARNING_LEAD_MS = (1 - WARNING) * 30 * 60_000;
 

@@ -21,17 +21,14 @@ import { openDatabase } from '../db/client';
 import { organisations } from '../db/schema';
 import { startPremierCase } from '../test/helpers/direct-case';
 import { clusterTarget, percentile, runConcurrent, temporalClient } from './cluster-common';
+import { numberArg } from './args';
 import * as floorActivities from './cluster-floor-activities';
 import { floorOpened } from './cluster-floor-workflow';
 import { demoCaseBody, OPENERS } from './demo-openers';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? fallback : Number(process.argv[i + 1]);
-}
-const CASES = arg('cases', 300);
-const CONCURRENCY = arg('concurrency', 32);
-const ROUNDS = arg('rounds', 2);
+const CASES = numberArg('cases', 300);
+const CONCURRENCY = numberArg('concurrency', 32);
+const ROUNDS = numberArg('rounds', 2);
 const FLOOR_QUEUE = `bench-floor-${Date.now().toString(36)}`;
 
 async function main(): Promise<void> {

@@ -5,12 +5,11 @@
  */
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { caseCalendars } from '../../api/cases/calendars';
 import { caseIdForKey } from '../../api/cases/idempotency';
 import type { organisations } from '../../db/schema';
-import { POLICY_VERSION } from '../../policy';
-import type { Level, MarketRegion } from '../../policy/types';
-import { CASE_WORKFLOW_TYPE, caseWorkflowId, openedUpdate, TASK_QUEUE, type CaseWorkflowInput } from '../../contract/case';
+import type { Level } from '../../policy/types';
+import { CASE_WORKFLOW_TYPE, caseWorkflowId, openedUpdate, TASK_QUEUE } from '../../contract/case';
+import { premierCaseInput } from '../../test/helpers/direct-case';
 import { demoCaseBody, OPENERS } from '../demo-openers';
 import { sleep, type Rng } from './random';
 
@@ -105,27 +104,12 @@ export function directCase(runTag: string, i: number, now: number, breachInMs: n
 export async function startDirect(opts: { client: Client; org: OrgRow; c: DirectCase; rng: Rng; giveUpAt: number }): Promise<void> {
   const { c, org } = opts;
   const openedAt = new Date(c.openedAt);
-  const input: CaseWorkflowInput = {
-    caseId: c.caseId,
-    orgId: org.id,
-    supportId: org.supportId,
+  const input = premierCaseInput(org, c.caseId, openedAt, {
     title: c.title,
     description: 'Started directly on Temporal with openedAt in the past, so its clocks fall due during the chaos.',
-    type: 'technical',
-    entitlement: 'premier',
     level: opts.rng.pick([2, 3, 4] as Level[]),
-    region: org.marketRegion as MarketRegion,
-    language: org.language,
-    openedAt: openedAt.toISOString(),
-    openedBy: { id: 'acme-premier-anna', role: 'case_admin', name: 'Anna (acme-premier)' },
-    ...caseCalendars(org, openedAt),
-    hotfixEligible: true,
-    policyVersion: POLICY_VERSION,
-    productId: 'backup-replication',
-    productVersion: '12.3',
-    build: '12.3.1.1139',
     settings: { warningThresholds: DIRECT_THRESHOLDS },
-  };
+  });
   let backoff = 250;
   while (Date.now() < opts.giveUpAt) {
     c.attempts++;

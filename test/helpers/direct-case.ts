@@ -20,19 +20,19 @@ export interface DirectCaseOptions {
   warningThresholds?: number[];
 }
 
-export async function startPremierCase(
-  client: Client,
+/** The input the API would give a Premier case of `org` opened at `openedAt` (title, level and settings to taste). */
+export function premierCaseInput(
   org: typeof organisations.$inferSelect,
   caseId: string,
-  opts: DirectCaseOptions = {},
-): Promise<void> {
-  const openedAt = new Date((opts.dueAt ?? Date.now() + PREMIER_TARGET_MS) - PREMIER_TARGET_MS);
-  const input: CaseWorkflowInput = {
+  openedAt: Date,
+  fields: Partial<Pick<CaseWorkflowInput, 'title' | 'description' | 'level' | 'settings'>> = {},
+): CaseWorkflowInput {
+  return {
     caseId,
     orgId: org.id,
     supportId: org.supportId,
-    title: `cluster timer ${caseId}`,
-    description: 'Started on Temporal with openedAt in the past, so its first-response breach falls due during the test.',
+    title: `direct case ${caseId}`,
+    description: 'Started on Temporal with openedAt in the past, so its clocks fall due while it is watched.',
     type: 'technical',
     entitlement: 'premier',
     level: 3,
@@ -46,8 +46,21 @@ export async function startPremierCase(
     productId: 'backup-replication',
     productVersion: '12.3',
     build: '12.3.1.1139',
-    ...(opts.warningThresholds ? { settings: { warningThresholds: opts.warningThresholds } } : {}),
+    ...fields,
   };
+}
+
+export async function startPremierCase(
+  client: Client,
+  org: typeof organisations.$inferSelect,
+  caseId: string,
+  opts: DirectCaseOptions = {},
+): Promise<void> {
+  const openedAt = new Date((opts.dueAt ?? Date.now() + PREMIER_TARGET_MS) - PREMIER_TARGET_MS);
+  const input = premierCaseInput(org, caseId, openedAt, {
+    title: `cluster timer ${caseId}`,
+    ...(opts.warningThresholds ? { settings: { warningThresholds: opts.warningThresholds } } : {}),
+  });
   await client.workflow.executeUpdateWithStart(openedUpdate, {
     args: [{ requestId: caseId }],
     updateId: `opened-${caseId}`,

@@ -1,7 +1,9 @@
 /** Shapes of the API's answers the console reads (see GET /openapi.json). */
-import type { ClockView } from '../../../contract/case';
+import type { ClockView, PageView } from '../../../contract/case';
 
 export type Clock = ClockView;
+/** The latest Severity 1 page of a case and its acknowledgement. */
+export type { PageView };
 
 export interface Me {
   id: string;
@@ -40,19 +42,6 @@ export interface CaseSummary {
   sla: Record<string, Clock>;
   page: PageView | null;
   version: number;
-}
-
-/** The latest Severity 1 page of a case and its acknowledgement. */
-export interface PageView {
-  kind: 'page' | 'handoff';
-  region: string;
-  pagedAt: string;
-  escalationLevel: number;
-  recipient: string;
-  escalatesAt: string | null;
-  acknowledgedAt: string | null;
-  acknowledgedBy: string | null;
-  withdrawnAt: string | null;
 }
 
 export interface QueueItem extends CaseSummary {
