@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { readWorkflowBundle, writeWorkflowBundle } from '../../worker/create-worker';
+import { HISTORIES_DIR } from '../fixtures/replay-gate';
 
 const dir = mkdtempSync(join(tmpdir(), 'caseflow-bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -15,7 +16,7 @@ test('a bundle written to disk and read back replays a recorded case history', a
   const bundle = await readWorkflowBundle(path);
   expect(bundle.code).toContain('caseWorkflow');
   expect(bundle.sourceMap.length).toBeGreaterThan(0);
-  const fixture = join(__dirname, '..', 'fixtures', 'histories', 'basic-breach-resolved.json');
+  const fixture = join(HISTORIES_DIR, '0.1.0', 'basic-breach-resolved.json');
   const history = historyFromJSON(JSON.parse(readFileSync(fixture, 'utf8')));
   await expect(Worker.runReplayHistory({ workflowBundle: bundle }, history, 'basic-breach-resolved')).resolves.toBeUndefined();
 });
