@@ -37,6 +37,8 @@ import { createTimeSkippingEnv } from '../helpers/temporal';
 const RELEASE_N = 'a79c11b-before-page-escalation';
 const PATCH = 'page-escalation';
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 let env: TestWorkflowEnvironment;
 let database: Database;
@@ -121,6 +123,10 @@ const recorded: RecordedHistory[] = [];
 const openedOnNext: RecordedHistory[] = [];
 
 test('cases opened on release N keep its behaviour after N+1 deploys under them; new cases get N+1', async () => {
+  // A page goes to the region on duty (follow-the-sun): begin at 17:00 UTC, well inside AMERICAS' hours
+  // (16:00-24:00), whatever the clock says, so no hand-off to APAC falls inside the test.
+  const now = await env.currentTimeMs();
+  await env.sleep(Math.ceil((now - 17 * HOUR) / DAY) * DAY + 17 * HOUR - now);
   const t0 = await env.currentTimeMs();
   // No cache on N's worker: a stopped worker's cached cases sit on its sticky queue, which a real server
   // hands to other workers after the sticky schedule-to-start timeout (10 s) and the test server never does.
