@@ -43,6 +43,7 @@ import { verify, type KillRecord } from './chaos/verify';
 import { verifyMail } from './chaos/verify-mail';
 import { startWebhookReceiver } from './chaos/webhook';
 import { numberArg } from './args';
+import { temporalServing } from '../runtime/cluster/temporal-server';
 
 const CASES = numberArg('cases', 80);
 const DIRECT = numberArg('direct', Math.max(5, Math.ceil(CASES / 4)));
@@ -351,16 +352,6 @@ async function main(): Promise<void> {
     else console.log(`logs and data kept in ${runDir}`);
   }
   process.exitCode = ok ? 0 : 1;
-}
-
-async function temporalServing(address: string): Promise<boolean> {
-  const connection = await Connection.connect({ address, connectTimeout: 1000 });
-  try {
-    await connection.workflowService.getSystemInfo({});
-    return true;
-  } finally {
-    await connection.close();
-  }
 }
 
 main().catch((err) => {
