@@ -84,18 +84,7 @@ class Delivery {
       return this.refuse(forged ? 'bad_token' : 'no_reply_address', await this.caseNamedBy(forged));
     }
 
-    const [row] = await db
-      .select({
-        id: cases.id,
-        number: cases.number,
-        orgId: cases.orgId,
-        title: cases.title,
-        status: cases.status,
-        closeReason: cases.closeReason,
-        workflowId: cases.workflowId,
-      })
-      .from(cases)
-      .where(eq(cases.id, caseId));
+    const row = await this.caseRow(caseId);
     if (!row) return this.refuse('unknown_case', null);
 
     // 2. The sender (From, and the envelope sender when it differs) must be on the customer side.
@@ -244,6 +233,10 @@ class Delivery {
   private async caseNamedBy(address: string | null): Promise<CaseRow | null> {
     const match = address ? /\+(.+)\.[0-9a-f]+@/i.exec(address) : null;
     if (!match) return null;
+    return this.caseRow(match[1]!.toLowerCase());
+  }
+
+  private async caseRow(id: string): Promise<CaseRow | null> {
     const [row] = await this.deps.db
       .select({
         id: cases.id,
@@ -255,7 +248,7 @@ class Delivery {
         workflowId: cases.workflowId,
       })
       .from(cases)
-      .where(eq(cases.id, match[1]!.toLowerCase()));
+      .where(eq(cases.id, id));
     return row ?? null;
   }
 
