@@ -329,6 +329,9 @@ export const notificationContacts = pgTable(
     email: text('email').notNull(),
     language: text('language'),
     kinds: jsonb('kinds').$type<string[]>(),
+    /** The last permanent delivery failure reported for this address (a DSN to the reply address): staff see it. */
+    bouncedAt: ts('bounced_at'),
+    bounceStatus: text('bounce_status'), // the DSN's status code, e.g. 5.1.1
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -392,6 +395,10 @@ export const notificationDeliveries = pgTable(
     lastError: text('last_error'),
     createdAt: createdAt(),
     sentAt: ts('sent_at'),
+    /** A delivery status notification received after the server took the mail: status code and diagnostic. */
+    bounceStatus: text('bounce_status'),
+    bounceDiagnostic: text('bounce_diagnostic'),
+    bouncedAt: ts('bounced_at'),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
@@ -414,8 +421,12 @@ export const inboundMessages = pgTable(
     messageKey: text('message_key').notNull(),
     caseId: text('case_id'), // from a valid reply address; null when no recipient named a case
     via: text('via').notNull(), // smtp | http
-    status: text('status').notNull(), // accepted | duplicate | refused
+    status: text('status').notNull(), // accepted | duplicate | refused | ignored (automatic or empty: changes nothing)
     reason: text('reason'), // refusal reason (bad_token, unknown_sender, case_closed, ...)
+    /** Why an `ignored` message changed nothing: auto_reply | list | bulk | null_sender | delivery_report | empty_reply. */
+    classification: text('classification'),
+    /** What decided the classification (the header), and for a delivery report what it reported and matched. */
+    detail: jsonb('detail'),
     sender: text('sender'), // From address
     envelopeSender: text('envelope_sender'),
     recipient: text('recipient'), // the reply address used, or the first recipient
@@ -434,6 +445,10 @@ export const inboundMessages = pgTable(
     uniqueIndex('inbound_messages_accepted_idx')
       .on(t.messageKey, t.caseId)
       .where(sql`status = 'accepted'`),
+    // Automatic and empty mail is recorded once per message and case, however often it is delivered.
+    uniqueIndex('inbound_messages_ignored_idx')
+      .on(t.messageKey, t.caseId)
+      .where(sql`status = 'ignored'`),
   ],
 );
 
