@@ -1,6 +1,6 @@
 /**
- * The Express app: request log -> security headers -> health/ready/openapi (public) -> /v1: failed-auth
- * block -> bearer auth -> per-token rate limit -> JSON body (size-limited) -> routes; every error leaves as
+ * The Express app: request log -> security headers -> health/ready/openapi (public) -> /v1: bearer auth
+ * (a refused one counted by the failed-authentication limit) -> per-token rate limit -> JSON body (size-limited) -> routes; every error leaves as
  * problem+json. Several apps (API instances) on one database behave as one: limits count in a shared store
  * and reference-data changes empty every instance's caches (api/shared-state/).
  */
@@ -16,7 +16,7 @@ import type { ReplyAddressConfig } from '../activities/mail/reply-address';
 import { mailTransportFromEnv, type MailTransport } from '../activities/mail/transport';
 import { TASK_QUEUE } from '../contract/case';
 import { authenticate } from './auth';
-import { limitFailedAuthentications } from './auth-failure-limit';
+import { DEFAULT_AUTH_FAILURE_LIMITS, limitFailedAuthentications } from './auth-failure-limit';
 import { createCaches } from './caches';
 import { createCaseFeed } from './live/case-feed';
 import { nudgeFeedAfterWrites } from './live/nudge';
@@ -27,6 +27,7 @@ import { requestLog } from './request-log';
 import { limitCounter } from './shared-state/limit-counters';
 import { SharedCounterStore } from './shared-state/rate-limit-store';
 import { referenceDataChanges } from './shared-state/reference-data';
+import { streamSlots } from './shared-state/stream-slots';
 import { rejectUnstorableText } from './text-guard';
 import { answerUndeclaredMethods, type Api } from './route';
 import { registerAccountManagerRoutes } from './routes/account-managers';
@@ -36,7 +37,7 @@ import { registerCaseNotificationRoutes } from './routes/case-notifications';
 import { registerCaseRoutes } from './routes/cases';
 import { registerNotificationContactRoutes } from './routes/notification-contacts';
 import { registerOnCallRoutes } from './routes/oncall';
-import { registerEventRoutes } from './routes/events';
+import { DEFAULT_EVENT_STREAMS_PER_PRINCIPAL, registerEventRoutes } from './routes/events';
 import { registerMeRoutes } from './routes/me';
 import { registerInboundMailRoutes } from './routes/inbound-mail';
 import { registerPhoneRoutes } from './routes/phone-sessions';
@@ -54,8 +55,13 @@ export interface AppDeps {
   taskQueue?: string;
   /** Requests per token per minute (default 600). */
   rateLimitPerMinute?: number;
-  /** Failed authentications (401) per client IP per minute before that IP gets 429s (default 30). */
+  /**
+   * Failed authentications (401) per presented token per minute before that token's refusals become 429s
+   * (default 30). Valid tokens are never refused for failures (api/auth-failure-limit.ts).
+   */
   authFailuresPerMinute?: number;
+  /** Failed authentications per client address per minute before its refusals become 429s (default 300). */
+  authFailuresPerAddressPerMinute?: number;
   /** Largest accepted JSON body (default 64 KiB). */
   bodyLimit?: string;
   /**
@@ -69,6 +75,8 @@ export interface AppDeps {
   inboundMail?: InboundMailOptions;
   /** Express 'trust proxy' (behind a load balancer: its hop count or subnet), so client addresses are real. */
   trustProxy?: boolean | number | string;
+  /** Open event streams (GET /v1/events) per principal, across every instance on the database (default 10). */
+  eventStreamsPerPrincipal?: number;
   /** How often the live event stream polls the read model for case changes (default 250 ms). */
   liveIntervalMs?: number;
 }
@@ -136,7 +144,10 @@ export function createApp(deps: AppDeps): express.Express {
   registerMeRoutes(services);
   registerQueueRoutes(services);
   registerReportSeriesRoutes(services);
-  registerEventRoutes(services, feed);
+  registerEventRoutes(services, feed, {
+    slots: streamSlots(deps.database.db),
+    perPrincipal: deps.eventStreamsPerPrincipal ?? DEFAULT_EVENT_STREAMS_PER_PRINCIPAL,
+  });
   registerInboundMailRoutes(services);
   answerUndeclaredMethods(api);
 
@@ -149,22 +160,17 @@ export function createApp(deps: AppDeps): express.Express {
 
   const tooMany = (detail: string) => (req: express.Request, res: express.Response) =>
     sendProblem(res, new Problem(429, 'rate-limited', detail), req.originalUrl);
-  const failedAuth = limitFailedAuthentications(
+  const recordRefusal = limitFailedAuthentications(
     limitCounter(deps.database, 'auth-failure', LIMIT_WINDOW_SECONDS),
-    deps.authFailuresPerMinute ?? 30,
-    (req, res, seconds) => {
-      res.set('Retry-After', String(seconds));
-      tooMany(
-        `too many failed authentications from this address: every request from it, valid tokens included, ` +
-          `is refused for ${seconds} more second${seconds === 1 ? '' : 's'} (Retry-After)`,
-      )(req, res);
+    {
+      perCredential: deps.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURE_LIMITS.perCredential,
+      perAddress: deps.authFailuresPerAddressPerMinute ?? DEFAULT_AUTH_FAILURE_LIMITS.perAddress,
     },
     deps.logger,
   );
   app.use(
     API_PREFIX,
-    failedAuth.guard,
-    authenticate(deps.database.db, caches, failedAuth.record),
+    authenticate(deps.database.db, caches, recordRefusal),
     rateLimit({
       windowMs: LIMIT_WINDOW_SECONDS * 1000,
       limit: deps.rateLimitPerMinute ?? 600,
@@ -174,7 +180,8 @@ export function createApp(deps: AppDeps): express.Express {
       keyGenerator: (req) => req.principal!.tokenId,
       handler: tooMany('too many requests for this token; retry after the RateLimit reset'),
     }),
-    express.json({ limit: deps.bodyLimit ?? '64kb', type: ['application/json', 'application/*+json'] }),
+    // POST /v1/inbound-mail takes a raw message only: sent as JSON, its route answers 415, not the parser 400.
+    skipFor('/inbound-mail', express.json({ limit: deps.bodyLimit ?? '64kb', type: ['application/json', 'application/*+json'] })),
     rejectUnstorableText,
     // After the text guard: a raw message is bytes, and the inbound path makes its text storable itself.
     express.raw({ limit: inbound.maxBytes, type: 'message/rfc822' }),
@@ -183,4 +190,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.use((req, _res, next) => next(notFound(`${req.method} ${req.path}`)));
   app.use(problemHandler(deps.logger));
   return app;
+}
+
+/** `handler`, except for requests to `path` (below the /v1 prefix), which pass on untouched. */
+function skipFor(path: string, handler: express.RequestHandler): express.RequestHandler {
+  return (req, res, next) => (req.path === path ? next() : handler(req, res, next));
 }

@@ -4,6 +4,7 @@ import type { Request, RequestHandler } from 'express';
 import type { Db } from '../db/client';
 import { apiTokens, partnerLinks, principals } from '../db/schema';
 import type { Role } from '../contract/case';
+import type { RecordRefusal } from './auth-failure-limit';
 import type { Caches } from './caches';
 import type { Principal } from './principal';
 import { unauthorized } from './problem';
@@ -49,13 +50,14 @@ const credentials = new WeakMap<Request, () => Promise<Principal | null>>();
 /**
  * Principals are cached briefly by token hash; a revoked token or a disabled principal is refused by every
  * instance as soon as the change notification empties its cache (caches.ts). `onRefused` runs before the
- * 401 is thrown (the failed-authentication limit counts it).
+ * 401 is thrown, only once the credential is known to be invalid: the failed-authentication limit counts it
+ * and may answer 429 instead, but never stands between a valid token and its request.
  */
-export function authenticate(db: Db, caches: Caches, onRefused: (req: Request) => Promise<void>): RequestHandler {
+export function authenticate(db: Db, caches: Caches, onRefused: RecordRefusal): RequestHandler {
   return async (req, res, next) => {
     const match = BEARER.exec(req.get('authorization') ?? '');
     if (!match) {
-      await onRefused(req);
+      await onRefused(req, null);
       res.set('WWW-Authenticate', 'Bearer realm="caseflow"');
       throw unauthorized('send a bearer token: Authorization: Bearer <token>');
     }
@@ -63,7 +65,7 @@ export function authenticate(db: Db, caches: Caches, onRefused: (req: Request) =
     const current = () => caches.principals.get(tokenHash, () => lookup(db, tokenHash));
     const principal = await current();
     if (!principal) {
-      await onRefused(req);
+      await onRefused(req, match[1]);
       res.set('WWW-Authenticate', 'Bearer realm="caseflow", error="invalid_token"');
       throw unauthorized('the token is unknown, revoked, or its principal is disabled');
     }

@@ -1,13 +1,38 @@
 /** The OpenAPI 3.1 document, generated from the registry every route declaration fills. */
 import { OpenApiGeneratorV31, type OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 
+/**
+ * zod-to-openapi renders a nullable registered schema (`PersonRef.nullable()`) as
+ * `allOf: [{ $ref }, { type: ['object', 'null'] }]`, which no null satisfies (the $ref admits objects only):
+ * a field published as never-null that the server sends as null (OnCallShift.fallback). Rewritten, anywhere
+ * in the document, to `anyOf: [{ $ref }, { type: 'null' }]`, which says what the schema meant.
+ */
+export function fixNullableRefs<T>(node: T): T {
+  if (Array.isArray(node)) return node.map((n: unknown) => fixNullableRefs(n)) as T;
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = fixNullableRefs(v);
+  const allOf = out.allOf;
+  if (Array.isArray(allOf) && allOf.length === 2) {
+    const [ref, nullable] = allOf as Array<Record<string, unknown>>;
+    const types = nullable?.type;
+    if (typeof ref?.$ref === 'string' && Array.isArray(types) && types.includes('null')) {
+      // The second member only widens the type; what else it carries (a description) belongs to the property.
+      const { type: _type, ...annotations } = nullable;
+      delete out.allOf;
+      Object.assign(out, annotations, { anyOf: [ref, { type: 'null' }] });
+    }
+  }
+  return out as T;
+}
+
 export function buildOpenApiDocument(registry: OpenAPIRegistry) {
   registry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
     description: 'An API token issued by an administrator (POST /v1/principals/{id}/tokens); stored server-side as SHA-256.',
   });
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'Caseflow API',
@@ -19,4 +44,5 @@ export function buildOpenApiDocument(registry: OpenAPIRegistry) {
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
   });
+  return fixNullableRefs(document);
 }

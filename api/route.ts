@@ -30,9 +30,52 @@ export interface RouteSpec<B extends Shape, Q extends Shape, P extends Shape> {
   rawBody?: { contentType: string; description: string };
   /** Documented request headers (e.g. Idempotency-Key). */
   headers?: z.ZodObject;
-  response: { status: number; description: string; schema?: z.ZodType };
+  /** `headers`: what the success answer sends besides the headers every answer sends (responseHeaders). */
+  response: { status: number; description: string; schema?: z.ZodType; headers?: HeadersObject };
   /** Problem statuses this endpoint documents besides 400/401/403/429. */
   problems?: number[];
+}
+
+/** OpenAPI response headers, by name. */
+export type HeadersObject = Record<string, { description: string; schema: Record<string, unknown>; required?: boolean }>;
+
+const RATE_LIMIT_HEADERS: HeadersObject = {
+  RateLimit: {
+    description:
+      'The token\'s request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60`',
+    schema: { type: 'string' },
+  },
+  'RateLimit-Policy': { description: 'The request quota and its window, e.g. `"600-in-1min"; q=600; w=60`', schema: { type: 'string' } },
+};
+
+/**
+ * The headers an answer of `status` sends on every /v1 operation: X-Request-Id always; the rate-limit
+ * headers once the token is authenticated (not on a 401); WWW-Authenticate on a 401; Retry-After on a 429.
+ * `extra`: the operation's own (Location, Idempotent-Replayed).
+ */
+export function responseHeaders(status: number, extra: HeadersObject = {}): HeadersObject {
+  const headers: HeadersObject = {
+    'X-Request-Id': {
+      description: "The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line",
+      schema: { type: 'string' },
+      required: true,
+    },
+  };
+  if (status === 401) {
+    headers['WWW-Authenticate'] = {
+      description: 'The Bearer challenge (RFC 6750): `Bearer realm="caseflow"`, with `error="invalid_token"` for a token that was refused',
+      schema: { type: 'string' },
+      required: true,
+    };
+  } else Object.assign(headers, RATE_LIMIT_HEADERS);
+  if (status === 429) {
+    headers['Retry-After'] = {
+      description: 'Seconds until the limit or the block ends',
+      schema: { type: 'integer', minimum: 1 },
+      required: true,
+    };
+  }
+  return { ...headers, ...extra };
 }
 
 export interface Ctx<B extends Shape, Q extends Shape, P extends Shape> {
@@ -129,10 +172,9 @@ function openApiPath(prefix: string, spec: RouteSpec<Shape, Shape, Shape>): Rout
       : { description: spec.response.description },
     401: problem('Missing, unknown or revoked bearer token'),
     403: problem(`Role not admitted (admitted: ${spec.roles.join(', ')})`),
-    429: {
-      ...problem('Rate limit for this token, or failed authentications from this address, exceeded'),
-      headers: { 'Retry-After': { description: 'Seconds until the limit or the block ends', schema: { type: 'integer', minimum: 1 } } },
-    },
+    429: problem(
+      'Rate limit for this token exceeded, or (invalid tokens only) too many failed authentications with this token or from this address',
+    ),
     503: problem('The database or Temporal is unavailable, or the case workflow did not answer in time; retry'),
   };
   // Every endpoint: the text guard reads any query string, even where no parameter is declared.
@@ -153,6 +195,11 @@ function openApiPath(prefix: string, spec: RouteSpec<Shape, Shape, Shape>): Rout
     422: 'Well-formed but not acceptable (e.g. Support ID mismatch)',
   };
   for (const status of spec.problems ?? []) responses[status] = problem(descriptions[status] ?? 'Error');
+  for (const [status, response] of Object.entries(responses)) {
+    if ('$ref' in response) continue;
+    const extra = Number(status) === spec.response.status ? spec.response.headers : undefined;
+    response.headers = responseHeaders(Number(status), extra);
+  }
   const request: RouteConfig['request'] = {};
   // A missing body is read as {}: it is optional exactly where {} is a valid body (e.g. an empty PATCH).
   if (spec.body) request.body = { required: !spec.body.safeParse({}).success, content: { 'application/json': { schema: spec.body } } };

@@ -10,9 +10,20 @@ import { currentPrincipal } from '../auth';
 import type { CaseChange, CaseFeed } from '../live/case-feed';
 import { CASE_OPENERS, STAFF_ROLES, visibleOrgIds } from '../principal';
 import { forbidden, invalid, Problem } from '../problem';
+import { responseHeaders } from '../route';
 import { ProblemSchema } from '../schemas/common';
 import type { Services } from '../services';
+import type { StreamSlots } from '../shared-state/stream-slots';
 import { z } from '../zod';
+
+export interface EventStreamOptions {
+  /** Leases of open streams, shared by every instance on the database. */
+  slots: StreamSlots;
+  /** Open streams per principal, across instances (EVENT_STREAMS_PER_PRINCIPAL, default 10). */
+  perPrincipal: number;
+}
+
+export const DEFAULT_EVENT_STREAMS_PER_PRINCIPAL = 10;
 
 const READERS = [...CASE_OPENERS, ...STAFF_ROLES];
 const HEARTBEAT_MS = 15_000;
@@ -36,6 +47,31 @@ const CaseChangeSchema = z
   })
   .openapi('CaseChange');
 
+const ReadyDataSchema = z
+  .object({})
+  .strict()
+  .openapi('StreamReady', { description: 'The data of the first event, `ready`: an empty object (its SSE id is the position)' });
+
+const position = z
+  .string()
+  .regex(/^[0-9]+$/)
+  .openapi({ description: 'the SSE id: a resume position for Last-Event-ID' });
+
+/**
+ * The stream as a sequence of server-sent events, each described by its SSE fields (`id`, `event`, and `data`
+ * parsed as JSON): first one `ready`, then `case` events. Comment lines (keep-alives) carry no event.
+ */
+const StreamEventSchema = z
+  .discriminatedUnion('event', [
+    z.object({ id: position, event: z.literal('ready'), data: ReadyDataSchema }).openapi('StreamReadyEvent'),
+    z.object({ id: position, event: z.literal('case'), data: CaseChangeSchema }).openapi('StreamCaseEvent'),
+  ])
+  .openapi('StreamEvent', {
+    description:
+      'One server-sent event of GET /v1/events, by its fields: `id`, `event` and `data` (JSON). The first is `ready` ' +
+      '(data StreamReady), every later one `case` (data CaseChange).',
+  });
+
 function resumeFrom(req: Request): number | undefined {
   const raw = req.get('last-event-id') ?? (typeof req.query.after === 'string' ? req.query.after : undefined);
   if (raw === undefined || raw === '') return undefined;
@@ -43,7 +79,7 @@ function resumeFrom(req: Request): number | undefined {
   return Number(raw);
 }
 
-export function registerEventRoutes({ api }: Services, feed: CaseFeed): void {
+export function registerEventRoutes({ api }: Services, feed: CaseFeed, streams: EventStreamOptions): void {
   api.registry.registerPath({
     method: 'get',
     path: `${api.prefix}/events`,
@@ -51,7 +87,9 @@ export function registerEventRoutes({ api }: Services, feed: CaseFeed): void {
     summary: 'Live case changes (server-sent events)',
     description:
       'A `text/event-stream` of `case` events whose data is a CaseChange, for the cases the caller may see. The first ' +
-      'event is `ready` with the current position as its id. Each SSE id is a resume position: resume after a disconnect ' +
+      'event is `ready` (data `{}`) with the current position as its id; the schema describes each event by its SSE fields. ' +
+      `At most ${streams.perPrincipal} streams per principal are open at once, across all API instances; one more is a 429. ` +
+      'Each SSE id is a resume position: resume after a disconnect ' +
       'with the `Last-Event-ID` header (or `?after=`) and missed changes are replayed first (up to 1000), including changes ' +
       'whose transaction committed late, below a higher id already streamed; so a resumed stream may repeat a change it sent ' +
       'before (drop repeats by the data id). A comment line every 15 s keeps proxies from ' +
@@ -62,19 +100,34 @@ export function registerEventRoutes({ api }: Services, feed: CaseFeed): void {
       headers: z.object({ 'last-event-id': z.string().optional().openapi({ description: 'id of the last event received' }) }),
     },
     responses: {
-      200: { description: 'The stream', content: { 'text/event-stream': { schema: CaseChangeSchema } } },
+      200: { description: 'The stream', headers: responseHeaders(200), content: { 'text/event-stream': { schema: StreamEventSchema } } },
       400: {
         description: 'Last-Event-ID (or after) is not an event id',
+        headers: responseHeaders(400),
         content: { 'application/problem+json': { schema: ProblemSchema } },
       },
-      401: { description: 'Missing, unknown or revoked bearer token', content: { 'application/problem+json': { schema: ProblemSchema } } },
-      403: { description: 'Role not admitted', content: { 'application/problem+json': { schema: ProblemSchema } } },
+      401: {
+        description: 'Missing, unknown or revoked bearer token',
+        headers: responseHeaders(401),
+        content: { 'application/problem+json': { schema: ProblemSchema } },
+      },
+      403: {
+        description: 'Role not admitted',
+        headers: responseHeaders(403),
+        content: { 'application/problem+json': { schema: ProblemSchema } },
+      },
       429: {
-        description: 'Rate limit for this token, or failed authentications from this address, exceeded',
-        headers: { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer', minimum: 1 } } },
+        description:
+          `The principal already has ${streams.perPrincipal} open streams, the rate limit for this token is exceeded, ` +
+          'or (invalid tokens only) too many failed authentications',
+        headers: responseHeaders(429),
         content: { 'application/problem+json': { schema: ProblemSchema } },
       },
-      503: { description: 'The database is unavailable; retry', content: { 'application/problem+json': { schema: ProblemSchema } } },
+      503: {
+        description: 'The database is unavailable; retry',
+        headers: responseHeaders(503),
+        content: { 'application/problem+json': { schema: ProblemSchema } },
+      },
     },
   });
 
@@ -88,6 +141,15 @@ export function registerEventRoutes({ api }: Services, feed: CaseFeed): void {
     const orgIds = visibleOrgIds(principal);
     const visible = (c: CaseChange) => orgIds === null || orgIds.includes(c.orgId);
     const resumedFrom = resumeFrom(req);
+    const release = await streams.slots.acquire(principal.id, streams.perPrincipal);
+    if (!release) {
+      throw new Problem(
+        429,
+        'rate-limited',
+        `at most ${streams.perPrincipal} event streams may be open per principal (EVENT_STREAMS_PER_PRINCIPAL), on all instances ` +
+          'together: close one (each browser tab holds one) before opening another',
+      );
+    }
 
     res.status(200).set({
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -137,9 +199,11 @@ export function registerEventRoutes({ api }: Services, feed: CaseFeed): void {
       clearInterval(heartbeat);
       clearInterval(recheck);
       unsubscribe();
+      release();
     };
     req.on('close', stop);
     res.on('close', stop);
+    if (req.socket.destroyed) stop(); // gone while the slot was taken: its close has already passed
 
     try {
       if (resumedFrom === undefined) {

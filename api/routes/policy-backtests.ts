@@ -106,7 +106,12 @@ export function registerBacktestRoutes({ api, db, temporal, taskQueue, withDeadl
         'Replays every recorded case in range under its recorded policy and under the candidate (a full document, a patch on the version in force, or a published version) and reports the difference. Runs as a durable workflow; poll GET /v1/policy/backtests/{id}.',
       roles: [...ROLES],
       body: StartBody,
-      response: { status: 202, description: 'Started', schema: BacktestSchema },
+      response: {
+        status: 202,
+        description: 'Started',
+        schema: BacktestSchema,
+        headers: { Location: { description: 'The back-test: /v1/policy/backtests/{id}', schema: { type: 'string' }, required: true } },
+      },
       problems: [422],
     },
     async ({ body, principal }) => {

@@ -56,6 +56,7 @@ export async function startApiHarness(opts: HarnessOptions = {}): Promise<ApiHar
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000,
     authFailuresPerMinute: 1000,
+    authFailuresPerAddressPerMinute: 1000,
     inboundMail: opts.inboundMail ?? { reply: TEST_REPLY, transport: null, maxBytes: 1024 * 1024 },
   });
   const conformance = new OpenApiConformance((await request(app).get('/openapi.json')).body);
@@ -100,6 +101,7 @@ function conformantAgent(agent: Agent, conformance: OpenApiConformance): Agent {
           status: res.status,
           contentType: res.headers['content-type'] as string | undefined,
           body: res.body as unknown,
+          headers: res.headers as Record<string, unknown>,
         });
         if (violations.length > 0) throw new Error(`response violates /openapi.json:\n${violations.join('\n')}`);
       });

@@ -8,8 +8,13 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 
+interface DeclaredResponse {
+  content?: Record<string, { schema?: unknown }>;
+  headers?: Record<string, unknown>;
+}
+
 interface OpenApiDocument {
-  paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> }>>;
+  paths: Record<string, Record<string, { responses?: Record<string, DeclaredResponse> }>>;
   components?: { schemas?: Record<string, unknown> };
 }
 
@@ -20,7 +25,20 @@ export interface ObservedResponse {
   status: number;
   contentType: string | undefined;
   body: unknown;
+  /** Response headers (lower-case names, as Node gives them); when given, the API's own headers must be declared. */
+  headers?: Record<string, unknown>;
 }
+
+/** Headers the API itself sends (helmet's security headers and HTTP framing aside): each must be declared where sent. */
+export const API_HEADERS = [
+  'location',
+  'idempotent-replayed',
+  'ratelimit',
+  'ratelimit-policy',
+  'x-request-id',
+  'www-authenticate',
+  'retry-after',
+];
 
 const DOC_ID = 'openapi.json';
 const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
@@ -71,6 +89,8 @@ export class OpenApiConformance {
     }
     const declared = operation.responses?.[String(r.status)] ?? operation.responses?.default;
     if (!declared) return [`${what}: status ${r.status} is not documented for ${method.toUpperCase()} ${route!.template}`];
+    const headerViolations = this.undeclaredHeaders(declared, r, what);
+    if (headerViolations.length > 0) return headerViolations;
     if (!declared.content) return [];
     if (!mediaType || !declared.content[mediaType]) {
       return [`${what}: media type ${mediaType ?? '(none)'} is not documented (${Object.keys(declared.content).join(', ')})`];
@@ -78,6 +98,14 @@ export class OpenApiConformance {
     if (declared.content[mediaType].schema === undefined) return [];
     const ref = pointer('paths', route!.template, method, 'responses', String(r.status), 'content', mediaType, 'schema');
     return this.validate(ref, r.body, what);
+  }
+
+  private undeclaredHeaders(declared: DeclaredResponse, r: ObservedResponse, what: string): string[] {
+    if (!r.headers) return [];
+    const names = new Set(Object.keys(declared.headers ?? {}).map((n) => n.toLowerCase()));
+    return API_HEADERS.filter((h) => r.headers![h] !== undefined && !names.has(h)).map(
+      (h) => `${what}: header ${h} is sent but not declared`,
+    );
   }
 
   private validate(ref: string, body: unknown, what: string): string[] {
