@@ -49,7 +49,18 @@ export function registerCaseRoutes(svc: Services): void {
       roles: CASE_OPENERS,
       body: CreateCaseBody,
       headers: IdempotencyHeaders,
-      response: { status: 201, description: 'The case, with sla.firstResponse', schema: CaseSchema },
+      response: {
+        status: 201,
+        description: 'The case, with sla.firstResponse',
+        schema: CaseSchema,
+        headers: {
+          Location: { description: 'The new case: /v1/cases/{id}', schema: { type: 'string' }, required: true },
+          'Idempotent-Replayed': {
+            description: 'true when this answer replays the stored answer to an earlier request with the same Idempotency-Key',
+            schema: { type: 'string', enum: ['true'] },
+          },
+        },
+      },
       problems: [404, 409, 422],
     },
     async ({ body, principal, req }) => {
