@@ -16,7 +16,7 @@ export interface HttpDeps {
   database: Database;
   temporal: Client;
   logger: Logger;
-  /** Dev mode only (npm start with demo data): tokens the console's persona picker offers. */
+  /** Dev mode only (npm start with demo data, not NODE_ENV=production): tokens the console's persona picker offers. */
   devPersonas?: DevPersona[];
   /** Default: from the environment (api/app.ts inboundMailOptionsFromEnv). */
   inboundMail?: InboundMailOptions;
@@ -38,7 +38,8 @@ export function createHttpApp(config: Config, deps: HttpDeps): express.Express {
   outer.locals.endStreams = () => {
     for (const res of streams) res.end(() => res.socket?.destroy());
   };
-  outer.use(consoleRouter({ devPersonas: deps.devPersonas }));
+  // Dev-only routes never exist in production, whatever the caller passes.
+  outer.use(consoleRouter({ devPersonas: config.production ? undefined : deps.devPersonas }));
   outer.use(
     createApp({
       database: deps.database,
@@ -48,6 +49,8 @@ export function createHttpApp(config: Config, deps: HttpDeps): express.Express {
       taskQueue: config.taskQueue,
       rateLimitPerMinute: config.rateLimitPerMinute,
       authFailuresPerMinute: config.authFailuresPerMinute,
+      authFailuresPerAddressPerMinute: config.authFailuresPerAddressPerMinute,
+      eventStreamsPerPrincipal: config.eventStreamsPerPrincipal,
       trustProxy: config.trustProxy,
     }),
   );
