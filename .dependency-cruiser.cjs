@@ -2,7 +2,7 @@
  * The layers, bottom to top; a module may import only from its own layer and the layers below
  * (docs/architecture.md). `npm run lint` fails on any import that points up, and on cycles.
  *
- *   policy -> contract -> db -> activities -> workflows -> backtest -> api -> worker -> runtime -> scripts -> bench, test
+ *   policy -> contract -> db -> activities -> machine -> workflows -> backtest -> api -> worker -> runtime -> scripts -> bench, test
  *
  * bench/ and test/ are the top: benchmarks reuse test/helpers and test/fixtures (real servers, demo data).
  *
@@ -10,7 +10,7 @@
  *
  * console/ (the browser app) stands apart: a client of the HTTP API, it imports only `import type` from contract/.
  */
-const layers = ['policy', 'contract', 'db', 'activities', 'workflows', 'backtest', 'api', 'worker', 'runtime', 'scripts', 'bench', 'test'];
+const layers = ['policy', 'contract', 'db', 'activities', 'machine', 'workflows', 'backtest', 'api', 'worker', 'runtime', 'scripts', 'bench', 'test'];
 
 /** Per layer, the folders above it: importing from any of them is an upward import. */
 const upward = layers.slice(0, -2).map((layer, i) => ({
@@ -28,7 +28,7 @@ module.exports = {
       name: 'workflows-import-activity-types-only',
       comment: 'the workflow bundle must not pull in activity code (drizzle, network); `import type` only',
       severity: 'error',
-      from: { path: '^workflows/' },
+      from: { path: '^(workflows|machine)/' },
       to: { path: '^activities/', dependencyTypesNot: ['type-only'] },
     },
     {

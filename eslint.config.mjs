@@ -137,7 +137,12 @@ export default tseslint.config(
     files: ['workflows/**/*.ts', 'policy/**/*.ts', 'contract/**/*.ts'],
     rules: { ...determinismImports(), ...determinismSyntax },
   },
-  // The back-test engine replays cases through the pure case machine: the same law (it may import workflows/machine).
+  // The case machine is pure rules: the determinism law, and no Temporal API either (the workflow wires it).
+  {
+    files: ['machine/**/*.ts'],
+    rules: { ...determinismImports(['@temporalio/*', '**/workflows/**']), ...determinismSyntax },
+  },
+  // The back-test engine replays cases through the pure case machine (machine/): the same law.
   {
     files: ['backtest/engine/**/*.ts'],
     rules: { ...determinismImports(), ...determinismSyntax },

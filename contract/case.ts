@@ -16,16 +16,10 @@ export function caseWorkflowId(caseId: string): string {
   return `case-${caseId}`;
 }
 
-export type Role =
-  | 'case_admin'
-  | 'license_admin'
-  | 'support_partner'
-  | 'engineer'
-  | 'manager'
-  | 'admin'
-  | 'system'
-  /** A hosted inbound-mail service posting raw messages to POST /v1/inbound-mail; acts on no case itself. */
-  | 'mail_gateway';
+import type { CommandName } from './command-names';
+import type { Role } from './roles';
+
+export type { Role } from './roles';
 
 export interface Actor {
   id: string;
@@ -33,38 +27,32 @@ export interface Actor {
   name?: string;
 }
 
-export type CaseStatus = 'opened' | 'in_progress' | 'awaiting_customer' | 'resolved' | 'closed';
+export const CASE_STATUSES = ['opened', 'in_progress', 'awaiting_customer', 'resolved', 'closed'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
 
-export type CloseReason =
-  | 'confirmed' // customer confirmed the resolution
-  | 'resolution_timeout' // no reply within the configured business days after resolution
-  | 'no_customer_response' // three contact attempts on separate business days went unanswered
-  | 'customer_request';
+export const CLOSE_REASONS = [
+  'confirmed', // customer confirmed the resolution
+  'resolution_timeout', // no reply within the configured business days after resolution
+  'no_customer_response', // three contact attempts on separate business days went unanswered
+  'customer_request',
+] as const;
+export type CloseReason = (typeof CLOSE_REASONS)[number];
 
-export type ResolutionType =
-  | 'workaround'
-  | 'configuration_change'
-  | 'hotfix'
-  | 'upgrade'
-  | 'documentation'
-  | 'third_party_referral'
-  | 'defect_fixed_in_later_release'
+export const RESOLUTION_TYPES = [
+  'workaround',
+  'configuration_change',
+  'hotfix',
+  'upgrade',
+  'documentation',
+  'third_party_referral',
+  'defect_fixed_in_later_release',
   // The request is outside the scope of Support (policy/scope.ts): referred, with the policy's explanation.
-  | 'out_of_scope_referral';
+  'out_of_scope_referral',
+] as const;
+export type ResolutionType = (typeof RESOLUTION_TYPES)[number];
 
-/** Tunables a case pins when it opens (defaults live in the workflow module). */
-export interface CaseSettings {
-  warningThresholds: number[]; // fractions of the target, e.g. [0.75, 0.9]
-  sev1UpdateCadenceMinutes: number; // around-the-clock customer update cadence
-  managerAckBusinessMinutes: number; // talk-to-a-manager acknowledgement window, business time
-  managerEscalationLevels: number; // how many levels above the duty manager exist
-  resolutionAutoCloseBusinessDays: number;
-  contactAttempts: number; // 3 by policy
-  contactAttemptTime: string; // local HH:mm of each contact attempt inside business hours
-  maxHistoryLength: number; // continue-as-new threshold (events)
-  /** Wall-clock minutes a Severity 1 page waits for an acknowledgement before it escalates (fallback, then duty manager). */
-  pageAckMinutes: number;
-}
+export type { CaseSettings } from '../policy/settings';
+import type { CaseSettings } from '../policy/settings';
 
 export interface CaseWorkflowInput {
   caseId: string;
@@ -169,7 +157,8 @@ export interface CustomerAvailabilityInput extends Command {
   note?: string;
 }
 
-export type ClockState = 'running' | 'paused' | 'met' | 'breached' | 'no_target' | 'not_available' | 'best_effort' | 'stopped';
+export const CLOCK_STATES = ['running', 'paused', 'met', 'breached', 'no_target', 'not_available', 'best_effort', 'stopped'] as const;
+export type ClockState = (typeof CLOCK_STATES)[number];
 
 export interface ClockView {
   name: string; // 'firstResponse', 'sev1Update', 'managerAck', ...
@@ -244,6 +233,11 @@ export interface CaseView {
   rca: { required: boolean; deliveredAt: string | null } | null;
   /** The latest Severity 1 page; absent on cases that began before page escalation existed. */
   page?: PageView | null;
+  /**
+   * The commands the case's state accepts now (contract/commands.ts names), from whoever may send them; the
+   * API narrows them to the caller's role. Absent on views recorded before it existed.
+   */
+  acceptsNow?: CommandName[];
   history: HistoryEntry[];
   /** Oldest history entries left out of `history` on very long cases (all of them stay in case_events). */
   historyOmitted?: number;

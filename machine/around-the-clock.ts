@@ -6,7 +6,7 @@
  * it in the customer's business hours.
  */
 import {
-  isAroundTheClock,
+  policyOf,
   nextOpening,
   nextSunHandoff,
   pauseClock,
@@ -15,10 +15,10 @@ import {
   stopClock,
   sunRegionAt,
   type DeadlineResult,
-} from '../../policy';
-import type { CalendarSpec, Level } from '../../policy/types';
-import type { CustomerAvailabilityInput } from '../../contract/case';
-import { clockIsActive } from '../clock-view';
+} from '../policy';
+import type { CalendarSpec, Level } from '../policy/types';
+import type { CustomerAvailabilityInput } from '../contract/case';
+import { clockIsActive } from './clock-view';
 import { clockFacts, retire } from './clocks';
 import { iso, SEV1_UPDATE, type Machine } from './context';
 import * as notices from './notices';
@@ -29,8 +29,7 @@ import { record, touch } from './recording';
 const WALL_CLOCK: CalendarSpec = { zone: 'UTC', alwaysOpen: true, windows: [], closedDates: [], label: '24/7' };
 
 export function qualifiesForAroundTheClock(m: Machine, level: Level): boolean {
-  const levels = m.input.policy?.aroundTheClockLevels;
-  return m.input.type !== 'general_inquiry' && (levels ? levels.includes(level) : isAroundTheClock(m.input.entitlement, level));
+  return m.input.type !== 'general_inquiry' && policyOf(m.input).aroundTheClockLevels.includes(level);
 }
 
 export function startAroundTheClock(m: Machine, now: number, cause: string, actorId: string): void {
@@ -43,7 +42,7 @@ export function startAroundTheClock(m: Machine, now: number, cause: string, acto
   record(m, 'around_the_clock_started', actorId, now, cause, { region, cadenceMinutes: m.settings.sev1UpdateCadenceMinutes });
   notices.aroundTheClockPage(m, cause, region);
   trackPage(m, 'page', region, now, cause);
-  if (m.input.entitlement === 'premier') {
+  if (policyOf(m.input).supportAccountManager) {
     // The Support Account Manager hears about it in the customer's business hours, not at 3 a.m.
     m.s.samNotifyAt = nextOpening(m.input.businessCalendar, now);
   }

@@ -4,7 +4,8 @@
  * This class is the one object the workflow holds: it keeps the context (input, settings, state, outbox)
  * and the request ids already applied, and hands each command to the module of its concern:
  *
- *   validators.ts        who may do what, and when (update validators)
+ *   commands.ts          every command's checks and effect (keyed like contract/commands.ts)
+ *   validators.ts        when a command fits the case (its state and input checks)
  *   opening.ts           a new case: initial state, first-response clock
  *   clocks.ts            first-response clock, retiring clocks; clock-alerts.ts: warnings and breaches
  *   triage.ts            severity change, assignment
@@ -19,30 +20,15 @@
  *   recording.ts         history, audit events, the notification queue, the state version
  *   view.ts              the CaseView
  */
-import type { CaseEventRecord, NotificationRequest } from '../../activities/types';
-import type {
-  Actor,
-  AssignInput,
-  CaseSettings,
-  CaseView,
-  CaseWorkflowInput,
-  ChangeSeverityInput,
-  ConfirmResolutionInput,
-  CustomerAvailabilityInput,
-  ResolveInput,
-} from '../../contract/case';
-import type { CaseState } from '../state';
-import * as aroundTheClock from './around-the-clock';
+import type { CaseEventRecord, NotificationRequest } from '../activities/types';
+import type { CaseSettings, CaseView, CaseWorkflowInput } from '../contract/case';
+import type { AnyCommand } from '../contract/commands';
+import type { CaseState } from './state';
+import { applyCommand, validateCommand } from './commands';
 import type { Machine, Outbox } from './context';
-import * as conversation from './conversation';
-import * as escalation from './escalation';
 import { initialState, openCase } from './opening';
-import * as pages from './pages';
 import { drainOutbox, emptyOutbox } from './recording';
-import * as resolution from './resolution';
 import * as timers from './timers';
-import * as triage from './triage';
-import * as validators from './validators';
 import { caseView, closedForGood } from './view';
 
 const SEEN_REQUESTS_LIMIT = 1000;
@@ -86,108 +72,19 @@ export class CaseMachine implements Machine {
     if (this.s.seenRequests.length > SEEN_REQUESTS_LIMIT) this.s.seenRequests.splice(0, this.s.seenRequests.length - SEEN_REQUESTS_LIMIT);
   }
 
-  // ---- validators (synchronous; throw ApplicationFailure to reject an update) ----------------------------
+  // ---- commands (contract/commands.ts; rules in commands.ts) ------------------------------------------
 
-  validateEngineerResponse(actor: Actor): void {
-    validators.validateEngineerResponse(this, actor);
+  /** Throws InvalidCaseTransition when the case refuses the command (synchronous: update validators). */
+  validate(command: AnyCommand): void {
+    validateCommand(this, command);
   }
 
-  validateChangeSeverity(arg: ChangeSeverityInput): void {
-    validators.validateChangeSeverity(this, arg);
-  }
-
-  validateRequestInfo(actor: Actor): void {
-    validators.validateRequestInfo(this, actor);
-  }
-
-  validateCustomerReply(actor: Actor): void {
-    validators.validateCustomerReply(this, actor);
-  }
-
-  validateTalkToManager(actor: Actor): void {
-    validators.validateTalkToManager(this, actor);
-  }
-
-  validateManagerAck(actor: Actor): void {
-    validators.validateManagerAck(this, actor);
-  }
-
-  validateResolve(arg: ResolveInput): void {
-    validators.validateResolve(this, arg);
-  }
-
-  validateConfirmResolution(actor: Actor): void {
-    validators.validateConfirmResolution(this, actor);
-  }
-
-  validateCloseCase(): void {
-    validators.validateCloseCase(this);
-  }
-
-  validateAssign(arg: AssignInput): void {
-    validators.validateAssign(this, arg);
-  }
-
-  validateRcaDelivered(actor: Actor): void {
-    validators.validateRcaDelivered(this, actor);
-  }
-
-  validatePageAck(actor: Actor): void {
-    validators.validatePageAck(this, actor);
-  }
-
-  // ---- commands (validated first; `now` is workflow time) -----------------------------------------------
-
-  engineerResponse(actor: Actor, requestId: string, now: number, message?: string): void {
-    conversation.engineerResponse(this, actor, requestId, now, message);
-  }
-
-  changeSeverity(arg: ChangeSeverityInput, now: number): void {
-    triage.changeSeverity(this, arg, now);
-  }
-
-  requestInfo(actor: Actor, requestId: string, now: number, message: string): void {
-    conversation.requestInfo(this, actor, requestId, now, message);
-  }
-
-  customerReply(actor: Actor, requestId: string, now: number, message?: string, email?: Record<string, unknown>): void {
-    conversation.customerReply(this, actor, requestId, now, message, email);
-  }
-
-  talkToManager(actor: Actor, requestId: string, now: number, reason: string): void {
-    escalation.talkToManager(this, actor, requestId, now, reason);
-  }
-
-  managerAck(actor: Actor, requestId: string, now: number, note?: string): void {
-    escalation.managerAck(this, actor, requestId, now, note);
-  }
-
-  resolve(arg: ResolveInput, now: number): void {
-    resolution.resolve(this, arg, now);
-  }
-
-  confirmResolution(arg: ConfirmResolutionInput, now: number): void {
-    resolution.confirmResolution(this, arg, now);
-  }
-
-  closeCase(actor: Actor, requestId: string, now: number, reason?: string): void {
-    resolution.closeCase(this, actor, requestId, now, reason);
-  }
-
-  assign(arg: AssignInput, now: number): void {
-    triage.assign(this, arg, now);
-  }
-
-  rcaDelivered(actor: Actor, requestId: string, now: number, summary: string): void {
-    resolution.rcaDelivered(this, actor, requestId, now, summary);
-  }
-
-  pageAck(actor: Actor, requestId: string, now: number, note?: string): void {
-    pages.acknowledgePage(this, actor, requestId, now, note);
-  }
-
-  customerAvailability(arg: CustomerAvailabilityInput, now: number): void {
-    aroundTheClock.customerAvailability(this, arg, now);
+  /** Applies a validated command once per request id; `now` is workflow time. False when already applied. */
+  apply(command: AnyCommand, now: number): boolean {
+    if (this.hasSeen(command.input.requestId)) return false;
+    this.markSeen(command.input.requestId);
+    applyCommand(this, command, now);
+    return true;
   }
 
   // ---- time ---------------------------------------------------------------------------------------------

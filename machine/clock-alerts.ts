@@ -3,7 +3,7 @@
  * them and tells the clock's watchers. A breach fires at due + 1 ms (a response exactly at the due instant
  * is on time); a breached manager acknowledgement escalates to the next manager level instead.
  */
-import { fireDue, nextWake, type SlaClock } from '../../policy';
+import { fireDue, nextWake, type SlaClock } from '../policy';
 import { iso, MANAGER_ACK, type Machine } from './context';
 import { escalateManager } from './escalation';
 import * as notices from './notices';

@@ -1,7 +1,7 @@
 /** How the policy engine's SLA clocks appear in the case view and in the SlaState search attribute. */
 import { clockState, type SlaClock } from '../policy';
 import type { ClockView } from '../contract/case';
-import { iso } from './machine/context';
+import { iso } from './context';
 
 /** Running or paused: the clock still measures something. */
 export function clockIsActive(c: SlaClock): boolean {

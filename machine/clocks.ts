@@ -3,10 +3,10 @@
  * the first engineer action that stops it (met or breached, with the exact lateness), retiring a clock whose
  * obligation ended, and the facts an audit event records about a clock. Warnings and breaches: clock-alerts.ts.
  */
-import { computeDeadline, startClock, stopClock, targetOf, type DeadlineResult } from '../../policy';
-import type { Level } from '../../policy/types';
-import type { Actor } from '../../contract/case';
-import { clockIsActive, clockView } from '../clock-view';
+import { computeDeadline, startClock, stopClock, targetOf, type DeadlineResult } from '../policy';
+import type { Level } from '../policy/types';
+import type { Actor } from '../contract/case';
+import { clockIsActive, clockView } from './clock-view';
 import { FIRST_RESPONSE, type Machine } from './context';
 import { record, setStatus } from './recording';
 

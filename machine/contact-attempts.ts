@@ -4,11 +4,11 @@
  * time comes, all remaining ones cancelled by a reply or a close. What the attempts are for (request, reply,
  * the close after the last unanswered one): conversation.ts.
  */
-import { nextBusinessDays } from '../../policy';
+import { nextBusinessDays } from '../policy';
 import { iso, type Machine } from './context';
 import * as notices from './notices';
 import { record, touch } from './recording';
-import type { ContactAttemptState } from '../state';
+import type { ContactAttemptState } from './state';
 
 /** Schedules the next round of attempts; the case closes at the end of the last attempt's business day. */
 export function scheduleContactAttempts(m: Machine, now: number): { round: number; attempts: ContactAttemptState[] } {

@@ -5,9 +5,9 @@
  * the one object the workflow holds. No Temporal APIs anywhere in this folder, so every rule reads as plain
  * code.
  */
-import type { CaseEventRecord, NotificationRequest } from '../../activities/types';
-import type { CaseSettings, CaseWorkflowInput } from '../../contract/case';
-import type { CaseState } from '../state';
+import type { CaseEventRecord, NotificationRequest } from '../activities/types';
+import type { CaseSettings, CaseWorkflowInput } from '../contract/case';
+import type { CaseState } from './state';
 
 /** Names of the SLA clocks in `CaseState.clocks` (carried across continue-as-new: never rename). */
 export const FIRST_RESPONSE = 'firstResponse';

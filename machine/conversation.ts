@@ -3,7 +3,7 @@
  * attempts), the customer replies (which cancels the remaining attempts, or reopens a resolved case), and a
  * case whose last contact attempt goes unanswered closes at the end of that attempt's business day.
  */
-import type { Actor } from '../../contract/case';
+import type { Actor } from '../contract/case';
 import { restartUpdateCadence } from './around-the-clock';
 import { respond } from './clocks';
 import { attemptFacts, cancelContactAttempts, scheduleContactAttempts } from './contact-attempts';

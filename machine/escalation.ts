@@ -3,8 +3,8 @@
  * tells the level-1 manager; a missed acknowledgement escalates one level up (a new window) until the top
  * level; an acknowledgement stops the clock.
  */
-import { addBusinessTime, startClock, stopClock, type DeadlineResult } from '../../policy';
-import type { Actor } from '../../contract/case';
+import { addBusinessTime, startClock, stopClock, type DeadlineResult } from '../policy';
+import type { Actor } from '../contract/case';
 import { clockFacts } from './clocks';
 import { MANAGER_ACK, type Machine } from './context';
 import * as notices from './notices';

@@ -25,9 +25,9 @@
  * Recipients are addresses the delivery side resolves: `customer:<org>`, `engineer:<id>`, `oncall:<region>`,
  * `queue:<region>`, `manager:duty`, `manager:level<n>`, `sam:<org>`, `oncall:<region>:fallback`.
  */
-import type { DeadlineResult } from '../../policy';
-import type { Level, SunRegion } from '../../policy/types';
-import type { CloseReason, ResolutionType } from '../../contract/case';
+import type { DeadlineResult } from '../policy';
+import type { Level, SunRegion } from '../policy/types';
+import type { CloseReason, ResolutionType } from '../contract/case';
 import { iso, MANAGER_ACK, type Machine } from './context';
 import { notify } from './recording';
 

@@ -2,8 +2,8 @@
  * A brand-new case: its initial state, the first-response clock and, for Severity 1 on a 24/7 program,
  * around-the-clock work from the first minute.
  */
-import type { CaseWorkflowInput } from '../../contract/case';
-import type { CaseState } from '../state';
+import type { CaseWorkflowInput } from '../contract/case';
+import type { CaseState } from './state';
 import { qualifiesForAroundTheClock, startAroundTheClock } from './around-the-clock';
 import { startFirstResponseClock } from './clocks';
 import { iso, type Machine } from './context';

@@ -8,9 +8,9 @@
  * Only when `m.pageEscalation` (the workflow's `patched('page-escalation')`): cases that began before this
  * existed replay exactly as they ran, with no page state, timers or notices of it.
  */
-import type { SunRegion } from '../../policy/types';
-import type { Actor, PageView } from '../../contract/case';
-import type { PageState } from '../state';
+import type { SunRegion } from '../policy/types';
+import type { Actor, PageView } from '../contract/case';
+import type { PageState } from './state';
 import { iso, type Machine } from './context';
 import * as notices from './notices';
 import { record, touch } from './recording';

@@ -4,8 +4,8 @@
  * model compares. Keys are deterministic, so a replayed or retried step never writes anything twice. Which
  * notice goes to whom is decided in notices.ts; this module only queues it.
  */
-import type { CaseEventRecord, NotificationChannel, NotificationRequest } from '../../activities/types';
-import type { CaseState } from '../state';
+import type { CaseEventRecord, NotificationChannel, NotificationRequest } from '../activities/types';
+import type { CaseState } from './state';
 import { iso, type Machine, type Outbox } from './context';
 
 const HISTORY_LIMIT = 500;

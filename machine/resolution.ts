@@ -4,9 +4,9 @@
  * (reopen), anyone may ask to close; a Premium Severity 1 needs a root-cause analysis, and its workflow
  * runs until the analysis is delivered. `close` and `reopen` are the two transitions other rules reuse.
  */
-import { nextBusinessDays, outOfScopeReferral, rcaRequired } from '../../policy';
-import type { Actor, CloseReason, ConfirmResolutionInput, ResolveInput } from '../../contract/case';
-import { clockIsActive } from '../clock-view';
+import { nextBusinessDays, outOfScopeReferral, rcaRequired } from '../policy';
+import type { Actor, CloseReason, ConfirmResolutionInput, ResolveInput } from '../contract/case';
+import { clockIsActive } from './clock-view';
 import { qualifiesForAroundTheClock, startAroundTheClock, stopAroundTheClock } from './around-the-clock';
 import { respond, retire } from './clocks';
 import { cancelContactAttempts } from './contact-attempts';

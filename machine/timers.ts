@@ -3,7 +3,7 @@
  * order of `fireDue` is part of the behaviour (it fixes the order of audit events and notifications, and
  * an earlier step may cancel a later one, e.g. a close stops the hand-offs): keep it.
  */
-import { nextWake } from '../../policy';
+import { nextWake } from '../policy';
 import { fireHandoff, fireSamNotice } from './around-the-clock';
 import { fireClocks } from './clock-alerts';
 import { fireContactAttempts } from './contact-attempts';

@@ -4,9 +4,9 @@
  * the worst level for the root-cause-analysis rule and starts or stops around-the-clock work; an assignment
  * names the owner (and region).
  */
-import { changeSeverity as retarget } from '../../policy';
-import type { AssignInput, ChangeSeverityInput } from '../../contract/case';
-import { clockIsActive, clockView } from '../clock-view';
+import { changeSeverity as retarget } from '../policy';
+import type { AssignInput, ChangeSeverityInput } from '../contract/case';
+import { clockIsActive, clockView } from './clock-view';
 import { qualifiesForAroundTheClock, startAroundTheClock, stopAroundTheClock } from './around-the-clock';
 import { firstResponseDeadline } from './clocks';
 import { FIRST_RESPONSE, type Machine } from './context';

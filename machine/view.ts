@@ -3,8 +3,9 @@
  * model (clocks with their explanations, the one-word SLA state, the next due instant), and whether the
  * workflow may finish.
  */
-import type { CaseView } from '../../contract/case';
-import { clockView, slaSummary } from '../clock-view';
+import type { CaseView } from '../contract/case';
+import { clockView, slaSummary } from './clock-view';
+import { availableCommands } from './commands';
 import { FIRST_RESPONSE, iso, type Machine } from './context';
 import { pageView } from './pages';
 
@@ -59,6 +60,7 @@ export function caseView(m: Machine): CaseView {
     },
     rca: s.rca && { required: s.rca.required, deliveredAt: iso(s.rca.deliveredAt) },
     ...(m.pageEscalation ? { page: pageView(m) } : {}),
+    acceptsNow: availableCommands(m),
     history: s.history,
     historyOmitted: s.historyTrimmed,
     version: s.version,

@@ -5,6 +5,7 @@
  * Readings of the ambiguous policy parts, tests and benchmark numbers: docs/policy.md.
  */
 export * from './types';
+export * from './settings';
 export {
   POLICY_VERSION,
   ENTITLEMENTS,
@@ -73,6 +74,8 @@ export {
   coverageUnder,
   businessCalendarUnder,
   settingsUnder,
+  settingsFor,
+  policyOf,
   sameWindows,
   targetOf,
   applyPatch,

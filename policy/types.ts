@@ -4,26 +4,31 @@
  */
 
 /** Support programs (severity 1-4) and plans (priority P1-P4) an organisation can hold. */
-export type EntitlementId =
-  | 'premier'
-  | 'production'
-  | 'basic'
-  | 'evaluation'
-  | 'free' // Free / NFR / Community
-  | 'vcsp_production'
-  | 'plan_premium' // Kasten-style plans, priorities P1-P4
-  | 'plan_basic'
-  | 'plan_evaluation';
+export const ENTITLEMENT_IDS = [
+  'premier',
+  'production',
+  'basic',
+  'evaluation',
+  'free', // Free / NFR / Community
+  'vcsp_production',
+  'plan_premium', // Kasten-style plans, priorities P1-P4
+  'plan_basic',
+  'plan_evaluation',
+] as const;
+export type EntitlementId = (typeof ENTITLEMENT_IDS)[number];
 
 /** 1 = most severe. For plans, 1..4 means P1..P4. */
 export type Level = 1 | 2 | 3 | 4;
 
-export type CaseType = 'technical' | 'licensing' | 'general_inquiry';
+export const CASE_TYPES = ['technical', 'licensing', 'general_inquiry'] as const;
+export type CaseType = (typeof CASE_TYPES)[number];
 
-export type MarketRegion = 'US' | 'CA' | 'EMEA' | 'APAC' | 'LATAM';
+export const MARKET_REGIONS = ['US', 'CA', 'EMEA', 'APAC', 'LATAM'] as const;
+export type MarketRegion = (typeof MARKET_REGIONS)[number];
 
 /** Follow-the-sun ownership regions for around-the-clock work. */
-export type SunRegion = 'APAC' | 'EMEA' | 'AMERICAS';
+export const SUN_REGIONS = ['APAC', 'EMEA', 'AMERICAS'] as const;
+export type SunRegion = (typeof SUN_REGIONS)[number];
 
 /** A weekly coverage window in local wall time, e.g. { day: 1, open: '08:00', close: '20:00' } (1 = Monday .. 7 = Sunday). */
 export interface WeeklyWindow {

@@ -8,6 +8,7 @@
 import type { CalendarSpec, EntitlementId, Level, Target, WeeklyWindow } from './types';
 import { ENTITLEMENTS, LEVELS, POLICY_VERSION } from './entitlements';
 import { DEFAULT_BUSINESS_HOURS, describeWindows } from './calendars';
+import { DEFAULT_SETTINGS, type CaseSettings } from './settings';
 
 export type LevelKey = '1' | '2' | '3' | '4';
 
@@ -20,6 +21,8 @@ export interface ProgramPolicy {
   coverageWindows: WeeklyWindow[] | null;
   /** Levels worked around the clock while the customer has a technical resource available. */
   aroundTheClockLevels: Level[];
+  /** A Support Account Manager comes with the program; absent in documents published before it was data: version 1's. */
+  supportAccountManager?: boolean;
 }
 
 export interface PolicyDocument {
@@ -45,11 +48,13 @@ export interface PolicyVersion {
 export interface PinnedPolicy {
   targets: Record<LevelKey, Target>;
   aroundTheClockLevels: Level[];
+  /** The program comes with a Support Account Manager (told of Severity 1 in business hours). Absent: version 1's. */
+  supportAccountManager?: boolean;
 }
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
-/** Version 1: the shipped constants (and the workflow's default settings, restated: policy/ sits below workflows/). */
+/** Version 1: the shipped constants and the default settings (settings.ts). */
 export const POLICY_V1: PolicyVersion = {
   version: 1,
   key: POLICY_VERSION,
@@ -65,12 +70,13 @@ export const POLICY_V1: PolicyVersion = {
           aroundTheClockCoverage: e.aroundTheClockCoverage,
           coverageWindows: e.coverageWindows ? clone(e.coverageWindows) : null,
           aroundTheClockLevels: [...e.aroundTheClockLevels],
+          supportAccountManager: e.sam,
         },
       ]),
     ) as Record<EntitlementId, ProgramPolicy>,
     defaultBusinessHours: clone(DEFAULT_BUSINESS_HOURS),
-    contactAttempts: { count: 3, at: '10:00' },
-    warningThresholds: [0.75, 0.9],
+    contactAttempts: { count: DEFAULT_SETTINGS.contactAttempts, at: DEFAULT_SETTINGS.contactAttemptTime },
+    warningThresholds: [...DEFAULT_SETTINGS.warningThresholds],
   },
 };
 
@@ -90,7 +96,11 @@ export function versionInForce(versions: readonly PolicyVersion[], at: number): 
 
 export function pinnedPolicy(doc: PolicyDocument, entitlement: EntitlementId): PinnedPolicy {
   const p = doc.programs[entitlement];
-  return { targets: clone(p.targets), aroundTheClockLevels: [...p.aroundTheClockLevels] };
+  return {
+    targets: clone(p.targets),
+    aroundTheClockLevels: [...p.aroundTheClockLevels],
+    supportAccountManager: p.supportAccountManager ?? ENTITLEMENTS[entitlement].sam,
+  };
 }
 
 /** The program's response-clock calendar under `doc`, keeping the zone and closed dates of `base`. */
@@ -122,6 +132,24 @@ export function settingsUnder(doc: PolicyDocument): { warningThresholds: number[
     warningThresholds: [...doc.warningThresholds],
     contactAttempts: doc.contactAttempts.count,
     contactAttemptTime: doc.contactAttempts.at,
+  };
+}
+
+/** The complete settings a new case pins under `doc`: the version's, over the defaults for the rest. */
+export function settingsFor(doc: PolicyDocument): CaseSettings {
+  return { ...DEFAULT_SETTINGS, ...settingsUnder(doc) };
+}
+
+/**
+ * The pinned policy a case runs under: its own, or version 1's for cases opened before versions were data.
+ * The one accessor for "what does this case's policy say" (targets, around-the-clock levels, the SAM rule).
+ */
+export function policyOf(input: { entitlement: EntitlementId; policy?: PinnedPolicy }): Required<PinnedPolicy> {
+  const v1 = ENTITLEMENTS[input.entitlement];
+  return {
+    targets: input.policy?.targets ?? (clone(v1.targets) as Record<LevelKey, Target>),
+    aroundTheClockLevels: input.policy?.aroundTheClockLevels ?? [...v1.aroundTheClockLevels],
+    supportAccountManager: input.policy?.supportAccountManager ?? v1.sam,
   };
 }
 

@@ -10,6 +10,7 @@ const LAYERS = [
   'contract',
   'db',
   'activities',
+  'machine',
   'workflows',
   'backtest',
   'api',

@@ -16,36 +16,17 @@ import {
   log,
   patched,
 } from '@temporalio/workflow';
-import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, type SearchAttributeUpdatePair } from '@temporalio/common';
 import type { CaseActivities } from '../activities';
 import type { CaseRecord } from '../activities/types';
-import { CaseMachine } from './machine/case-machine';
-import { rejectUnless } from './machine/validators';
-import {
-  assignUpdate,
-  changeSeverityUpdate,
-  closeCaseUpdate,
-  confirmResolutionUpdate,
-  customerAvailabilitySignal,
-  customerReplyUpdate,
-  engineerResponseUpdate,
-  getCaseQuery,
-  managerAckUpdate,
-  openedUpdate,
-  pageAckUpdate,
-  rcaDeliveredUpdate,
-  requestInfoUpdate,
-  resolveUpdate,
-  talkToManagerUpdate,
-  type Actor,
-  type CaseView,
-  type CaseWorkflowInput,
-  type CustomerReplyInput,
-} from '../contract/case';
+import { CaseMachine } from '../machine/case-machine';
+import { isRefusal } from '../machine/refusal';
+import { getCaseQuery, openedUpdate, type CaseView, type CaseWorkflowInput } from '../contract/case';
+import { CASE_COMMANDS, COMMAND_NAMES, type AnyCommand, type CommandInputs, type CommandName } from '../contract/commands';
 import { CaseProgram, CaseRegion, CaseSeverity, CaseStatus, NextDueAt, SlaState, SupportId } from './search-attributes';
-import { resolveSettings } from './settings';
+import { resolveSettings } from '../policy/settings';
 import { workflowNow } from './workflow-time';
-import type { CaseState } from './state';
+import type { CaseState } from '../machine/state';
 
 // The read-model write is a short, idempotent database transaction on every step: as a local activity it
 // runs inside the workflow task (no extra round trips through the server), which keeps an update's answer
@@ -128,28 +109,40 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     upsertSearchAttributes(pairs);
   }
 
-  /** Registers an update: idempotent by request id, validated synchronously, answered after the write. */
-  function command<I extends { requestId: string; actor: Actor }>(
-    def: UpdateDefinition<CaseView, [I]>,
-    validate: (arg: I) => void,
-    apply: (arg: I, now: number) => void,
-  ): void {
+  /** The machine's refusal as the failure an update's caller receives (its message is the API's reason). */
+  function validate(command: AnyCommand): void {
+    try {
+      m.validate(command);
+    } catch (err) {
+      if (isRefusal(err)) throw ApplicationFailure.create({ type: err.name, message: err.message, nonRetryable: true });
+      throw err;
+    }
+  }
+
+  /** Every command of contract/commands.ts: an update is validated synchronously and answered after the write. */
+  function register<N extends CommandName>(name: N): void {
+    const command = (arg: CommandInputs[N]) => ({ name, input: arg }) as AnyCommand;
+    const spec = CASE_COMMANDS[name];
+    if (spec.message.kind === 'signal') {
+      setHandler(spec.message.def, (arg: CommandInputs[N]) => {
+        if (typeof arg?.requestId !== 'string' || m.hasSeen(arg.requestId)) return;
+        if (!signalAcceptable(name, arg)) return;
+        m.apply(command(arg), workflowNow());
+        wakeMain = true;
+      });
+      return;
+    }
     setHandler(
-      def,
-      async (arg: I) => {
-        if (!m.hasSeen(arg.requestId)) {
-          m.markSeen(arg.requestId);
-          apply(arg, workflowNow());
-          wakeMain = true;
-        }
+      spec.message.def,
+      async (arg: CommandInputs[N]) => {
+        if (m.apply(command(arg), workflowNow())) wakeMain = true;
         await flush();
         return m.view();
       },
       {
-        validator: (arg: I) => {
-          rejectUnless(typeof arg?.requestId === 'string' && arg.requestId.length > 0, 'requestId is required');
-          rejectUnless(typeof arg.actor?.id === 'string' && typeof arg.actor.role === 'string', 'actor { id, role } is required');
-          if (!m.hasSeen(arg.requestId)) validate(arg);
+        validator: (arg: CommandInputs[N]) => {
+          if (typeof arg?.requestId === 'string' && m.hasSeen(arg.requestId)) return;
+          validate(command(arg));
         },
       },
     );
@@ -160,72 +153,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     await condition(() => recorded);
     return m.view();
   });
-  command(
-    engineerResponseUpdate,
-    (a) => m.validateEngineerResponse(a.actor),
-    (a, now) => m.engineerResponse(a.actor, a.requestId, now, a.message),
-  );
-  command(
-    changeSeverityUpdate,
-    (a) => m.validateChangeSeverity(a),
-    (a, now) => m.changeSeverity(a, now),
-  );
-  command(
-    requestInfoUpdate,
-    (a) => m.validateRequestInfo(a.actor),
-    (a, now) => m.requestInfo(a.actor, a.requestId, now, a.message),
-  );
-  command(
-    customerReplyUpdate,
-    (a) => m.validateCustomerReply(a.actor),
-    (a, now) => m.customerReply(a.actor, a.requestId, now, a.message, emailFacts(a)),
-  );
-  command(
-    talkToManagerUpdate,
-    (a) => m.validateTalkToManager(a.actor),
-    (a, now) => m.talkToManager(a.actor, a.requestId, now, a.reason),
-  );
-  command(
-    managerAckUpdate,
-    (a) => m.validateManagerAck(a.actor),
-    (a, now) => m.managerAck(a.actor, a.requestId, now, a.note),
-  );
-  command(
-    resolveUpdate,
-    (a) => m.validateResolve(a),
-    (a, now) => m.resolve(a, now),
-  );
-  command(
-    confirmResolutionUpdate,
-    (a) => m.validateConfirmResolution(a.actor),
-    (a, now) => m.confirmResolution(a, now),
-  );
-  command(
-    closeCaseUpdate,
-    () => m.validateCloseCase(),
-    (a, now) => m.closeCase(a.actor, a.requestId, now, a.reason),
-  );
-  command(
-    assignUpdate,
-    (a) => m.validateAssign(a),
-    (a, now) => m.assign(a, now),
-  );
-  command(
-    rcaDeliveredUpdate,
-    (a) => m.validateRcaDelivered(a.actor),
-    (a, now) => m.rcaDelivered(a.actor, a.requestId, now, a.summary),
-  );
-  command(
-    pageAckUpdate,
-    (a) => m.validatePageAck(a.actor),
-    (a, now) => m.pageAck(a.actor, a.requestId, now, a.note),
-  );
-  setHandler(customerAvailabilitySignal, (a) => {
-    if (typeof a?.requestId !== 'string' || m.hasSeen(a.requestId) || typeof a.available !== 'boolean') return;
-    m.markSeen(a.requestId);
-    m.customerAvailability(a, workflowNow());
-    wakeMain = true;
-  });
+  for (const name of COMMAND_NAMES) register(name);
 
   if (!input.carried) upsertMemo({ title: input.title, caseId: input.caseId });
   await flush();
@@ -257,10 +185,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   return m.view();
 }
 
-/** Only the fields a reply by email has: an API reply records exactly what it always did (replay-safe). */
-function emailFacts(a: CustomerReplyInput): Record<string, unknown> {
-  if (a.via !== 'email') return {};
-  return { via: 'email', messageId: a.messageId ?? null, attachments: Array.isArray(a.attachments) ? a.attachments : [] };
+/** A signal has no validator: one whose input is malformed is dropped (the API validated it first). */
+function signalAcceptable(name: CommandName, arg: unknown): boolean {
+  return name !== 'customerAvailability' || typeof (arg as { available?: unknown }).available === 'boolean';
 }
 
 function caseRecord(input: CaseWorkflowInput): CaseRecord {

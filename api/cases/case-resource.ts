@@ -2,7 +2,21 @@
 import { ENTITLEMENTS, EXPERIMENTAL_FEATURE_LIMITATIONS, levelLabel, outOfScopeReferral } from '../../policy';
 import type { EntitlementId, Level } from '../../policy/types';
 import type { cases } from '../../db/schema';
-import type { CaseView } from '../../contract/case';
+import type { CaseView, Role } from '../../contract/case';
+import { COMMAND_NAMES, mayRoleSend, type CommandName } from '../../contract/commands';
+
+/**
+ * What the caller may do with the case now: the commands its state accepts (the workflow's `acceptsNow`)
+ * that the caller's role may send. A view recorded before `acceptsNow` existed offers what the role allows,
+ * unless the case is closed. The console renders its action forms from this list.
+ */
+export function actionsFor(view: CaseView, role: Role): CommandName[] {
+  const accepted = view.acceptsNow ?? (view.status === 'closed' ? [] : COMMAND_NAMES);
+  const names = accepted.filter((n) => mayRoleSend(n, role));
+  // A signal is never refused by the case; it is offered while the case is open.
+  if (view.status !== 'closed' && mayRoleSend('customerAvailability', role)) names.push('customerAvailability');
+  return [...new Set(names)];
+}
 
 export type CaseRow = typeof cases.$inferSelect;
 export type ViewSource = 'workflow' | 'read_model';
@@ -17,7 +31,7 @@ export function levelFields(entitlement: string, level: number) {
   };
 }
 
-export function caseResource(row: CaseRow, view: CaseView, source: ViewSource) {
+export function caseResource(row: CaseRow, view: CaseView, source: ViewSource, role?: Role) {
   return {
     id: row.id,
     number: row.number,
@@ -49,12 +63,13 @@ export function caseResource(row: CaseRow, view: CaseView, source: ViewSource) {
     source,
     version: view.version,
     page: view.page ?? null,
+    ...(role ? { actions: actionsFor(view, role) } : {}),
   };
 }
 
-export function caseDetail(row: CaseRow, view: CaseView, source: ViewSource) {
+export function caseDetail(row: CaseRow, view: CaseView, source: ViewSource, role: Role) {
   return {
-    ...caseResource(row, view, source),
+    ...caseResource(row, view, source, role),
     resolution: view.resolution && {
       type: view.resolution.type,
       summary: view.resolution.summary,

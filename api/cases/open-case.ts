@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
-import { ENTITLEMENTS, pinnedPolicy, settingsUnder } from '../../policy';
+import { ENTITLEMENTS, pinnedPolicy, settingsFor, type PinnedPolicy } from '../../policy';
 import { versionAt } from '../policy/versions-store';
 import type { EntitlementId, Level, MarketRegion } from '../../policy/types';
 import { cases } from '../../db/schema';
@@ -39,7 +39,12 @@ export async function openCase(svc: Services, principal: Principal, body: Body, 
   if (body.supportId !== org.supportId) throw unprocessable('supportId', "does not match the organisation's Support ID");
 
   const entitlement = org.entitlement as EntitlementId;
-  const level = caseLevel(entitlement, body);
+  // The version in force now decides this case's calendars, targets and settings, pinned for its whole life,
+  // and so also which levels it may open at.
+  const openedAt = new Date();
+  const policy = await versionAt(db, openedAt);
+  const pinned = pinnedPolicy(policy.document, entitlement);
+  const level = caseLevel(entitlement, body, pinned);
   const language = body.language ?? org.language;
   const languageIssue = languageProblem(org.marketRegion, language);
   if (languageIssue) throw unprocessable('language', languageIssue);
@@ -55,9 +60,6 @@ export async function openCase(svc: Services, principal: Principal, body: Body, 
     if (claim.replay) return { body: claim.replay as OpenCaseResult['body'], replayed: true };
   }
 
-  const openedAt = new Date();
-  // The version in force now decides this case's calendars, targets and settings, pinned for its whole life.
-  const policy = await versionAt(db, openedAt);
   const input: CaseWorkflowInput = {
     caseId,
     orgId: org.id,
@@ -74,8 +76,8 @@ export async function openCase(svc: Services, principal: Principal, body: Body, 
     ...caseCalendars(org, openedAt, policy.document),
     hotfixEligible,
     policyVersion: policy.key,
-    policy: pinnedPolicy(policy.document, entitlement),
-    settings: settingsUnder(policy.document),
+    policy: pinned,
+    settings: settingsFor(policy.document),
     ...(body.experimentalFeature ? { experimentalFeature: true } : {}),
     ...(relatedCaseId ? { relatedCaseId } : {}),
     ...(body.product ? { productId: body.product, productVersion: body.version, build: body.build } : {}),
@@ -111,7 +113,7 @@ async function startCase(svc: Services, input: CaseWorkflowInput, requestId: str
   }
 }
 
-function caseLevel(entitlement: EntitlementId, body: Body): Level {
+function caseLevel(entitlement: EntitlementId, body: Body, pinned: PinnedPolicy): Level {
   const scheme = ENTITLEMENTS[entitlement].scheme;
   const [wanted, other] = scheme === 'priority' ? (['priority', 'severity'] as const) : (['severity', 'priority'] as const);
   if (body[other] !== undefined) {
@@ -125,7 +127,7 @@ function caseLevel(entitlement: EntitlementId, body: Body): Level {
     if (body.type === 'general_inquiry') return 4;
     throw invalid([{ field: wanted, in: 'body', reason: `required for ${body.type} cases` }]);
   }
-  const unavailable = levelUnavailable(entitlement, value as Level);
+  const unavailable = levelUnavailable(entitlement, value as Level, pinned);
   if (unavailable) throw unprocessable(wanted, unavailable);
   return value as Level;
 }

@@ -5,45 +5,24 @@
  * action has one effect.
  */
 import { randomUUID } from 'node:crypto';
-import type { UpdateDefinition } from '@temporalio/client';
 import { and, eq, isNull } from 'drizzle-orm';
 import { ENTITLEMENTS } from '../../policy';
-import type { EntitlementId, Level, SunRegion } from '../../policy/types';
+import type { EntitlementId, Level } from '../../policy/types';
 import { principals } from '../../db/schema';
-import {
-  assignUpdate,
-  changeSeverityUpdate,
-  closeCaseUpdate,
-  confirmResolutionUpdate,
-  customerAvailabilitySignal,
-  customerReplyUpdate,
-  engineerResponseUpdate,
-  managerAckUpdate,
-  pageAckUpdate,
-  rcaDeliveredUpdate,
-  requestInfoUpdate,
-  resolveUpdate,
-  talkToManagerUpdate,
-  type Actor,
-  type CaseView,
-  type Role,
-} from '../../contract/case';
+import type { SunRegion } from '../../policy/types';
+import type { Actor } from '../../contract/case';
+import { CASE_COMMANDS, type CommandName } from '../../contract/commands';
 import { caseResource, type CaseRow } from '../cases/case-resource';
 import { loadCase } from '../cases/load-case';
 import { claimKey, requestHash } from '../cases/idempotency';
 import { asProblem } from '../cases/temporal-errors';
-import { levelUnavailable } from '../policy-checks';
-import { actorOf, CUSTOMER_SIDE } from '../principal';
+import { levelUnavailable, pinnedPolicyOf } from '../policy-checks';
+import { actorOf } from '../principal';
 import { invalid, unprocessable } from '../problem';
 import { defineRoute } from '../route';
 import { ACTION_BODIES, CaseRefParams, CaseSchema } from '../schemas/cases';
 import type { Services } from '../services';
 import { z } from '../zod';
-
-const ENGINEERS: Role[] = ['engineer', 'manager'];
-const MANAGERS: Role[] = ['manager'];
-const STAFF: Role[] = ['engineer', 'manager', 'admin'];
-const CUSTOMERS_AND_STAFF: Role[] = [...CUSTOMER_SIDE, 'engineer', 'manager'];
 
 const RequestIdHeaders = z.object({
   'idempotency-key': z
@@ -63,21 +42,16 @@ interface ActionCtx {
   requestId: string;
 }
 
-interface Action<K extends keyof Bodies> {
-  key: K;
+/** The route of a command: where it is posted and how its body becomes the command's input. */
+interface Action<N extends CommandName> {
   path: string;
   summary: string;
-  roles: Role[];
-  /** Turns the body into the update's input (minus actor and request id), checking what needs the database. */
-  input: (body: z.output<Bodies[K]>, ctx: ActionCtx) => Promise<object> | object;
-  // Each action pairs its own input type with its update; the table erases that pairing.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  update: UpdateDefinition<CaseView, [any]>;
+  description?: string;
+  /** Turns the body into the command's input (minus actor and request id), checking what needs the database. */
+  input: (body: z.output<Bodies[N]>, ctx: ActionCtx) => Promise<object> | object;
 }
 
-const action = <K extends keyof Bodies>(a: Action<K>) => a;
-
-function severityInput(body: z.output<Bodies['severity']>, { row }: ActionCtx) {
+async function severityInput(body: z.output<Bodies['changeSeverity']>, { row, svc }: ActionCtx) {
   const scheme = ENTITLEMENTS[row.entitlement as EntitlementId].scheme;
   const value = scheme === 'priority' ? body.priority : body.severity;
   const misplaced = scheme === 'priority' ? 'severity' : 'priority';
@@ -85,12 +59,12 @@ function severityInput(body: z.output<Bodies['severity']>, { row }: ActionCtx) {
     throw unprocessable(misplaced, `this case uses ${scheme === 'priority' ? 'priorities P1-P4' : 'severities 1-4'}`);
   if (value === undefined) throw invalid([{ field: scheme, in: 'body', reason: 'required' }]);
   const level = (typeof value === 'string' ? Number(value.slice(1)) : value) as Level;
-  const unavailable = levelUnavailable(row.entitlement as EntitlementId, level);
+  const unavailable = levelUnavailable(row.entitlement as EntitlementId, level, await pinnedPolicyOf(svc.db, row.id));
   if (unavailable) throw unprocessable(scheme, unavailable);
   return { level, reason: body.reason };
 }
 
-async function assignInput(body: z.output<Bodies['assignment']>, { svc }: ActionCtx) {
+async function assignInput(body: z.output<Bodies['assign']>, { svc }: ActionCtx) {
   const [owner] = await svc.db
     .select({ role: principals.role, homeRegion: principals.homeRegion })
     .from(principals)
@@ -99,90 +73,34 @@ async function assignInput(body: z.output<Bodies['assignment']>, { svc }: Action
   return { ownerId: body.ownerId, region: (body.region ?? owner.homeRegion ?? undefined) as SunRegion | undefined, note: body.note };
 }
 
-const ACTIONS = [
-  action({
-    key: 'severity',
-    path: 'severity',
-    summary: 'Change severity (or priority)',
-    roles: CUSTOMERS_AND_STAFF,
-    input: severityInput,
-    update: changeSeverityUpdate,
-  }),
-  action({
-    key: 'responses',
-    path: 'responses',
-    summary: 'Record an engineer response or update',
-    roles: ENGINEERS,
-    input: (b) => b,
-    update: engineerResponseUpdate,
-  }),
-  action({
-    key: 'informationRequests',
-    path: 'information-requests',
-    summary: 'Request information from the customer',
-    roles: ENGINEERS,
-    input: (b) => b,
-    update: requestInfoUpdate,
-  }),
-  action({
-    key: 'replies',
-    path: 'replies',
-    summary: 'Record a customer reply',
-    roles: CUSTOMER_SIDE,
-    input: (b) => b,
-    update: customerReplyUpdate,
-  }),
-  action({
-    key: 'managerRequests',
-    path: 'manager-requests',
-    summary: 'Ask to talk to a manager',
-    roles: CUSTOMER_SIDE,
-    input: (b) => b,
-    update: talkToManagerUpdate,
-  }),
-  action({
-    key: 'managerAcknowledgements',
-    path: 'manager-acknowledgements',
-    summary: 'Acknowledge a talk-to-a-manager request',
-    roles: MANAGERS,
-    input: (b) => b,
-    update: managerAckUpdate,
-  }),
-  action({ key: 'resolution', path: 'resolution', summary: 'Resolve the case', roles: ENGINEERS, input: (b) => b, update: resolveUpdate }),
-  action({
-    key: 'confirmation',
-    path: 'confirmation',
-    summary: 'Confirm (or reject) the resolution',
-    roles: CUSTOMER_SIDE,
-    input: (b) => b,
-    update: confirmResolutionUpdate,
-  }),
-  action({ key: 'close', path: 'close', summary: 'Close the case', roles: CUSTOMERS_AND_STAFF, input: (b) => b, update: closeCaseUpdate }),
-  action({
-    key: 'assignment',
-    path: 'assignment',
-    summary: 'Assign or hand off to an engineer',
-    roles: ENGINEERS,
-    input: assignInput,
-    update: assignUpdate,
-  }),
-  action({
-    key: 'pageAcknowledgement',
-    path: 'page-acknowledgement',
-    summary: 'Acknowledge the Severity 1 page',
-    roles: STAFF,
-    input: (b) => b,
-    update: pageAckUpdate,
-  }),
-  action({
-    key: 'rca',
-    path: 'rca',
-    summary: 'Record delivery of a root-cause analysis',
-    roles: ENGINEERS,
-    input: (b) => b,
-    update: rcaDeliveredUpdate,
-  }),
-] as Action<keyof Bodies>[];
+const same = <B>(b: B) => b as object;
+
+/** Every command of contract/commands.ts has its route (the compiler refuses one without). */
+const ACTIONS: { [N in CommandName]: Action<N> } = {
+  changeSeverity: { path: 'severity', summary: 'Change severity (or priority)', input: severityInput },
+  engineerResponse: { path: 'responses', summary: 'Record an engineer response or update', input: same },
+  requestInfo: { path: 'information-requests', summary: 'Request information from the customer', input: same },
+  customerReply: { path: 'replies', summary: 'Record a customer reply', input: same },
+  talkToManager: { path: 'manager-requests', summary: 'Ask to talk to a manager', input: same },
+  managerAck: { path: 'manager-acknowledgements', summary: 'Acknowledge a talk-to-a-manager request', input: same },
+  resolve: { path: 'resolution', summary: 'Resolve the case', input: same },
+  confirmResolution: { path: 'confirmation', summary: 'Confirm (or reject) the resolution', input: same },
+  closeCase: { path: 'close', summary: 'Close the case', input: same },
+  assign: { path: 'assignment', summary: 'Assign or hand off to an engineer', input: assignInput },
+  pageAck: { path: 'page-acknowledgement', summary: 'Acknowledge the Severity 1 page', input: same },
+  rcaDelivered: { path: 'rca', summary: 'Record delivery of a root-cause analysis', input: same },
+  customerAvailability: {
+    path: 'availability',
+    summary: 'Say whether the customer has a technical resource available',
+    description: 'Severity 1 on around-the-clock programs is worked around the clock only while one is. Accepted asynchronously.',
+    input: same,
+  },
+};
+
+/** The path of each command's route, for the resource's `actions` (and the docs). */
+export const ACTION_PATHS: { [N in CommandName]: string } = Object.fromEntries(
+  Object.entries(ACTIONS).map(([name, a]) => [name, a.path]),
+) as { [N in CommandName]: string };
 
 /**
  * The request id of an action: a fresh one, or the Idempotency-Key. A key is claimed per case with the hash
@@ -198,58 +116,47 @@ async function requestIdOf(svc: Services, principalId: string, row: CaseRow, hea
 }
 
 export function registerCaseActionRoutes(svc: Services): void {
+  for (const name of Object.keys(ACTIONS) as CommandName[]) registerAction(svc, name);
+}
+
+function registerAction<N extends CommandName>(svc: Services, name: N): void {
   const { api, db, temporal } = svc;
-
-  for (const a of ACTIONS) {
-    defineRoute(
-      api,
-      {
-        method: 'post',
-        path: `/cases/:id/${a.path}`,
-        tag: 'Case actions',
-        summary: a.summary,
-        roles: a.roles,
-        params: CaseRefParams,
-        body: ACTION_BODIES[a.key] as z.ZodType,
-        headers: RequestIdHeaders,
-        response: { status: 200, description: "The case's new state", schema: CaseSchema },
-        problems: [404, 409, 422],
-      },
-      async ({ params, body, principal, req }) => {
-        const row = await loadCase(db, principal, params.id);
-        const requestId = await requestIdOf(svc, principal.id, row, req.get('idempotency-key'), a.path, body);
-        const ctx: ActionCtx = { svc, row, actor: actorOf(principal), requestId };
-        const input = { ...(await a.input(body as never, ctx)), actor: ctx.actor, requestId: ctx.requestId };
-        const handle = temporal.workflow.getHandle(row.workflowId);
-        const view = await asProblem(
-          svc.withDeadline(() => handle.executeUpdate(a.update, { args: [input], updateId: `${a.update.name}-${ctx.requestId}` })),
-        );
-        return { body: caseResource(row, view, 'workflow') };
-      },
-    );
-  }
-
+  const a = ACTIONS[name] as Action<N>;
+  const spec = CASE_COMMANDS[name];
+  const signal = spec.message.kind === 'signal';
   defineRoute(
     api,
     {
       method: 'post',
-      path: '/cases/:id/availability',
+      path: `/cases/:id/${a.path}`,
       tag: 'Case actions',
-      summary: 'Say whether the customer has a technical resource available',
-      description: 'Severity 1 on around-the-clock programs is worked around the clock only while one is. Accepted asynchronously.',
-      roles: CUSTOMERS_AND_STAFF,
+      summary: a.summary,
+      ...(a.description ? { description: a.description } : {}),
+      roles: spec.roles,
       params: CaseRefParams,
-      body: ACTION_BODIES.availability,
+      body: ACTION_BODIES[name] as z.ZodType,
       headers: RequestIdHeaders,
-      response: { status: 202, description: 'Accepted', schema: z.object({ caseId: z.string(), available: z.boolean() }) },
-      problems: [404, 409],
+      response: signal
+        ? { status: 202, description: 'Accepted', schema: z.object({ caseId: z.string(), available: z.boolean() }) }
+        : { status: 200, description: "The case's new state", schema: CaseSchema },
+      problems: signal ? [404, 409] : [404, 409, 422],
     },
     async ({ params, body, principal, req }) => {
       const row = await loadCase(db, principal, params.id);
-      const requestId = await requestIdOf(svc, principal.id, row, req.get('idempotency-key'), 'availability', body);
-      const input = { ...body, actor: actorOf(principal), requestId };
-      await asProblem(svc.withDeadline(() => temporal.workflow.getHandle(row.workflowId).signal(customerAvailabilitySignal, input)));
-      return { body: { caseId: row.id, available: body.available } };
+      const requestId = await requestIdOf(svc, principal.id, row, req.get('idempotency-key'), a.path, body);
+      const ctx: ActionCtx = { svc, row, actor: actorOf(principal), requestId };
+      const input = { ...(await a.input(body as never, ctx)), actor: ctx.actor, requestId: ctx.requestId };
+      const handle = temporal.workflow.getHandle(row.workflowId);
+      if (spec.message.kind === 'signal') {
+        const def = spec.message.def;
+        await asProblem(svc.withDeadline(() => handle.signal(def, input as never)));
+        return { status: 202, body: { caseId: row.id, available: (body as { available: boolean }).available } };
+      }
+      const def = spec.message.def;
+      const view = await asProblem(
+        svc.withDeadline(() => handle.executeUpdate(def, { args: [input as never], updateId: `${def.name}-${ctx.requestId}` })),
+      );
+      return { body: caseResource(row, view, 'workflow', principal.role) };
     },
   );
 }

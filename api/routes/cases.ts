@@ -137,7 +137,7 @@ export function registerCaseRoutes(svc: Services): void {
     async ({ params, principal }) => {
       const row = await loadCase(db, principal, params.id);
       const { view, source } = await liveView(temporal, row);
-      return { body: caseDetail(row, view, source) };
+      return { body: caseDetail(row, view, source, principal.role) };
     },
   );
 

@@ -68,7 +68,7 @@ const QueueSchema = z
   .openapi('Queue');
 
 const page = sql`${cases.snapshot}->'page'`;
-/** A Severity 1 page nobody has acknowledged and around-the-clock work has not withdrawn (workflows/machine/pages.ts). */
+/** A Severity 1 page nobody has acknowledged and around-the-clock work has not withdrawn (machine/pages.ts). */
 const PAGE_WAITING = sql`jsonb_typeof(${page}) = 'object' and ${page}->>'acknowledgedAt' is null and ${page}->>'withdrawnAt' is null`;
 /** ISO instants in UTC sort as text; no next step (already with the duty manager) sorts first. */
 const PAGE_ORDER = [sql`${page}->>'escalatesAt' asc nulls first`, sql`${page}->>'pagedAt' asc`];

@@ -1,22 +1,12 @@
 /** Administration: organisations, principals, tokens, partner links, products and versions. */
 import Holidays from 'date-holidays';
 import { IdSchema, IsoInstant, LocalDate, TimeZone, WeeklyWindowSchema } from './common';
+import { ENTITLEMENT_IDS, MARKET_REGIONS, SUN_REGIONS } from '../../policy/types';
+import { ASSIGNABLE_ROLES } from '../../contract/roles';
 import { z } from '../zod';
 
-export const ENTITLEMENT_IDS = [
-  'premier',
-  'production',
-  'basic',
-  'evaluation',
-  'free',
-  'vcsp_production',
-  'plan_premium',
-  'plan_basic',
-  'plan_evaluation',
-] as const;
-export const MARKET_REGIONS = ['US', 'CA', 'EMEA', 'APAC', 'LATAM'] as const;
-export const SUN_REGIONS = ['APAC', 'EMEA', 'AMERICAS'] as const;
-export const ASSIGNABLE_ROLES = ['case_admin', 'license_admin', 'support_partner', 'engineer', 'manager', 'admin', 'mail_gateway'] as const;
+export { ENTITLEMENT_IDS, MARKET_REGIONS, SUN_REGIONS } from '../../policy/types';
+export { ASSIGNABLE_ROLES } from '../../contract/roles';
 export const LIFECYCLES = ['current', 'limited', 'discontinued'] as const;
 
 const holidays = new Holidays();

@@ -2,21 +2,13 @@
 import { IdSchema, IsoInstant, PageQuery } from './common';
 import { BuildString, ENTITLEMENT_IDS, SUN_REGIONS, VersionString } from './admin';
 import { OUT_OF_SCOPE_CATEGORIES } from '../../policy';
+import { CASE_STATUSES, CLOCK_STATES, RESOLUTION_TYPES } from '../../contract/case';
+import { COMMAND_NAMES, type CommandName } from '../../contract/commands';
+import { CASE_TYPES } from '../../policy/types';
 import { z } from '../zod';
 
-export const CASE_TYPES = ['technical', 'licensing', 'general_inquiry'] as const;
-export const CASE_STATUSES = ['opened', 'in_progress', 'awaiting_customer', 'resolved', 'closed'] as const;
-export const CLOCK_STATES = ['running', 'paused', 'met', 'breached', 'no_target', 'not_available', 'best_effort', 'stopped'] as const;
-export const RESOLUTION_TYPES = [
-  'workaround',
-  'configuration_change',
-  'hotfix',
-  'upgrade',
-  'documentation',
-  'third_party_referral',
-  'defect_fixed_in_later_release',
-  'out_of_scope_referral',
-] as const;
+export { CASE_STATUSES, CLOCK_STATES, RESOLUTION_TYPES } from '../../contract/case';
+export { CASE_TYPES } from '../../policy/types';
 
 const Severity = z.int().min(1).max(4).openapi({ description: 'programs: 1 (production down) .. 4 (how-to)' });
 const Priority = z.enum(['P1', 'P2', 'P3', 'P4']).openapi({ description: 'plans with priorities (Kasten-style)' });
@@ -121,6 +113,10 @@ export const CaseSchema = z
     source: z.enum(['workflow', 'read_model']).openapi({ description: 'live workflow state, or the stored snapshot' }),
     version: z.number().int(),
     page: PageSchema.nullable().openapi({ description: 'the latest Severity 1 page and its acknowledgement; null when none' }),
+    actions: z.array(z.enum(COMMAND_NAMES)).optional().openapi({
+      description:
+        'the case actions the caller may take now (present on GET /v1/cases/{id} and on action answers): each names one POST /v1/cases/{id}/<action> route (see the Case actions tag)',
+    }),
   })
   .openapi('Case');
 
@@ -185,15 +181,20 @@ export const SlaSchema = z
   .openapi('CaseSla');
 
 const Message = z.string().trim().min(1).max(20000);
+/** The body of each command's route (contract/commands.ts names; the compiler refuses a missing one). */
 export const ACTION_BODIES = {
-  severity: z.strictObject({ severity: Severity.optional(), priority: Priority.optional(), reason: z.string().trim().min(1).max(2000) }),
-  responses: z.strictObject({ message: Message.optional() }),
-  informationRequests: z.strictObject({ message: Message }),
-  replies: z.strictObject({ message: Message.optional() }),
-  availability: z.strictObject({ available: z.boolean(), note: z.string().trim().max(2000).optional() }),
-  managerRequests: z.strictObject({ reason: z.string().trim().min(1).max(2000) }),
-  managerAcknowledgements: z.strictObject({ note: z.string().trim().max(2000).optional() }),
-  resolution: z
+  changeSeverity: z.strictObject({
+    severity: Severity.optional(),
+    priority: Priority.optional(),
+    reason: z.string().trim().min(1).max(2000),
+  }),
+  engineerResponse: z.strictObject({ message: Message.optional() }),
+  requestInfo: z.strictObject({ message: Message }),
+  customerReply: z.strictObject({ message: Message.optional() }),
+  customerAvailability: z.strictObject({ available: z.boolean(), note: z.string().trim().max(2000).optional() }),
+  talkToManager: z.strictObject({ reason: z.string().trim().min(1).max(2000) }),
+  managerAck: z.strictObject({ note: z.string().trim().max(2000).optional() }),
+  resolve: z
     .strictObject({
       resolutionType: z.enum(RESOLUTION_TYPES),
       summary: z.string().trim().min(1).max(20000),
@@ -206,12 +207,12 @@ export const ACTION_BODIES = {
       message: 'outOfScope is required with out_of_scope_referral, and only there',
       path: ['outOfScope'],
     }),
-  confirmation: z.strictObject({ accepted: z.boolean(), comment: z.string().trim().max(20000).optional() }),
-  close: z.strictObject({ reason: z.string().trim().min(1).max(2000).optional() }),
-  assignment: z.strictObject({ ownerId: IdSchema, region: z.enum(SUN_REGIONS).optional(), note: z.string().trim().max(2000).optional() }),
-  rca: z.strictObject({ summary: z.string().trim().min(1).max(20000) }),
-  pageAcknowledgement: z.strictObject({ note: z.string().trim().max(2000).optional() }),
-};
+  confirmResolution: z.strictObject({ accepted: z.boolean(), comment: z.string().trim().max(20000).optional() }),
+  closeCase: z.strictObject({ reason: z.string().trim().min(1).max(2000).optional() }),
+  assign: z.strictObject({ ownerId: IdSchema, region: z.enum(SUN_REGIONS).optional(), note: z.string().trim().max(2000).optional() }),
+  rcaDelivered: z.strictObject({ summary: z.string().trim().min(1).max(20000) }),
+  pageAck: z.strictObject({ note: z.string().trim().max(2000).optional() }),
+} satisfies { [N in CommandName]: z.ZodType };
 
 export const PhoneSessionBody = z
   .strictObject({ language: Language.optional().openapi({ description: "caller's language; default: the case's" }) })

@@ -29,6 +29,10 @@ const ProgramSchema = z.strictObject({
   aroundTheClockCoverage: z.boolean().openapi({ description: 'true: the response clock counts wall time (24/7)' }),
   coverageWindows: Windows.nullable().openapi({ description: 'weekly coverage, local time; null = default business hours' }),
   aroundTheClockLevels: z.array(Level).max(4),
+  supportAccountManager: z.boolean().optional().openapi({
+    description:
+      "a Support Account Manager comes with the program (told of Severity 1 in the customer's business hours); absent: version 1's rule",
+  }),
 });
 
 const programIds = ENTITLEMENT_IDS;
@@ -53,6 +57,7 @@ const ProgramPatch = z
     aroundTheClockCoverage: z.boolean(),
     coverageWindows: Windows.nullable(),
     aroundTheClockLevels: z.array(Level).max(4),
+    supportAccountManager: z.boolean(),
   })
   .partial();
 

@@ -6,22 +6,11 @@
 import type { OutOfScopeCategory } from '../../policy/scope';
 import type { Level, SunRegion } from '../../policy/types';
 import type { Actor, ResolutionType, Role } from '../../contract/case';
+import { CASE_COMMANDS, type AnyCommand, type CommandInputs, type CommandName } from '../../contract/commands';
 import type { RecordedEvent, RoleOf } from './types';
 
-export type Command =
-  | { kind: 'engineerResponse'; message?: string }
-  | { kind: 'changeSeverity'; level: Level; reason: string }
-  | { kind: 'requestInfo'; message: string }
-  | { kind: 'customerReply'; message?: string }
-  | { kind: 'talkToManager'; reason: string }
-  | { kind: 'managerAck'; note?: string }
-  | { kind: 'resolve'; resolutionType: ResolutionType; summary: string; outOfScope?: OutOfScopeCategory }
-  | { kind: 'confirmResolution'; accepted: boolean; comment?: string }
-  | { kind: 'closeCase'; reason?: string }
-  | { kind: 'assign'; ownerId: string; region?: SunRegion; note?: string }
-  | { kind: 'rcaDelivered'; summary: string }
-  | { kind: 'customerAvailability'; available: boolean; note?: string }
-  | { kind: 'pageAck'; note?: string };
+/** A command as a trail records it: its name (`kind`) and arguments, without who and which request. */
+export type Command = { [N in CommandName]: { kind: N } & Omit<CommandInputs[N], 'requestId' | 'actor'> }[CommandName];
 
 export interface TimedCommand {
   at: number;
@@ -32,8 +21,12 @@ export interface TimedCommand {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
+/** Every audit event type a command records (contract/commands.ts): the trail's command events. */
+type CommandEvent = (typeof CASE_COMMANDS)[CommandName]['events'][number];
+const COMMAND_EVENTS = new Set<string>(Object.values(CASE_COMMANDS).flatMap((c) => c.events));
+
 /** Per event type: the command it records and the role of whoever gives that command when the role is unknown. */
-const TRIGGERS: Record<string, { role: Role; command: (d: Record<string, unknown>) => Command }> = {
+const TRIGGERS: Record<CommandEvent, { role: Role; command: (d: Record<string, unknown>) => Command }> = {
   engineer_response: { role: 'engineer', command: (d) => ({ kind: 'engineerResponse', message: str(d.message) }) },
   severity_changed: { role: 'engineer', command: (d) => ({ kind: 'changeSeverity', level: d.to as Level, reason: String(d.reason) }) },
   info_requested: { role: 'engineer', command: (d) => ({ kind: 'requestInfo', message: String(d.message) }) },
@@ -74,8 +67,9 @@ export function requestIdOf(e: RecordedEvent): string {
 export function commandsOf(events: readonly RecordedEvent[], roleOf: RoleOf = () => undefined): TimedCommand[] {
   const out: TimedCommand[] = [];
   for (const e of events) {
-    const trigger = TRIGGERS[e.type];
-    if (!trigger) continue;
+    if (!COMMAND_EVENTS.has(e.type)) continue;
+    const trigger = TRIGGERS[e.type as CommandEvent];
+    if (!trigger) throw new Error(`the back-test cannot read command event '${e.type}' back (backtest/engine/commands.ts)`);
     // A severity change records the whole actor who agreed it; others only the id.
     const actor: Actor =
       e.type === 'severity_changed' && e.data.by && typeof e.data.by === 'object'
@@ -102,4 +96,10 @@ export function tracksPages(events: readonly RecordedEvent[]): boolean {
     if (e.type === 'around_the_clock_started') aroundTheClock = true;
   }
   return !aroundTheClock;
+}
+
+/** The machine's form of a recorded command (contract/commands.ts's name and input). */
+export function asMachineCommand({ requestId, actor, command }: TimedCommand): AnyCommand {
+  const { kind, ...args } = command;
+  return { name: kind, input: { ...args, requestId, actor } } as AnyCommand;
 }

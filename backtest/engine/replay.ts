@@ -1,5 +1,5 @@
 /**
- * Drives the deterministic case machine (workflows/machine) outside Temporal, exactly as the workflow does:
+ * Drives the deterministic case machine (machine/) outside Temporal, exactly as the workflow does:
  * each recorded command at its recorded instant, after everything due up to that instant has fired, with one
  * outbox batch per step (audit-event keys depend on it). Timers fire at their due instant: what a policy
  * promised, not how late a worker happened to run.
@@ -7,11 +7,13 @@
 import { businessTimeBetween, targetCalendar } from '../../policy';
 import type { CaseWorkflowInput } from '../../contract/case';
 import type { CaseEventRecord } from '../../activities/types';
-import { CaseMachine } from '../../workflows/machine/case-machine';
-import { FIRST_RESPONSE } from '../../workflows/machine/context';
-import { clockView } from '../../workflows/clock-view';
-import { resolveSettings } from '../../workflows/settings';
-import type { TimedCommand } from './commands';
+import { CASE_COMMANDS } from '../../contract/commands';
+import { CaseMachine } from '../../machine/case-machine';
+import { isRefusal } from '../../machine/refusal';
+import { FIRST_RESPONSE } from '../../machine/context';
+import { clockView } from '../../machine/clock-view';
+import { resolveSettings } from '../../policy/settings';
+import { asMachineCommand, type TimedCommand } from './commands';
 import type { CaseOutcome, RecordedEvent } from './types';
 
 /** A runaway guard: a case wakes at most this often between two commands (hand-offs every 8 h for years). */
@@ -62,9 +64,7 @@ export function replay(input: CaseWorkflowInput, commands: readonly TimedCommand
       refused++; // the workflow has finished: nobody can act on the case any more
       continue;
     }
-    try {
-      apply(m, c);
-    } catch {
+    if (apply(m, c) === 'refused') {
       refused++; // the machine refuses it under this policy (e.g. the case is already closed)
       continue;
     }
@@ -115,69 +115,23 @@ export function sameDelays(delays: ReadonlyMap<number, number>): FireAt {
   return (wake) => delays.get(wake) ?? wake;
 }
 
-/** Validates (throws when refused), then applies, as an update handler does. */
-function apply(m: CaseMachine, { at, requestId, actor, command: c }: TimedCommand): void {
-  const validate = true;
-  switch (c.kind) {
-    case 'engineerResponse':
-      if (validate) m.validateEngineerResponse(actor);
-      m.markSeen(requestId);
-      return m.engineerResponse(actor, requestId, at, c.message);
-    case 'changeSeverity': {
-      const arg = { requestId, actor, level: c.level, reason: c.reason };
-      if (validate) m.validateChangeSeverity(arg);
-      m.markSeen(requestId);
-      return m.changeSeverity(arg, at);
+/**
+ * As the workflow's handler does: an update is validated (InvalidCaseTransition = refused), then applied
+ * once per request id; a signal has no validator. Any other error is a bug in the machine or in the trail's
+ * reading, and fails the run.
+ */
+function apply(m: CaseMachine, c: TimedCommand): 'applied' | 'refused' {
+  const command = asMachineCommand(c);
+  if (CASE_COMMANDS[command.name].message.kind === 'update') {
+    try {
+      m.validate(command);
+    } catch (err) {
+      if (isRefusal(err)) return 'refused';
+      throw err;
     }
-    case 'requestInfo':
-      if (validate) m.validateRequestInfo(actor);
-      m.markSeen(requestId);
-      return m.requestInfo(actor, requestId, at, c.message);
-    case 'customerReply':
-      if (validate) m.validateCustomerReply(actor);
-      m.markSeen(requestId);
-      return m.customerReply(actor, requestId, at, c.message);
-    case 'talkToManager':
-      if (validate) m.validateTalkToManager(actor);
-      m.markSeen(requestId);
-      return m.talkToManager(actor, requestId, at, c.reason);
-    case 'managerAck':
-      if (validate) m.validateManagerAck(actor);
-      m.markSeen(requestId);
-      return m.managerAck(actor, requestId, at, c.note);
-    case 'resolve': {
-      const arg = { requestId, actor, resolutionType: c.resolutionType, summary: c.summary, outOfScope: c.outOfScope };
-      if (validate) m.validateResolve(arg);
-      m.markSeen(requestId);
-      return m.resolve(arg, at);
-    }
-    case 'confirmResolution':
-      if (validate) m.validateConfirmResolution(actor);
-      m.markSeen(requestId);
-      return m.confirmResolution({ requestId, actor, accepted: c.accepted, comment: c.comment }, at);
-    case 'closeCase':
-      if (validate) m.validateCloseCase();
-      m.markSeen(requestId);
-      return m.closeCase(actor, requestId, at, c.reason);
-    case 'assign': {
-      const arg = { requestId, actor, ownerId: c.ownerId, region: c.region, note: c.note };
-      if (validate) m.validateAssign(arg);
-      m.markSeen(requestId);
-      return m.assign(arg, at);
-    }
-    case 'rcaDelivered':
-      if (validate) m.validateRcaDelivered(actor);
-      m.markSeen(requestId);
-      return m.rcaDelivered(actor, requestId, at, c.summary);
-    case 'pageAck':
-      if (validate) m.validatePageAck(actor);
-      m.markSeen(requestId);
-      return m.pageAck(actor, requestId, at, c.note);
-    case 'customerAvailability':
-      // A signal: no validator; the machine ignores a change to the state it already has.
-      m.markSeen(requestId);
-      return m.customerAvailability({ requestId, actor, available: c.available, note: c.note }, at);
   }
+  m.apply(command, c.at);
+  return 'applied';
 }
 
 function toRecorded(e: CaseEventRecord): RecordedEvent {

@@ -1,6 +1,7 @@
 /** Publishing a policy version through the API: new cases pin it at its effective instant, older cases keep theirs. */
 import { eq } from 'drizzle-orm';
 import { caseInputs } from '../../db/schema';
+import { DEFAULT_SETTINGS } from '../../policy';
 import { startApiHarness, type ApiHarness } from './harness';
 
 let h: ApiHarness;
@@ -154,5 +155,75 @@ describe('back-tests through the API', () => {
     const cancel = await h.http().post(`/v1/policy/backtests/${started.body.id}/cancel`).set(h.as('mgr-duty'));
     expect(cancel.status).toBe(409);
     expect((await h.http().get('/v1/policy/backtests/00000000-0000-4000-8000-00000000abcd').set(h.as('mgr-duty'))).status).toBe(404);
+  });
+});
+
+describe('one reading of the policy in force, in the API and in the case', () => {
+  // Runs after the back-test above, which counts the Premier cases opened so far.
+  test('a level judged under the version a case is pinned to: the API and the workflow agree (was: the API read the shipped constants)', async () => {
+    const pinnedToV2 = await openCase();
+    expect(pinnedToV2.body.policyVersion).toBe('v2');
+    const effectiveAt = Date.now() + 1500;
+    const published = await h
+      .http()
+      .post('/v1/policy/versions')
+      .set(h.as(ADMIN))
+      .send({
+        effectiveAt: new Date(effectiveAt).toISOString(),
+        note: 'Premier no longer takes Severity 4',
+        patch: { programs: { premier: { targets: { '4': { kind: 'not_available' } } } } },
+      });
+    expect(published.status).toBe(201);
+    await new Promise((r) => setTimeout(r, Math.max(0, effectiveAt - Date.now() + 50)));
+
+    const atFour = await h.http().post('/v1/cases').set(h.as(ANNA)).send({
+      supportId: '01700001',
+      type: 'technical',
+      severity: 4,
+      product: 'backup-replication',
+      version: '12.3',
+      build: '12.3.1.1139',
+      title: 'How do I',
+      description: 'a question',
+    });
+    expect(atFour.status).toBe(422);
+    expect(atFour.body.errors[0].field).toBe('severity');
+
+    // The case pinned to v2 still offers Severity 4; a case pinned to v3 refuses it with the field named.
+    const moved = await h
+      .http()
+      .post(`/v1/cases/${pinnedToV2.body.id}/severity`)
+      .set(h.as('eng-emea'))
+      .send({ severity: 4, reason: 'a question' });
+    expect(moved.status).toBe(200);
+    const pinnedToV3 = await openCase();
+    expect(pinnedToV3.body.policyVersion).toBe('v3');
+    const refused = await h
+      .http()
+      .post(`/v1/cases/${pinnedToV3.body.id}/severity`)
+      .set(h.as('eng-emea'))
+      .send({ severity: 4, reason: 'a question' });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors[0].field).toBe('severity');
+  });
+
+  test('a new case pins every setting, so a later default never reaches it', async () => {
+    const opened = await openCase();
+    const [row] = await h.database.db.select().from(caseInputs).where(eq(caseInputs.caseId, opened.body.id));
+    const settings = (row!.input as { settings: Record<string, unknown> }).settings;
+    expect(Object.keys(settings).sort()).toEqual(Object.keys(DEFAULT_SETTINGS).sort());
+    expect((row!.input as { policy: { supportAccountManager?: boolean } }).policy.supportAccountManager).toBe(true);
+  });
+
+  test('the case says which actions the caller may take now, per role and state', async () => {
+    const opened = await openCase();
+    const asEngineer = await h.http().get(`/v1/cases/${opened.body.id}`).set(h.as('eng-emea'));
+    expect(asEngineer.body.actions).toEqual(expect.arrayContaining(['engineerResponse', 'assign', 'resolve', 'changeSeverity']));
+    expect(asEngineer.body.actions).not.toContain('customerReply');
+    expect(asEngineer.body.actions).not.toContain('managerAck');
+    const asCustomer = await h.http().get(`/v1/cases/${opened.body.id}`).set(h.as(ANNA));
+    expect(asCustomer.body.actions).toEqual(expect.arrayContaining(['customerReply', 'talkToManager', 'closeCase']));
+    expect(asCustomer.body.actions).not.toContain('resolve');
+    expect(asCustomer.body.actions).not.toContain('confirmResolution');
   });
 });

@@ -16,7 +16,7 @@ import {
   type EntitlementId,
   type PolicyVersion,
 } from '../../policy';
-import { DEFAULT_SETTINGS } from '../../workflows/settings';
+import { DEFAULT_SETTINGS } from '../../policy/settings';
 import { PolicyDocumentSchema } from '../../api/schemas/policy-versions';
 
 const org = { zone: 'Europe/Berlin', closedDates: ['2026-12-25', '2026-12-26'] };

@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { ESLint } from 'eslint';
 
 const ROOT = resolve(__dirname, '..', '..');
-const PROBES = ['workflows/lint-probe.ts', 'policy/lint-probe.ts', 'api/lint-probe.ts'];
+const PROBES = ['workflows/lint-probe.ts', 'policy/lint-probe.ts', 'machine/lint-probe.ts', 'api/lint-probe.ts'];
 
 // The probe files exist only in memory; the project service gives them a default TypeScript project.
 const eslint = new ESLint({
@@ -37,12 +37,20 @@ describe('determinism rules in workflows/ and policy/', () => {
     ['export const later = (f: () => void): unknown => setTimeout(f, 10);\n', 'setTimeout', /durable timers/],
   ];
 
-  for (const folder of ['workflows', 'policy']) {
+  for (const folder of ['workflows', 'policy', 'machine']) {
     test.each(bad)(`${folder}/: %#`, async (code, _what, message) => {
       const messages = await lint(`${folder}/lint-probe.ts`, code);
       expect(messages.some((m) => message.test(m))).toBe(true);
     });
   }
+
+  test('machine/ holds rules only: no Temporal API (the workflow wires it) and no workflows/ module', async () => {
+    const temporal = await lint('machine/lint-probe.ts', "import { sleep } from '@temporalio/workflow';\nexport const f = sleep;\n");
+    expect(temporal.some((m) => /import only policy/.test(m))).toBe(true);
+    const wiring = await lint('machine/lint-probe.ts', "import { workflowNow } from '../workflows/workflow-time';\nexport const f = workflowNow;\n");
+    expect(wiring.some((m) => /import only policy/.test(m))).toBe(true);
+    expect(await lint('workflows/lint-probe.ts', "import { sleep } from '@temporalio/workflow';\nexport const f = sleep;\n")).toEqual([]);
+  });
 
   test('type-only imports and explicit instants pass', async () => {
     const good = [
