@@ -54,7 +54,13 @@ export function App() {
         </nav>
         {staff && <PhoneLookup />}
         <span className={`live live-${live.state}`} role="status" aria-live="polite" data-live={live.state}>
-          {live.state === 'live' ? '● live' : live.state === 'offline' ? '○ offline, reconnecting' : '○ connecting'}
+          {live.state === 'live'
+            ? '● live'
+            : live.state === 'offline'
+              ? '○ offline, reconnecting'
+              : live.state === 'stopped'
+                ? '○ live updates stopped'
+                : '○ connecting'}
         </span>
         <span className="who">
           {me.name} <span className="muted">({me.role.replace('_', ' ')})</span>

@@ -2,13 +2,15 @@
  * Live case changes: GET /v1/events read with fetch (so the bearer token travels in the Authorization
  * header, never in a URL), parsed as server-sent events, resumed with Last-Event-ID after a drop. Each
  * change invalidates the cached queries, so every view refetches what changed within a second. A resumed
- * stream may repeat a change; a repeat only costs one more refetch.
+ * stream may repeat a change; a repeat only costs one more refetch. A 401 (the token was revoked) stops the
+ * stream for good and ends the session (reportUnauthorized): no retry loop with a dead token.
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { getToken } from '../server-api/client';
+import { getToken, reportUnauthorized } from '../server-api/client';
 import type { CaseChange } from '../server-api/types';
 import { noteChangedEvent } from './changed-events';
+import { afterStreamFailure, StreamRefused } from './stream-retry';
 
 const THROTTLE_MS = 100;
 /** Queries no case change affects. */
@@ -16,18 +18,22 @@ const UNAFFECTED = new Set(['me', 'policy', 'products', 'organisations', 'dev-pe
 /** Queries about one case, keyed [kind, case id or number]. */
 const CASE_SCOPED = new Set(['case', 'case-events', 'case-notifications']);
 
-export type LiveState = 'connecting' | 'live' | 'offline';
+export type LiveState = 'connecting' | 'live' | 'offline' | 'stopped';
 
 async function readStream(
+  token: string,
   signal: AbortSignal,
   lastId: { value: string | null },
   onEvent: (event: string, data: string) => void,
   onOpen: () => void,
 ) {
-  const headers: Record<string, string> = { Accept: 'text/event-stream', Authorization: `Bearer ${getToken() ?? ''}` };
+  const headers: Record<string, string> = { Accept: 'text/event-stream', Authorization: `Bearer ${token}` };
   if (lastId.value) headers['Last-Event-ID'] = lastId.value;
   const res = await fetch('/v1/events', { headers, signal, cache: 'no-store' });
-  if (!res.ok || !res.body) throw new Error(`event stream: ${res.status}`);
+  if (!res.ok || !res.body) {
+    const problem = (await res.json().catch(() => null)) as { detail?: string } | null;
+    throw new StreamRefused(res.status, res.headers.get('retry-after'), problem?.detail ?? null);
+  }
   onOpen();
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
@@ -84,9 +90,14 @@ export function useCaseChanges(enabled: boolean): { state: LiveState; last: Case
       pending ??= setTimeout(flush, Math.max(0, lastRound + THROTTLE_MS - performance.now()));
     };
     void (async () => {
+      const token = getToken();
+      if (!token) return;
+      let failures = 0;
       while (!abort.signal.aborted) {
+        let refused: StreamRefused | null = null;
         try {
           await readStream(
+            token,
             abort.signal,
             lastId,
             (event, data) => {
@@ -95,13 +106,31 @@ export function useCaseChanges(enabled: boolean): { state: LiveState; last: Case
               setLast(change);
               invalidate(change);
             },
-            () => setState('live'),
+            () => {
+              failures = 0;
+              setState('live');
+            },
           );
-        } catch {
+        } catch (err) {
           if (abort.signal.aborted) return;
+          if (err instanceof StreamRefused) refused = err;
+        }
+        failures += 1;
+        const next = afterStreamFailure(refused?.status ?? null, refused?.retryAfter ?? null, failures);
+        if ('stop' in next) {
+          setState('stopped');
+          if (next.stop === 'unauthorized' && getToken() === token) {
+            reportUnauthorized({
+              type: 'https://caseflow.dev/problems/unauthorized',
+              title: 'Authentication required',
+              status: 401,
+              detail: refused?.detail ?? 'the token was refused',
+            });
+          }
+          return;
         }
         setState('offline');
-        await new Promise((r) => setTimeout(r, 1000));
+        await new Promise((r) => setTimeout(r, next.retryInMs));
       }
     })();
     return () => {

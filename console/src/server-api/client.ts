@@ -24,9 +24,25 @@ export function setToken(value: string | null): void {
   else sessionStorage.removeItem('caseflow.token');
 }
 
+/**
+ * Who hears that the server refused the token (401: revoked, expired, principal disabled): the session drops
+ * it and shows the sign-in page. Every caller (queries, actions, the live stream) reports here.
+ */
+const unauthorizedListeners = new Set<(problem: Problem) => void>();
+
+export function onUnauthorized(listener: (problem: Problem) => void): () => void {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
+export function reportUnauthorized(problem: Problem): void {
+  for (const listener of unauthorizedListeners) listener(problem);
+}
+
 export async function api<T>(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...init.headers };
-  if (token) headers.Authorization = `Bearer ${token}`;
+  const sent = token;
+  if (sent) headers.Authorization = `Bearer ${sent}`;
   if (init.body !== undefined) headers['Content-Type'] = 'application/json';
   const res = await fetch(path, {
     method: init.method ?? 'GET',
@@ -37,13 +53,16 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   const data: unknown = text ? JSON.parse(text) : undefined;
   if (!res.ok) {
     const p = (data ?? {}) as Partial<Problem>;
-    throw new ApiError({
+    const problem: Problem = {
       type: p.type ?? 'about:blank',
       title: p.title ?? res.statusText,
       status: res.status,
       detail: p.detail ?? res.statusText,
       errors: p.errors,
-    });
+    };
+    // Only when a token was sent and is still the current one: a late answer to an old token ends nothing.
+    if (res.status === 401 && sent !== null && sent === token) reportUnauthorized(problem);
+    throw new ApiError(problem);
   }
   return data as T;
 }

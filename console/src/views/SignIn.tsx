@@ -12,7 +12,7 @@ interface Persona {
 }
 
 export function SignIn() {
-  const { signIn, error } = useSession();
+  const { signIn, error, notice } = useSession();
   const [token, setToken] = useState('');
   const id = useId();
   const personas = useQuery({
@@ -38,6 +38,11 @@ export function SignIn() {
           <input id={`${id}-token`} type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} />
         </div>
         <button type="submit">Sign in</button>
+        {notice && (
+          <p role="alert" className="notice" data-notice="signed-out">
+            {notice}
+          </p>
+        )}
         <ProblemAlert error={error} />
       </form>
       {personas.data && personas.data.length > 0 && (
