@@ -1,8 +1,13 @@
-/** Starts the inbound SMTP listener beside the API, on the same inbound-mail settings (one transport for answers). */
+/**
+ * Starts the inbound SMTP listener beside the API, on the same inbound-mail settings (one transport for
+ * answers). Its refusals and answers are counted in the database's shared limit counters, so several API
+ * processes limit together (api/shared-state/limit-counters.ts).
+ */
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { InboundMailOptions } from '../api/app';
 import { startSmtpListener, type SmtpListener } from '../api/inbound-mail/smtp-listener';
+import { limitCounter } from '../api/shared-state/limit-counters';
 import type { Database } from '../db/client';
 
 export function startInboundSmtp(
@@ -18,7 +23,13 @@ export function startInboundSmtp(
       transport: inboundMail.transport,
       logger: deps.logger.child({ component: 'inbound-smtp' }),
       withDeadline: (fn) => deps.temporal.withDeadline(Date.now() + 20_000, fn),
+      answerCounter: limitCounter(deps.database, 'inbound-answer', 3600),
     },
-    { port: listen.port, host: listen.host, maxBytes: inboundMail.maxBytes },
+    {
+      port: listen.port,
+      host: listen.host,
+      maxBytes: inboundMail.maxBytes,
+      refusalCounter: limitCounter(deps.database, 'inbound-refusal', 60),
+    },
   );
 }

@@ -1,9 +1,15 @@
 /**
- * Answers to inbound mail the case did not take: a DSN-like bounce saying why, or, for a closed case, how to
- * open a related one. Plain text, sent from the null sender (`MAIL FROM:<>`) with `Auto-Submitted:
- * auto-replied`, so an auto-responder on the other side neither answers back nor bounces it to us. Never
- * sent to automatic mail, to the null sender, or to our own addresses (no mail loops).
+ * Answers to inbound mail the case did not take. Only a verified customer is ever answered (a valid reply
+ * address and a sender on the customer side of its case): a closed case says how to open a related one, a
+ * reply the case refused says to answer in the portal. Everything else (forged or unknown addresses,
+ * strangers, automatic mail) gets no mail from us: over SMTP it is refused in the dialogue, so the sending
+ * server reports it to its own user, and nothing we send can be backscatter to a forged sender.
+ *
+ * Answers are plain text in the case's language (the customer mail catalogs), sent from the null sender
+ * (`MAIL FROM:<>`) with `Auto-Submitted: auto-replied`, so an auto-responder on the other side neither
+ * answers back nor bounces it to us. They never quote what the sender wrote.
  */
+import { translate } from '../../activities/mail/translate';
 import type { MailTransport } from '../../activities/mail/transport';
 import type { InboundMessage } from './message';
 
@@ -17,32 +23,35 @@ export type RefusalReason =
   | 'case_closed'
   | 'rejected_by_case';
 
-export interface ClosedCase {
+/** The refusals a verified customer is answered for; every other refusal is answered by nobody. */
+export const ANSWERED_REASONS: readonly RefusalReason[] = ['case_closed', 'rejected_by_case'];
+
+export interface AnsweredCase {
   id: string;
   number: number;
   title: string;
-  closeReason: string | null;
+  language: string;
 }
 
-/** Why, in one sentence the sender can act on. */
-export function refusalText(reason: RefusalReason, m: InboundMessage, detail?: string): string {
+/** Why, in one sentence, for logs and the HTTP gateway's problem (never mailed, never in the SMTP dialogue). */
+export function refusalText(reason: RefusalReason, detail?: string): string {
   switch (reason) {
     case 'no_reply_address':
-      return 'None of the recipients is the reply address of a support case.';
+      return 'none of the recipients is the reply address of a support case';
     case 'bad_token':
-      return 'The reply address is not one we issued: its security token does not match the case it names. Reply to the latest email about your case, or use the support portal.';
+      return 'the reply address is not one we issued: its security token does not match';
     case 'unknown_case':
-      return 'The reply address names a case that does not exist here.';
+      return 'the reply address names a case that does not exist here';
     case 'no_sender':
-      return 'The message has no sender address.';
+      return 'the message has no sender address';
     case 'unknown_sender':
-      return `${m.from} is not allowed to reply to this case: only the case administrators and license administrators of the customer organisation, and its linked support partners, may. Ask one of them to reply, or ask an administrator to register this address.`;
+      return 'the sender is not on the customer side of this case';
     case 'sender_mismatch':
-      return `The message was sent by ${m.envelopeSender} on behalf of ${m.from}; ${m.envelopeSender} is not on the customer side of this case.`;
+      return 'the envelope sender differs from From and is not on the customer side of this case';
     case 'case_closed':
-      return 'The case is closed and takes no more replies.';
+      return 'the case is closed and takes no more replies';
     case 'rejected_by_case':
-      return `The case did not accept a reply: ${detail ?? 'no reason given'}.`;
+      return `the case did not accept the reply: ${detail ?? 'no reason given'}`;
   }
 }
 
@@ -52,35 +61,23 @@ export interface Answer {
   text: string;
 }
 
-export function bounce(m: InboundMessage, reason: RefusalReason, recipient: string | null, detail?: string): Answer {
+/** The answer to a verified customer, in the case's language. */
+export function customerAnswer(m: InboundMessage, reason: 'case_closed' | 'rejected_by_case', c: AnsweredCase): Answer {
+  const values = { ref: `#${c.number}`, title: c.title };
+  const lines =
+    reason === 'case_closed'
+      ? [translate(c.language, 'inboundClosed.body', values), '', translate(c.language, 'closed.related', values)]
+      : [translate(c.language, 'inboundRejected.body', values)];
   return {
     to: m.answerTo!,
-    subject: `Undelivered: ${m.subject || '(no subject)'}`,
+    subject: translate(c.language, reason === 'case_closed' ? 'inboundClosed.subject' : 'inboundRejected.subject', values),
     text: [
-      'Your message could not be added to a support case.',
+      ...lines,
       '',
-      `  Reason:     ${refusalText(reason, m, detail)}`,
-      `  Code:       ${reason}`,
-      `  Recipient:  ${recipient ?? '(none)'}`,
-      `  Message-ID: ${m.messageId ?? '(none)'}`,
+      translate(c.language, 'signoff'),
+      translate(c.language, 'team'),
       '',
-      'Nothing was recorded on any case from this message. This is an automatic answer.',
-    ].join('\n'),
-  };
-}
-
-export function closedCaseAnswer(m: InboundMessage, c: ClosedCase): Answer {
-  return {
-    to: m.answerTo!,
-    subject: `Case #${c.number} is closed: ${m.subject || c.title}`,
-    text: [
-      `Case #${c.number} ("${c.title}") is closed${c.closeReason ? ` (${c.closeReason.replace(/_/g, ' ')})` : ''}, so your message was not added to it.`,
-      '',
-      'If the problem continues or you have a new question, open a new case that references this one:',
-      `  - in the support portal, mention case #${c.number} as the related case, or`,
-      `  - through the API: POST /v1/cases with "relatedCaseId": "${c.id}".`,
-      '',
-      'The engineer on the new case sees the history of the closed one. This is an automatic answer.',
+      translate(c.language, 'inbound.automatic'),
     ].join('\n'),
   };
 }

@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto';
 import { storableText } from '../../db/storable-text';
 import { simpleParser, type AddressObject, type EmailAddress } from 'mailparser';
 import type { ReplyAttachment } from '../../contract/case';
-import { visibleReplyText } from './reply-text';
+import { classifyAutomaticMail, type AutomaticMail } from './automatic-mail';
+import { decodeEnvelopeSender } from './envelope-sender';
+import { isQuoteOnly, visibleReplyText } from './reply-text';
 
 /** What the SMTP conversation said, when there was one (HTTP deliveries usually have none). */
 export interface Envelope {
@@ -24,14 +26,18 @@ export interface InboundMessage {
   /** Where an answer goes: the envelope sender, else Return-Path, else From; null for the null sender. */
   answerTo: string | null;
   envelopeSender: string | null;
+  /** The envelope sender with a BATV tag or SRS rewriting undone (what the sender check compares with From). */
+  envelopeAddress: string | null;
   /** Candidate reply addresses, most authoritative first: envelope RCPT, Delivered-To, X-Original-To, To, Cc. */
   recipients: string[];
   subject: string;
   /** The new text of the reply: quoted history and signature trimmed. */
   text: string;
   attachments: ReplyAttachment[];
-  /** Auto-submitted, bulk/list mail or a delivery report: never answered (no mail loops). */
-  automatic: boolean;
+  /** Automatic mail (RFC 3834: auto-replies, list and bulk mail, the null sender, delivery reports): never answered, never applied. */
+  automatic: AutomaticMail | null;
+  /** Nothing new was written: the body is only the quoted previous mail (and its attribution line). */
+  quoteOnly: boolean;
   sizeBytes: number;
 }
 
@@ -39,10 +45,6 @@ const MAX_TEXT = 10_000; // the reply lives in the workflow's state and history:
 
 export async function parseInboundMessage(raw: Buffer, envelope: Envelope = {}): Promise<InboundMessage> {
   const mail = await simpleParser(raw, { skipHtmlToText: false, skipTextToHtml: true, skipImageLinks: true });
-  const header = (name: string): string | null => {
-    const value = mail.headers.get(name);
-    return typeof value === 'string' ? value.trim() : null;
-  };
   const lines = (name: string): string[] =>
     mail.headerLines.filter((l) => l.key === name).map((l) => l.line.slice(l.line.indexOf(':') + 1).trim());
 
@@ -62,18 +64,11 @@ export async function parseInboundMessage(raw: Buffer, envelope: Envelope = {}):
     ...addresses(mail.cc).map((a) => a.address),
   ]);
 
-  const contentType = header('content-type') ?? '';
-  const automatic =
-    nullSender ||
-    /^(?!no\b)/i.test(header('auto-submitted') ?? 'no') ||
-    /^(bulk|junk|list)\b/i.test(header('precedence') ?? '') ||
-    mail.headers.has('list-id') ||
-    mail.headers.has('x-autoreply') ||
-    mail.headers.has('x-autorespond') ||
-    /^multipart\/report\b/i.test(contentType);
+  const automatic = classifyAutomaticMail({ header: lines, nullSender });
 
   const messageId = mail.messageId ? storable(mail.messageId.trim().replace(/^<|>$/g, '')) : null;
   const body = mail.text ?? (typeof mail.html === 'string' ? htmlToText(mail.html) : '');
+  const quoteOnly = isQuoteOnly(storable(body));
   let text = visibleReplyText(storable(body));
   if (text.length > MAX_TEXT) text = `${text.slice(0, MAX_TEXT)}\n[... truncated: ${text.length - MAX_TEXT} more characters]`;
 
@@ -84,6 +79,7 @@ export async function parseInboundMessage(raw: Buffer, envelope: Envelope = {}):
     fromName: from?.name ? storable(from.name) : null,
     answerTo,
     envelopeSender,
+    envelopeAddress: envelopeSender ? decodeEnvelopeSender(envelopeSender).address : null,
     recipients,
     subject: storable(mail.subject ?? ''),
     text,
@@ -91,6 +87,7 @@ export async function parseInboundMessage(raw: Buffer, envelope: Envelope = {}):
       .filter((a) => !a.related) // inline images of an HTML signature are not attachments the customer sent
       .map((a) => ({ name: storable(a.filename ?? '(unnamed)'), contentType: storable(a.contentType), size: a.size })),
     automatic,
+    quoteOnly,
     sizeBytes: raw.length,
   };
 }

@@ -1,45 +1,65 @@
 /**
  * The one inbound mail path, shared by the SMTP listener and POST /v1/inbound-mail: parse -> verify (a
- * reply address with a valid HMAC token, a sender on the customer side of that case) -> apply (exactly the
- * `customerReply` update an API reply sends) -> record. Refusals are recorded, audited on the case when
- * the case is known, and answered to the sender. The update's request id is derived from the Message-ID,
- * so the same message delivered twice (or through both paths) is one reply.
+ * reply address with a valid HMAC token, a sender on the customer side of that case) -> classify (automatic
+ * mail, a delivery report, a reply with nothing new) -> apply (exactly the `customerReply` update an API
+ * reply sends) -> record. The update's request id is derived from the Message-ID, so the same message
+ * delivered twice (or through both paths) is one reply.
+ *
+ * What changes nothing is recorded and changes nothing: automatic mail (automatic-mail.ts) and a quote-only
+ * reply become an `ignored` row of inbound_messages with their classification, once per message and case; a
+ * delivery report marks the delivery it reports on bounced (delivery-report.ts). A refusal is recorded; on
+ * a case named by a valid token it is also audited there. A forged or unknown reply address writes nothing on
+ * any case. Only a verified customer is ever answered by mail (answers.ts), at most a few times an hour.
  */
 import { createHash } from 'node:crypto';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { and, desc, eq, like } from 'drizzle-orm';
+import { and, desc, eq, inArray, like, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
+import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Db } from '../../db/client';
-import { caseEvents, cases, inboundMessages } from '../../db/schema';
+import { caseEvents, cases, inboundMessages, notificationContacts, notificationDeliveries } from '../../db/schema';
 import { parseReplyAddress, type ReplyAddressConfig } from '../../activities/mail/reply-address';
 import type { MailTransport } from '../../activities/mail/transport';
 import { customerReplyUpdate, type Actor, type CaseStatus } from '../../contract/case';
-import { answerSuppressed, bounce, closedCaseAnswer, refusalText, sendAnswer, type Answer, type RefusalReason } from './answers';
+import { answerSuppressed, customerAnswer, refusalText, sendAnswer, type RefusalReason } from './answers';
+import type { AutomaticKind } from './automatic-mail';
 import { customerSideActor } from './customer-side';
+import { parseDeliveryReport, type DeliveryReport, type DsnRecipient } from './delivery-report';
 import { parseInboundMessage, type Envelope, type InboundMessage } from './message';
 
 export interface InboundMailDeps {
   db: Db;
   temporal: Client;
   reply: ReplyAddressConfig;
-  /** Where bounces and closed-case answers go out; null = recorded as `skipped:no_smtp`. */
+  /** Where answers to verified customers go out; null = recorded as `skipped:no_smtp`. */
   transport: MailTransport | null;
   logger: Logger;
   /** Bounds the Temporal call (the API's deadline); default: none beyond the client's own. */
   withDeadline?: <T>(fn: () => Promise<T>) => Promise<T>;
+  /**
+   * Counts the answers mailed per answered address and per case in an hour (api/shared-state
+   * limitCounter, shared by every instance on PostgreSQL); default: one counter in this process.
+   */
+  answerCounter?: RateLimiterAbstract;
+  /** Answers per hour to one address, and about one case (default 5 and 20). */
+  answersPerHour?: { perAddress: number; perCase: number };
 }
+
+/** What an ignored message was: automatic mail of some kind, or a reply with nothing new in it. */
+export type Classification = AutomaticKind | 'empty_reply';
 
 export type InboundOutcome =
   | { status: 'accepted'; caseId: string; caseNumber: number; requestId: string; caseStatus: CaseStatus }
   | { status: 'duplicate'; caseId: string; caseNumber: number; requestId: string }
+  | { status: 'ignored'; classification: Classification; caseId: string | null; caseNumber: number | null; bounced?: number }
   | { status: 'refused'; reason: RefusalReason; detail: string; caseId: string | null; caseNumber: number | null; answer: string };
 
 export type Via = 'smtp' | 'http';
 
 export async function receiveMail(deps: InboundMailDeps, raw: Buffer, via: Via, envelope: Envelope = {}): Promise<InboundOutcome> {
   const m = await parseInboundMessage(raw, envelope);
-  return new Delivery(deps, m, via).run();
+  return new Delivery(deps, m, raw, via).run();
 }
 
 /** The update's request id: stable per message, bounded in length whatever the Message-ID looks like. */
@@ -47,7 +67,27 @@ export function mailRequestId(messageKey: string): string {
   return `email:${createHash('sha256').update(messageKey).digest('hex').slice(0, 32)}`;
 }
 
-type CaseRow = Pick<typeof cases.$inferSelect, 'id' | 'number' | 'orgId' | 'title' | 'status' | 'closeReason' | 'workflowId'>;
+type CaseRow = Pick<typeof cases.$inferSelect, 'id' | 'number' | 'orgId' | 'title' | 'status' | 'closeReason' | 'workflowId' | 'language'>;
+
+/** The case row of a case id, or null. */
+export async function caseRow(db: Db, id: string): Promise<CaseRow | null> {
+  const [row] = await db
+    .select({
+      id: cases.id,
+      number: cases.number,
+      orgId: cases.orgId,
+      title: cases.title,
+      status: cases.status,
+      closeReason: cases.closeReason,
+      workflowId: cases.workflowId,
+      language: cases.language,
+    })
+    .from(cases)
+    .where(eq(cases.id, id));
+  return row ?? null;
+}
+
+const defaultAnswerCounters = new WeakMap<Db, RateLimiterAbstract>();
 
 class Delivery {
   private readonly requestId: string;
@@ -57,6 +97,7 @@ class Delivery {
   constructor(
     private readonly deps: InboundMailDeps,
     private readonly m: InboundMessage,
+    private readonly raw: Buffer,
     private readonly via: Via,
   ) {
     this.requestId = mailRequestId(m.messageKey);
@@ -78,20 +119,29 @@ class Delivery {
       }
       if (parsed.reason === 'bad_token') forged ??= address;
     }
-    if (!caseId) {
-      this.recipient = forged ?? m.recipients[0] ?? null;
-      // A forged token may still name a real case: audit it there, but never act on it.
-      return this.refuse(forged ? 'bad_token' : 'no_reply_address', await this.caseNamedBy(forged));
+
+    // A delivery report is about a mail we sent: it may come to a case's reply address or to the bounce mailbox.
+    if (m.automatic?.kind === 'delivery_report') {
+      this.recipient ??= m.recipients[0] ?? null;
+      return this.deliveryReport(caseId ? await caseRow(db, caseId) : null);
     }
 
-    const row = await this.caseRow(caseId);
+    if (!caseId) {
+      this.recipient = forged ?? m.recipients[0] ?? null;
+      // A forged token names a case it has no right to: nothing is written on that case, or on any.
+      return this.refuse(forged ? 'bad_token' : 'no_reply_address', null);
+    }
+
+    const row = await caseRow(db, caseId);
     if (!row) return this.refuse('unknown_case', null);
 
-    // 2. The sender (From, and the envelope sender when it differs) must be on the customer side.
+    // 2. The sender (From, and the envelope sender when it differs) must be on the customer side. A BATV tag
+    //    or an SRS rewriting of the envelope sender is undone first (message.ts envelopeAddress).
     if (!m.from) return this.refuse('no_sender', row);
     this.actor = await customerSideActor(db, row.orgId, m.from);
     if (!this.actor) return this.refuse('unknown_sender', row);
-    if (m.envelopeSender && m.envelopeSender !== m.from && !(await customerSideActor(db, row.orgId, m.envelopeSender))) {
+    const envelope = m.envelopeAddress;
+    if (envelope && envelope !== m.from && !(await customerSideActor(db, row.orgId, envelope))) {
       return this.refuse('sender_mismatch', row);
     }
 
@@ -103,9 +153,15 @@ class Delivery {
       .limit(1);
     if (done) return this.duplicate(row);
 
+    // 4. Automatic mail (an out-of-office, list or bulk mail, the null sender) is not the customer's answer.
+    if (m.automatic) return this.ignore(row, m.automatic.kind, { why: m.automatic.why });
+
     if (row.status === 'closed') return this.refuse('case_closed', row);
 
-    // 4. Apply: the same update as POST /v1/cases/:id/replies, idempotent by request id and update id.
+    // 5. Nothing new written (the quote alone): not an answer either.
+    if (m.quoteOnly && m.attachments.length === 0) return this.ignore(row, 'empty_reply', { why: 'only the quoted previous mail' });
+
+    // 6. Apply: the same update as POST /v1/cases/:id/replies, idempotent by request id and update id.
     const input = {
       requestId: this.requestId,
       actor: this.actor,
@@ -145,6 +201,96 @@ class Delivery {
     return { status: 'accepted', caseId: row.id, caseNumber: row.number, requestId: this.requestId, caseStatus };
   }
 
+  /** Recorded once per message and case; nothing about the case changes and nobody is answered. */
+  private async ignore(row: CaseRow | null, classification: Classification, detail: Record<string, unknown>): Promise<InboundOutcome> {
+    await this.deps.db
+      .insert(inboundMessages)
+      .values({
+        ...this.base(),
+        caseId: row?.id ?? null,
+        status: 'ignored',
+        classification,
+        detail,
+        principalId: this.actor?.id,
+        answer: 'none',
+      })
+      .onConflictDoNothing();
+    this.deps.logger.info(
+      { caseId: row?.id, messageKey: this.m.messageKey, via: this.via, classification },
+      'inbound mail recorded, not applied',
+    );
+    const bounced = typeof detail.bounced === 'number' ? detail.bounced : undefined;
+    return { status: 'ignored', classification, caseId: row?.id ?? null, caseNumber: row?.number ?? null, bounced };
+  }
+
+  /**
+   * A delivery report: each failed recipient it names marks our delivery of that message to that address
+   * bounced (status code, diagnostic) and flags the notification contact with that address. The report must
+   * name a Message-ID we sent and the address it went to (and, at a case's reply address, that case's mail);
+   * anything else is recorded as unmatched and changes nothing.
+   */
+  private async deliveryReport(row: CaseRow | null): Promise<InboundOutcome> {
+    const { db } = this.deps;
+    const report: DeliveryReport = parseDeliveryReport(this.raw) ?? { recipients: [], messageIds: [] };
+    const candidates =
+      report.messageIds.length === 0
+        ? []
+        : await db
+            .select({
+              id: notificationDeliveries.id,
+              caseId: notificationDeliveries.caseId,
+              address: notificationDeliveries.address,
+              messageId: notificationDeliveries.messageId,
+            })
+            .from(notificationDeliveries)
+            .where(and(inArray(notificationDeliveries.messageId, report.messageIds), eq(notificationDeliveries.channel, 'email')));
+    const matched: { deliveryId: number; address: string; status: string; action: string; bounced: boolean }[] = [];
+    let reportCase = row;
+    for (const r of report.recipients) {
+      const names = [r.finalRecipient, r.originalRecipient].filter((a): a is string => a !== null);
+      const d = candidates.find((c) => names.includes(c.address.toLowerCase()) && (!row || c.caseId === row.id));
+      if (!d) continue;
+      matched.push({ deliveryId: d.id, address: d.address, status: r.status, action: r.action, bounced: permanentFailure(r) });
+      if (!reportCase && d.caseId) reportCase = await caseRow(db, d.caseId);
+      if (permanentFailure(r)) await this.markBounced(d.id, d.address, reportCase?.orgId ?? null, r);
+    }
+    const bounced = matched.filter((x) => x.bounced).length;
+    return this.ignore(matched.length > 0 ? reportCase : null, 'delivery_report', {
+      why: this.m.automatic?.why ?? '',
+      matched,
+      bounced,
+      reported: report.recipients.map((r) => ({
+        recipient: r.finalRecipient,
+        action: r.action,
+        status: r.status,
+        diagnostic: r.diagnostic,
+      })),
+    });
+  }
+
+  private async markBounced(deliveryId: number, address: string, orgId: string | null, r: DsnRecipient): Promise<void> {
+    const { db } = this.deps;
+    const now = new Date();
+    await db
+      .update(notificationDeliveries)
+      .set({
+        status: 'bounced',
+        bounceStatus: r.status,
+        bounceDiagnostic: r.diagnostic,
+        bouncedAt: now,
+        response: `DSN ${r.action} ${r.status}${r.diagnostic ? `: ${r.diagnostic}` : ''}`.slice(0, 1000),
+        updatedAt: now,
+      })
+      .where(eq(notificationDeliveries.id, deliveryId));
+    if (orgId) {
+      await db
+        .update(notificationContacts)
+        .set({ bouncedAt: now, bounceStatus: r.status, updatedAt: now })
+        .where(and(eq(notificationContacts.orgId, orgId), sql`lower(${notificationContacts.email}) = ${address.toLowerCase()}`));
+    }
+    this.deps.logger.info({ deliveryId, status: r.status }, 'delivery report: delivery marked bounced');
+  }
+
   private async duplicate(row: CaseRow): Promise<InboundOutcome> {
     await this.deps.db.insert(inboundMessages).values({
       ...this.base(),
@@ -157,10 +303,11 @@ class Delivery {
     return { status: 'duplicate', caseId: row.id, caseNumber: row.number, requestId: this.requestId };
   }
 
+  /** `row` is the case a valid token named (null: none did, or it does not exist): only then is the refusal on a case. */
   private async refuse(reason: RefusalReason, row: CaseRow | null, detail?: string): Promise<InboundOutcome> {
     const { db, logger } = this.deps;
     const m = this.m;
-    const answer = await this.answer(reason, row, detail);
+    const answer = row ? await this.answer(reason, row) : 'none';
     await db.insert(inboundMessages).values({
       ...this.base(),
       caseId: row?.id ?? null,
@@ -192,21 +339,25 @@ class Delivery {
         })
         .onConflictDoNothing({ target: [caseEvents.caseId, caseEvents.eventKey] });
     }
-    logger.info({ reason, caseId: row?.id, messageKey: m.messageKey, sender: m.from, via: this.via, answer }, 'inbound mail refused');
+    logger.info({ reason, caseId: row?.id, messageKey: m.messageKey, via: this.via, answer }, 'inbound mail refused');
     const text = reason === 'case_closed' && row ? `case #${row.number} is closed; open a new case with relatedCaseId ${row.id}` : '';
     return {
       status: 'refused',
       reason,
-      detail: text || refusalText(reason, m, detail),
+      detail: text || refusalText(reason, detail),
       caseId: row?.id ?? null,
       caseNumber: row?.number ?? null,
       answer,
     };
   }
 
-  /** Sends the bounce (or the closed-case answer) once per message: a redelivery is not answered again. */
-  private async answer(reason: RefusalReason, row: CaseRow | null, detail?: string): Promise<string> {
+  /**
+   * Mails a verified customer why the case did not take the message, in the case's language: once per
+   * message, and at most a few times an hour per address and per case. Nobody else is ever answered.
+   */
+  private async answer(reason: RefusalReason, row: CaseRow): Promise<string> {
     const { db, transport, reply } = this.deps;
+    if ((reason !== 'case_closed' && reason !== 'rejected_by_case') || !this.actor) return 'none';
     const ourDomains = [reply.domain.toLowerCase(), ...(transport ? [domainOf(transport.from)] : [])];
     const suppressed = answerSuppressed(this.m, ourDomains, transport);
     if (suppressed) return `skipped:${suppressed}`;
@@ -223,33 +374,23 @@ class Delivery {
       .orderBy(desc(inboundMessages.id))
       .limit(1);
     if (earlier) return 'skipped:already_answered';
-    const answer: Answer =
-      reason === 'case_closed' && row
-        ? closedCaseAnswer(this.m, { id: row.id, number: row.number, title: row.title, closeReason: row.closeReason })
-        : bounce(this.m, reason, this.recipient, detail);
-    return sendAnswer(transport!, this.m, answer);
+    if (await this.overAnswerLimit(this.m.answerTo!, row.id)) return 'skipped:rate_limited';
+    return sendAnswer(transport!, this.m, customerAnswer(this.m, reason, row));
   }
 
-  private async caseNamedBy(address: string | null): Promise<CaseRow | null> {
-    const match = address ? /\+(.+)\.[0-9a-f]+@/i.exec(address) : null;
-    if (!match) return null;
-    return this.caseRow(match[1]!.toLowerCase());
-  }
-
-  private async caseRow(id: string): Promise<CaseRow | null> {
-    const [row] = await this.deps.db
-      .select({
-        id: cases.id,
-        number: cases.number,
-        orgId: cases.orgId,
-        title: cases.title,
-        status: cases.status,
-        closeReason: cases.closeReason,
-        workflowId: cases.workflowId,
-      })
-      .from(cases)
-      .where(eq(cases.id, id));
-    return row ?? null;
+  private async overAnswerLimit(address: string, caseId: string): Promise<boolean> {
+    const { db } = this.deps;
+    let counter = this.deps.answerCounter ?? defaultAnswerCounters.get(db);
+    if (!counter) {
+      counter = new RateLimiterMemory({ keyPrefix: 'inbound-answers', points: Number.MAX_SAFE_INTEGER, duration: 3600 });
+      defaultAnswerCounters.set(db, counter);
+    }
+    const limits = this.deps.answersPerHour ?? { perAddress: 5, perCase: 20 };
+    const [toAddress, aboutCase] = await Promise.all([
+      counter.consume(`answer-to:${address.toLowerCase()}`, 1),
+      counter.consume(`answer-case:${caseId}`, 1),
+    ]);
+    return toAddress.consumedPoints > limits.perAddress || aboutCase.consumedPoints > limits.perCase;
   }
 
   private base() {
@@ -265,6 +406,11 @@ class Delivery {
       sizeBytes: m.sizeBytes,
     };
   }
+}
+
+/** Failed with a permanent status (5.x.x): a delayed (4.x.x) or delivered report marks nothing. */
+function permanentFailure(r: DsnRecipient): boolean {
+  return r.action === 'failed' && r.status.startsWith('5');
 }
 
 function domainOf(from: string): string {

@@ -11,7 +11,8 @@ import { RateLimiterDrizzle, RateLimiterMemory, type RateLimiterAbstract, type R
 import type { Database } from '../../db/client';
 import { rateLimits } from '../../db/schema';
 
-export type LimitName = 'token' | 'auth-failure';
+/** `inbound-refusal`: the inbound SMTP listener's refusals; `inbound-answer`: answers mailed to verified customers. */
+export type LimitName = 'token' | 'auth-failure' | 'inbound-refusal' | 'inbound-answer';
 
 /** Counting never refuses by itself. */
 const UNBOUNDED = Number.MAX_SAFE_INTEGER;

@@ -38,4 +38,10 @@ export const de: Catalog = {
   'managerAck.subject': 'Fall {ref}: Ihr Wunsch, mit einer Führungskraft zu sprechen',
   'managerAck.body':
     'Wir haben Ihren Wunsch erhalten, über Fall {ref} „{title}“ mit einer Führungskraft zu sprechen. Eine Führungskraft meldet sich spätestens am {ackDueAt} bei Ihnen.',
+  'inboundClosed.subject': 'Fall {ref} ist geschlossen: Ihre Nachricht wurde nicht hinzugefügt',
+  'inboundClosed.body': 'Fall {ref} „{title}“ ist geschlossen, daher wurde Ihre Nachricht nicht hinzugefügt.',
+  'inboundRejected.subject': 'Fall {ref}: Ihre Nachricht wurde nicht hinzugefügt',
+  'inboundRejected.body':
+    'Wir konnten Ihre Nachricht derzeit nicht zu Fall {ref} „{title}“ hinzufügen. Bitte antworten Sie im Support-Portal oder rufen Sie uns an.',
+  'inbound.automatic': 'Diese Nachricht wurde automatisch versendet.',
 };

@@ -35,6 +35,12 @@ export const en = {
   'managerAck.subject': 'Case {ref}: your request to talk to a manager',
   'managerAck.body':
     'We have received your request to talk to a manager about case {ref}, “{title}”. A manager will contact you by {ackDueAt}.',
+  'inboundClosed.subject': 'Case {ref} is closed: your message was not added',
+  'inboundClosed.body': 'Case {ref}, “{title}”, is closed, so your message was not added to it.',
+  'inboundRejected.subject': 'Case {ref}: your message was not added',
+  'inboundRejected.body':
+    'We could not add your message to case {ref}, “{title}”, at the moment. Please answer in the support portal or call us.',
+  'inbound.automatic': 'This message was sent automatically.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -37,4 +37,10 @@ export const es: Catalog = {
   'managerAck.subject': 'Caso {ref}: su solicitud de hablar con un responsable',
   'managerAck.body':
     'Hemos recibido su solicitud de hablar con un responsable sobre el caso {ref}, «{title}». Un responsable se pondrá en contacto con usted a más tardar el {ackDueAt}.',
+  'inboundClosed.subject': 'El caso {ref} está cerrado: su mensaje no se ha añadido',
+  'inboundClosed.body': 'El caso {ref}, «{title}», está cerrado, por lo que su mensaje no se ha añadido.',
+  'inboundRejected.subject': 'Caso {ref}: su mensaje no se ha añadido',
+  'inboundRejected.body':
+    'No hemos podido añadir su mensaje al caso {ref}, «{title}», en este momento. Responda en el portal de soporte o llámenos.',
+  'inbound.automatic': 'Este mensaje se ha enviado automáticamente.',
 };

@@ -37,4 +37,10 @@ export const fr: Catalog = {
   'managerAck.subject': 'Dossier {ref} : votre demande de parler à un responsable',
   'managerAck.body':
     'Nous avons bien reçu votre demande de parler à un responsable au sujet du dossier {ref}, « {title} ». Un responsable vous contactera au plus tard le {ackDueAt}.',
+  'inboundClosed.subject': 'Le dossier {ref} est clos : votre message n’a pas été ajouté',
+  'inboundClosed.body': 'Le dossier {ref}, « {title} », est clos : votre message n’y a donc pas été ajouté.',
+  'inboundRejected.subject': 'Dossier {ref} : votre message n’a pas été ajouté',
+  'inboundRejected.body':
+    'Nous n’avons pas pu ajouter votre message au dossier {ref}, « {title} », pour le moment. Veuillez répondre sur le portail de support ou nous appeler.',
+  'inbound.automatic': 'Ce message a été envoyé automatiquement.',
 };

@@ -37,4 +37,10 @@ export const it: Catalog = {
   'managerAck.subject': 'Caso {ref}: la sua richiesta di parlare con un responsabile',
   'managerAck.body':
     'Abbiamo ricevuto la sua richiesta di parlare con un responsabile riguardo al caso {ref}, «{title}». Un responsabile la contatterà entro il {ackDueAt}.',
+  'inboundClosed.subject': 'Il caso {ref} è chiuso: il suo messaggio non è stato aggiunto',
+  'inboundClosed.body': 'Il caso {ref}, «{title}», è chiuso, quindi il suo messaggio non è stato aggiunto.',
+  'inboundRejected.subject': 'Caso {ref}: il suo messaggio non è stato aggiunto',
+  'inboundRejected.body':
+    'Al momento non è stato possibile aggiungere il suo messaggio al caso {ref}, «{title}». Risponda nel portale di supporto o ci chiami.',
+  'inbound.automatic': 'Questo messaggio è stato inviato automaticamente.',
 };

@@ -36,4 +36,10 @@ export const ja: Catalog = {
   'managerAck.subject': 'ケース {ref}: マネージャーとの対話のご依頼',
   'managerAck.body':
     'ケース {ref}「{title}」について、マネージャーとの対話のご依頼を承りました。{ackDueAt} までにマネージャーからご連絡いたします。',
+  'inboundClosed.subject': 'ケース {ref} はクローズされています：メッセージは追加されませんでした',
+  'inboundClosed.body': 'ケース {ref}「{title}」はクローズされているため、メッセージは追加されませんでした。',
+  'inboundRejected.subject': 'ケース {ref}：メッセージは追加されませんでした',
+  'inboundRejected.body':
+    '現在、メッセージをケース {ref}「{title}」に追加できませんでした。サポートポータルからご回答いただくか、お電話ください。',
+  'inbound.automatic': 'このメッセージは自動送信されています。',
 };

@@ -37,4 +37,10 @@ export const pt: Catalog = {
   'managerAck.subject': 'Chamado {ref}: seu pedido para falar com um gestor',
   'managerAck.body':
     'Recebemos seu pedido para falar com um gestor sobre o chamado {ref}, “{title}”. Um gestor entrará em contato com você até {ackDueAt}.',
+  'inboundClosed.subject': 'O caso {ref} está encerrado: sua mensagem não foi adicionada',
+  'inboundClosed.body': 'O caso {ref}, “{title}”, está encerrado, por isso sua mensagem não foi adicionada a ele.',
+  'inboundRejected.subject': 'Caso {ref}: sua mensagem não foi adicionada',
+  'inboundRejected.body':
+    'Não foi possível adicionar sua mensagem ao caso {ref}, “{title}”, neste momento. Responda pelo portal de suporte ou ligue para nós.',
+  'inbound.automatic': 'Esta mensagem foi enviada automaticamente.',
 };

@@ -32,4 +32,9 @@ export const zh: Catalog = {
   'rca.body': '案例 {ref}“{title}”的根本原因分析已完成：',
   'managerAck.subject': '案例 {ref}：您要求与经理沟通',
   'managerAck.body': '我们已收到您就案例 {ref}“{title}”提出的与经理沟通的请求。经理将不晚于 {ackDueAt} 与您联系。',
+  'inboundClosed.subject': '案例 {ref} 已关闭：您的消息未被添加',
+  'inboundClosed.body': '案例 {ref}“{title}”已关闭，因此您的消息未被添加到该案例。',
+  'inboundRejected.subject': '案例 {ref}：您的消息未被添加',
+  'inboundRejected.body': '目前无法将您的消息添加到案例 {ref}“{title}”。请在支持门户中回复，或致电我们。',
+  'inbound.automatic': '此消息为自动发送。',
 };
