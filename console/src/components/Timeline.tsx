@@ -5,7 +5,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { takeLowestChangedEvent } from '../live/changed-events';
 import { api } from '../server-api/client';
-import type { CaseDetail, CaseEvent } from '../server-api/types';
+import type { CaseDetail, CaseEvent, CaseNotice } from '../server-api/types';
 import { formatInstant, humanize } from '../format';
 
 function summary(data: Record<string, unknown>): string {
@@ -67,22 +67,6 @@ export function Timeline({ detail, locale }: { detail: CaseDetail; locale: strin
       <Notices caseId={detail.id} locale={locale} />
     </div>
   );
-}
-
-interface Delivery {
-  channel: string;
-  address: string;
-  name: string | null;
-  status: string;
-  response: string | null;
-  lastError: string | null;
-  sentAt: string | null;
-}
-interface CaseNotice {
-  id: number;
-  kind: string;
-  createdAt: string;
-  deliveries: Delivery[];
 }
 
 const UNDER_WAY = new Set(['pending', 'sending', 'failed']);

@@ -1,125 +1,44 @@
-/** Shapes of the API's answers the console reads (see GET /openapi.json). */
-import type { ClockView, PageView } from '../../../contract/case';
+/**
+ * Shapes of the API's answers and request bodies the console uses: names for parts of openapi.d.ts, which is
+ * generated from the API's OpenAPI document (`npm run console:types`; a test fails when it is stale). Nothing
+ * here is written by hand but the names.
+ */
+import type { components, paths } from './openapi';
 
-export type Clock = ClockView;
+type Schemas = components['schemas'];
+
+export type Clock = Schemas['Clock'];
 /** The latest Severity 1 page of a case and its acknowledgement. */
-export type { PageView };
+export type PageView = NonNullable<Schemas['Page']>;
+export type Me = Schemas['Me'];
+/** A case as lists show it (GET /v1/cases). */
+export type CaseSummary = Schemas['CaseList']['items'][number];
+/** A case of the engineers' queue, with its customer. */
+export type QueueItem = Schemas['Queue']['items'][number];
+export type QueuePage = Schemas['Queue'];
+/** GET /v1/cases/{id}: the case, its resolution, history, contact attempts and the actions the caller may take now. */
+export type CaseDetail = Schemas['CaseDetail'];
+/** A command name the API offers in `actions`; each has one POST /v1/cases/{id}/<path> route. */
+export type CaseAction = NonNullable<Schemas['Case']['actions']>[number];
+export type Resolution = NonNullable<CaseDetail['resolution']>;
+export type ResolutionType = Resolution['type'];
+export type CaseEvent = Schemas['CaseEventList']['items'][number];
+export type Organisation = Schemas['Organisation'];
+export type NotificationContact = Schemas['NotificationContact'];
+export type AccountManager = Schemas['AccountManager'];
+export type CaseNotice = Schemas['CaseNotification'];
+export type Policy = Schemas['Policy'];
+export type Product = Schemas['Product'];
+export type CaseChange = Schemas['CaseChange'];
+export type SlaReportRow = Schemas['SlaReport']['rows'][number];
+export type SlaDay = Schemas['SlaReportDaily']['days'][number];
+export type SlaReportCase = Schemas['SlaReportCases']['items'][number];
+export type PhoneSession = Schemas['PhoneSession'];
+export type CreateCase = Schemas['CreateCase'];
 
-export interface Me {
-  id: string;
-  name: string;
-  role: 'case_admin' | 'license_admin' | 'support_partner' | 'engineer' | 'manager' | 'admin';
-  orgId: string | null;
-  homeRegion: string | null;
-  managerLevel: number | null;
-  linkedOrgIds: string[];
-}
-
-export interface CaseSummary {
-  id: string;
-  number: number;
-  orgId: string;
-  type: string;
-  status: string;
-  closeReason: string | null;
-  program: string;
-  severity: number;
-  priority: string | null;
-  levelLabel: string;
-  title: string;
-  language: string;
-  product: { id: string; version: string | null; build: string | null } | null;
-  ownerId: string | null;
-  ownerRegion: string | null;
-  aroundTheClock: boolean;
-  customerAvailable: boolean;
-  openedAt: string;
-  firstResponseAt: string | null;
-  resolvedAt: string | null;
-  closedAt: string | null;
-  slaState: string;
-  nextDueAt: string | null;
-  sla: Record<string, Clock>;
-  page: PageView | null;
-  version: number;
-}
-
-export interface QueueItem extends CaseSummary {
-  customer: { name: string; timeZone: string; marketRegion: string };
-}
-
-export interface QueuePage {
-  items: QueueItem[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
-
-export interface CaseDetail extends CaseSummary {
-  description: string;
-  resolution: { type: string; summary: string } | null;
-  managerEscalation: { level: number; requestedAt: string; acknowledgedAt: string | null } | null;
-  contactAttempts: { round: number; attempt: number; businessDate: string; scheduledAt: string; madeAt: string | null; status: string }[];
-  history: { at: string; type: string; actorId: string; data: Record<string, unknown> }[];
-}
-
-export interface CaseEvent {
-  id: number;
-  type: string;
-  actorId: string;
-  data: Record<string, unknown>;
-  occurredAt: string;
-}
-
-export interface Organisation {
-  id: string;
-  name: string;
-  supportId: string;
-  entitlement: string;
-  marketRegion: string;
-  timeZone: string;
-  language: string;
-}
-
-export interface Policy {
-  entitlements: { id: string; name: string; scheme: 'severity' | 'priority'; coverage: string; targets: Record<string, string> }[];
-  regionLanguages: Record<string, string[]>;
-}
-
-export interface Product {
-  id: string;
-  name: string;
-  versions: { version: string; lifecycle: string; latestBuild: string }[];
-}
-
-export interface CaseChange {
-  id: number;
-  caseId: string;
-  caseNumber: number;
-  orgId: string;
-  type: string;
-  status: string;
-  slaState: string;
-}
-
-export interface SlaReportRow {
-  program: string;
-  severity: number;
-  levelLabel: string;
-  cases: number;
-  met: number;
-  breached: number;
-  open: number;
-  achievement: number | null;
-  medianFirstResponseMs: number | null;
-  p90FirstResponseMs: number | null;
-}
-
-export interface SlaDay {
-  day: string;
-  cases: number;
-  met: number;
-  breached: number;
-  medianFirstResponseMs: number | null;
-  p90FirstResponseMs: number | null;
-}
+/** The JSON body of POST `path`. */
+export type RequestBody<P extends keyof paths> = paths[P] extends { post: { requestBody?: { content: { 'application/json': infer B } } } }
+  ? B
+  : never;
+export type ResolveBody = RequestBody<'/v1/cases/{id}/resolution'>;
+export type OutOfScopeCategory = NonNullable<ResolveBody['outOfScope']>;
