@@ -8,6 +8,7 @@ import type { Db } from '../db/client';
 import { caseEvents, caseInputs, cases, contactAttempts, notifications, slaClocks } from '../db/schema';
 import type { CaseView } from '../contract/case';
 import { isPermanentDataError } from '../db/errors';
+import { caseUrgency } from './case-urgency';
 import { recordQuarantine, replaceUnstorableText } from './quarantine';
 import type { CaseChangeBatch, CaseChangeResult } from './types';
 
@@ -98,6 +99,7 @@ export async function recordDespitePermanentError(
 }
 
 function caseRow({ record, view }: CaseChangeBatch) {
+  const urgency = caseUrgency(view);
   return {
     id: record.caseId,
     workflowId: record.workflowId,
@@ -119,6 +121,8 @@ function caseRow({ record, view }: CaseChangeBatch) {
     slaState: view.slaState,
     firstResponseDueAt: date(view.clocks.firstResponse?.dueAt),
     nextDueAt: date(view.nextDueAt),
+    nextDueClock: urgency.nextDueClock,
+    overdueSince: date(urgency.overdueSince),
     openedAt: new Date(view.openedAt),
     firstResponseAt: date(view.firstResponseAt),
     closedAt: date(view.closedAt),
@@ -128,6 +132,16 @@ function caseRow({ record, view }: CaseChangeBatch) {
   };
 }
 
+/**
+ * What a clock measured: from its start to its stop, when the stop is the instant it measures. A
+ * first-response clock stopped by the closing (nobody answered) or retired clock ('stopped') measured nothing.
+ */
+function elapsedMs(view: CaseView, c: CaseView['clocks'][string]): number | null {
+  if (!c.startedAt || !c.stoppedAt || c.state === 'stopped') return null;
+  if (c.name === 'firstResponse' && view.firstResponseAt === null) return null;
+  return Date.parse(c.stoppedAt) - Date.parse(c.startedAt);
+}
+
 async function writeClocksAndAttempts(db: Db, caseId: string, view: CaseView): Promise<void> {
   const clocks = Object.values(view.clocks).map((c) => ({
     caseId,
@@ -135,13 +149,16 @@ async function writeClocksAndAttempts(db: Db, caseId: string, view: CaseView): P
     state: c.state,
     target: c.target,
     level: view.level,
+    // The level at the stop: this write's level when it is the first to see the stop; the upsert below keeps
+    // the stored one through later writes (a severity change after the first response moves `level` only).
+    stoppedLevel: c.stoppedAt ? view.level : null,
     entitlement: view.entitlement,
     startedAt: date(c.startedAt),
     dueAt: date(c.dueAt),
     stoppedAt: date(c.stoppedAt),
     breachedAt: date(c.breachedAt),
     latenessMs: c.latenessMs,
-    elapsedMs: c.startedAt && c.stoppedAt ? Date.parse(c.stoppedAt) - Date.parse(c.startedAt) : null,
+    elapsedMs: elapsedMs(view, c),
     explanation: c.explanation,
   }));
   if (clocks.length > 0) {
@@ -154,6 +171,8 @@ async function writeClocksAndAttempts(db: Db, caseId: string, view: CaseView): P
           state: sql`excluded.state`,
           target: sql`excluded.target`,
           level: sql`excluded.level`,
+          // The same stop as stored: keep the level it stopped at; a new stop (a restarted clock) or none: this write's.
+          stoppedLevel: sql`case when ${slaClocks.stoppedAt} is not distinct from excluded.stopped_at and ${slaClocks.stoppedLevel} is not null then ${slaClocks.stoppedLevel} else excluded.stopped_level end`,
           entitlement: sql`excluded.entitlement`,
           startedAt: sql`excluded.started_at`,
           dueAt: sql`excluded.due_at`,

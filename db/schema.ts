@@ -117,7 +117,15 @@ export const cases = pgTable(
     ownerId: text('owner_id'),
     slaState: text('sla_state').notNull(),
     firstResponseDueAt: ts('first_response_due_at'),
+    /** The earliest due instant of a running clock not yet breached (the view's nextDueAt). */
     nextDueAt: ts('next_due_at'),
+    /** Which clock next_due_at belongs to (firstResponse, sev1Update, managerAck, ...); null without one. */
+    nextDueClock: text('next_due_clock'),
+    /**
+     * The earliest breached due instant among clocks still not met (breached and neither stopped nor
+     * retired): how long the case has been overdue. Null when nothing is overdue. The queue sorts by it first.
+     */
+    overdueSince: ts('overdue_since'),
     openedAt: ts('opened_at').notNull(),
     firstResponseAt: ts('first_response_at'),
     closedAt: ts('closed_at'),
@@ -134,6 +142,10 @@ export const cases = pgTable(
     // The engineers' queue: open cases by next due instant (console, GET /v1/queue).
     index('cases_open_due_idx')
       .on(t.nextDueAt, t.id)
+      .where(sql`${t.status} <> 'closed'`),
+    // Urgency first (GET /v1/queue): overdue cases, most overdue first, then by next due instant.
+    index('cases_open_urgency_idx')
+      .on(t.overdueSince, t.nextDueAt, t.id)
       .where(sql`${t.status} <> 'closed'`),
   ],
 );
@@ -161,14 +173,20 @@ export const slaClocks = pgTable(
     clock: text('clock').notNull(), // firstResponse, sev1Update, managerAck, ...
     state: text('state').notNull(),
     target: text('target'),
-    level: integer('level'),
+    level: integer('level'), // the case's level at the latest write
+    /**
+     * The case's level when this clock stopped (met, breached, closed, retired), kept through later severity
+     * changes: the SLA report attributes a first response to the level its clock ended at. Null while it runs.
+     */
+    stoppedLevel: integer('stopped_level'),
     entitlement: text('entitlement'),
     startedAt: ts('started_at'),
     dueAt: ts('due_at'),
     stoppedAt: ts('stopped_at'),
     breachedAt: ts('breached_at'),
     latenessMs: bigint('lateness_ms', { mode: 'number' }),
-    elapsedMs: bigint('elapsed_ms', { mode: 'number' }), // opened -> met, for reports
+    /** Clock start -> the instant it measures (first response: the response); null when it has none (closed unanswered). */
+    elapsedMs: bigint('elapsed_ms', { mode: 'number' }),
     explanation: text('explanation'),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
