@@ -1,8 +1,9 @@
 /**
  * The SLA report over time and its drill-down, for the managers' charts: per day (UTC) of first-response
- * clock start, cases, met, breached and p50/p90 first response; and the cases behind one report cell.
+ * clock start, cases in the same five outcomes as GET /v1/reports/sla (sla-outcome.ts) and p50/p90 first
+ * response over the answered ones; and the cases behind one report cell.
  */
-import { and, asc, eq, gte, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { cases, slaClocks } from '../../db/schema';
 import { STAFF_ROLES } from '../principal';
 import { invalid } from '../problem';
@@ -11,6 +12,7 @@ import { ENTITLEMENT_IDS } from '../schemas/admin';
 import { IsoInstant } from '../schemas/common';
 import type { Services } from '../services';
 import { z } from '../zod';
+import { countOutcome, isOutcome, outcomeOf, reportLevel, responsePercentile, SLA_OUTCOMES, type SlaOutcome } from './sla-outcome';
 
 const MAX_PERIOD_DAYS = 400;
 
@@ -18,7 +20,7 @@ const PeriodQuery = {
   from: IsoInstant.openapi({ description: 'start of the period (inclusive), by first-response clock start' }),
   to: IsoInstant.openapi({ description: 'end of the period (exclusive)' }),
   program: z.enum(ENTITLEMENT_IDS).optional(),
-  severity: z.coerce.number().int().min(1).max(4).optional(),
+  severity: z.coerce.number().int().min(1).max(4).optional().openapi({ description: 'the level the first-response clock ended at' }),
 };
 
 function period(query: { from: string; to: string }): { from: Date; to: Date } {
@@ -31,17 +33,17 @@ function period(query: { from: string; to: string }): { from: Date; to: Date } {
   return { from, to };
 }
 
-const breachedClock = or(eq(slaClocks.state, 'breached'), isNotNull(slaClocks.breachedAt))!;
-const metClock = sql`${slaClocks.state} = 'met' and ${slaClocks.breachedAt} is null`;
-
 const DailySchema = z
   .object({
     days: z.array(
       z.object({
         day: z.string().openapi({ description: 'YYYY-MM-DD (UTC)' }),
-        cases: z.number().int(),
+        cases: z.number().int().openapi({ description: 'met + breached + open + closedWithoutResponse + noTarget' }),
         met: z.number().int(),
         breached: z.number().int(),
+        open: z.number().int(),
+        closedWithoutResponse: z.number().int(),
+        noTarget: z.number().int(),
         medianFirstResponseMs: z.number().nullable(),
         p90FirstResponseMs: z.number().nullable(),
       }),
@@ -58,8 +60,9 @@ const DrillSchema = z
         title: z.string(),
         orgId: z.string(),
         program: z.string(),
-        severity: z.number().int(),
+        severity: z.number().int().openapi({ description: 'the level the first-response clock ended at' }),
         state: z.string(),
+        outcome: z.enum(SLA_OUTCOMES).openapi({ description: 'the report column the case counts in' }),
         dueAt: z.string().nullable(),
         breachedAt: z.string().nullable(),
         elapsedMs: z.number().nullable(),
@@ -75,7 +78,7 @@ export function registerReportSeriesRoutes({ api, db }: Services): void {
       gte(slaClocks.startedAt, from),
       lt(slaClocks.startedAt, to),
       query.program ? eq(slaClocks.entitlement, query.program) : undefined,
-      query.severity ? eq(slaClocks.level, query.severity) : undefined,
+      query.severity ? sql`${reportLevel} = ${query.severity}` : undefined,
     );
 
   defineRoute(
@@ -85,7 +88,9 @@ export function registerReportSeriesRoutes({ api, db }: Services): void {
       path: '/reports/sla/daily',
       tag: 'Reports',
       summary: 'First-response SLA per day',
-      description: 'Per UTC day of clock start: cases, met, breached, median and 90th-percentile first response.',
+      description:
+        'Per UTC day of clock start: cases, each in one of met, breached, open, closedWithoutResponse, noTarget, and the ' +
+        'median and 90th-percentile first response over the answered cases.',
       roles: STAFF_ROLES,
       query: z.strictObject(PeriodQuery),
       response: { status: 200, description: 'One row per day with cases', schema: DailySchema },
@@ -93,18 +98,17 @@ export function registerReportSeriesRoutes({ api, db }: Services): void {
     async ({ query }) => {
       const { from, to } = period(query);
       const day = sql<string>`to_char(${slaClocks.startedAt} at time zone 'UTC', 'YYYY-MM-DD')`;
-      const pct = (p: number) =>
-        sql<
-          number | null
-        >`(percentile_cont(${sql.raw(String(p))}) within group (order by ${slaClocks.elapsedMs}) filter (where ${slaClocks.elapsedMs} is not null))::float8`;
       const rows = await db
         .select({
           day,
           cases: sql<number>`count(*)::int`,
-          met: sql<number>`(count(*) filter (where ${metClock}))::int`,
-          breached: sql<number>`(count(*) filter (where ${breachedClock}))::int`,
-          p50: pct(0.5),
-          p90: pct(0.9),
+          met: countOutcome('met'),
+          breached: countOutcome('breached'),
+          open: countOutcome('open'),
+          closedWithoutResponse: countOutcome('closed_without_response'),
+          noTarget: countOutcome('no_target'),
+          p50: responsePercentile(0.5),
+          p90: responsePercentile(0.9),
         })
         .from(slaClocks)
         .where(filters(query, from, to))
@@ -117,6 +121,9 @@ export function registerReportSeriesRoutes({ api, db }: Services): void {
             cases: r.cases,
             met: r.met,
             breached: r.breached,
+            open: r.open,
+            closedWithoutResponse: r.closedWithoutResponse,
+            noTarget: r.noTarget,
             medianFirstResponseMs: r.p50 === null ? null : Math.round(r.p50),
             p90FirstResponseMs: r.p90 === null ? null : Math.round(r.p90),
           })),
@@ -135,21 +142,21 @@ export function registerReportSeriesRoutes({ api, db }: Services): void {
       roles: STAFF_ROLES,
       query: z.strictObject({
         ...PeriodQuery,
-        outcome: z.enum(['met', 'breached', 'open', 'all']).default('all'),
+        outcome: z.enum([...SLA_OUTCOMES, 'all']).default('all'),
         limit: z.coerce.number().int().min(1).max(500).default(100),
       }),
       response: { status: 200, description: 'Cases, oldest clock start first', schema: DrillSchema },
     },
     async ({ query }) => {
       const { from, to } = period(query);
-      const outcome = {
-        met: metClock,
-        breached: breachedClock,
-        open: sql`${slaClocks.state} in ('running', 'paused') and ${slaClocks.breachedAt} is null`,
-        all: undefined,
-      }[query.outcome];
+      const outcome = query.outcome === 'all' ? undefined : isOutcome(query.outcome);
       const rows = await db
-        .select({ clock: slaClocks, c: { id: cases.id, number: cases.number, title: cases.title, orgId: cases.orgId } })
+        .select({
+          clock: slaClocks,
+          level: reportLevel,
+          outcome: outcomeOf,
+          c: { id: cases.id, number: cases.number, title: cases.title, orgId: cases.orgId },
+        })
         .from(slaClocks)
         .innerJoin(cases, eq(cases.id, slaClocks.caseId))
         .where(and(filters(query, from, to), outcome))
@@ -157,14 +164,15 @@ export function registerReportSeriesRoutes({ api, db }: Services): void {
         .limit(query.limit);
       return {
         body: {
-          items: rows.map(({ clock, c }) => ({
+          items: rows.map(({ clock, level, outcome: cell, c }) => ({
             caseId: c.id,
             number: c.number,
             title: c.title,
             orgId: c.orgId,
             program: clock.entitlement ?? 'unknown',
-            severity: clock.level ?? 0,
+            severity: level ?? 0,
             state: clock.state,
+            outcome: cell as SlaOutcome,
             dueAt: clock.dueAt?.toISOString() ?? null,
             breachedAt: clock.breachedAt?.toISOString() ?? null,
             elapsedMs: clock.elapsedMs,

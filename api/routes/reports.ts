@@ -1,8 +1,10 @@
 /**
- * SLA achievement from the read model's sla_clocks: per program and level, first-response clocks started
- * in [from, to): met, breached, still open, without a target, and median / 90th-percentile response time.
+ * SLA achievement from the read model's sla_clocks: per program and level (the level the first-response
+ * clock ended at), first-response clocks started in [from, to): met, breached, still open, closed without a
+ * response, without a target (each case in exactly one: sla-outcome.ts), and median / 90th-percentile
+ * response time over the answered ones.
  */
-import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import { slaClocks } from '../../db/schema';
 import { levelLabel } from '../../policy';
 import type { EntitlementId, Level } from '../../policy/types';
@@ -13,6 +15,7 @@ import { ENTITLEMENT_IDS } from '../schemas/admin';
 import { InputInstant } from '../schemas/common';
 import type { Services } from '../services';
 import { z } from '../zod';
+import { countOutcome, reportLevel, responsePercentile } from './sla-outcome';
 
 const MAX_PERIOD_DAYS = 400;
 
@@ -29,15 +32,22 @@ const ReportSchema = z
     rows: z.array(
       z.object({
         program: z.string(),
-        severity: z.number().int(),
+        severity: z.number().int().openapi({ description: 'the level the first-response clock ended at (stopped, or runs at now)' }),
         levelLabel: z.string(),
-        cases: z.number().int(),
-        met: z.number().int(),
-        breached: z.number().int(),
-        open: z.number().int(),
-        noTarget: z.number().int(),
+        cases: z.number().int().openapi({ description: 'met + breached + open + closedWithoutResponse + noTarget' }),
+        met: z.number().int().openapi({ description: 'answered at or before the due instant' }),
+        breached: z
+          .number()
+          .int()
+          .openapi({ description: 'past the due instant: answered late, unanswered, or closed unanswered after it' }),
+        open: z.number().int().openapi({ description: 'not answered yet, not breached' }),
+        closedWithoutResponse: z.number().int().openapi({ description: 'closed before the due instant without any response' }),
+        noTarget: z.number().int().openapi({ description: 'no target: no_target, not_available, best_effort' }),
         achievement: z.number().nullable().openapi({ description: 'met / (met + breached); null without decided clocks' }),
-        medianFirstResponseMs: z.number().nullable(),
+        medianFirstResponseMs: z
+          .number()
+          .nullable()
+          .openapi({ description: 'over the answered cases (met or breached with a response); null without one' }),
         p90FirstResponseMs: z.number().nullable(),
       }),
     ),
@@ -63,22 +73,18 @@ export function registerReportRoutes({ api, db }: Services): void {
       if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * 86_400_000) {
         throw invalid([{ field: 'to', in: 'query', reason: `a period spans at most ${MAX_PERIOD_DAYS} days` }]);
       }
-      const count = (filter: SQL) => sql<number>`(count(*) filter (where ${filter}))::int`;
-      const percentile = (p: number) =>
-        sql<
-          number | null
-        >`(percentile_cont(${sql.raw(String(p))}) within group (order by ${slaClocks.elapsedMs}) filter (where ${slaClocks.elapsedMs} is not null))::float8`;
       const rows = await db
         .select({
           entitlement: slaClocks.entitlement,
-          level: slaClocks.level,
+          level: reportLevel,
           cases: sql<number>`count(*)::int`,
-          met: count(sql`${slaClocks.state} = 'met' and ${slaClocks.breachedAt} is null`),
-          breached: count(sql`${slaClocks.state} = 'breached' or ${slaClocks.breachedAt} is not null`),
-          open: count(sql`${slaClocks.state} in ('running', 'paused') and ${slaClocks.breachedAt} is null`),
-          noTarget: count(sql`${slaClocks.state} in ('no_target', 'not_available', 'best_effort')`),
-          medianMs: percentile(0.5),
-          p90Ms: percentile(0.9),
+          met: countOutcome('met'),
+          breached: countOutcome('breached'),
+          open: countOutcome('open'),
+          closedWithoutResponse: countOutcome('closed_without_response'),
+          noTarget: countOutcome('no_target'),
+          medianMs: responsePercentile(0.5),
+          p90Ms: responsePercentile(0.9),
         })
         .from(slaClocks)
         .where(
@@ -89,8 +95,8 @@ export function registerReportRoutes({ api, db }: Services): void {
             query.program ? eq(slaClocks.entitlement, query.program) : undefined,
           ),
         )
-        .groupBy(slaClocks.entitlement, slaClocks.level)
-        .orderBy(slaClocks.entitlement, slaClocks.level);
+        .groupBy(slaClocks.entitlement, reportLevel)
+        .orderBy(slaClocks.entitlement, reportLevel);
       return {
         body: {
           from: from.toISOString(),
@@ -103,6 +109,7 @@ export function registerReportRoutes({ api, db }: Services): void {
             met: r.met,
             breached: r.breached,
             open: r.open,
+            closedWithoutResponse: r.closedWithoutResponse,
             noTarget: r.noTarget,
             achievement: r.met + r.breached > 0 ? r.met / (r.met + r.breached) : null,
             medianFirstResponseMs: r.medianMs === null ? null : Math.round(r.medianMs),
