@@ -8662,7 +8662,7 @@ export interface paths {
           };
           content: {
             'application/json': {
-              items: components['schemas']['CaseNotification'][];
+              items: components['schemas']['CaseNotificationWithBounces'][];
             };
           };
         };
@@ -8695,6 +8695,146 @@ export interface paths {
           };
         };
         /** @description Role not admitted (admitted: case_admin, license_admin, support_partner, engineer, manager, admin) */
+        403: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found, or not visible to this principal */
+        404: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit for this token exceeded, or (invalid tokens only) too many failed authentications with this token or from this address */
+        429: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            /** @description Seconds until the limit or the block ends */
+            'Retry-After': number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The database or Temporal is unavailable, or the case workflow did not answer in time; retry */
+        503: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/cases/{id}/inbound-messages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Mail that came in to the case's reply address, and what became of it (staff only)
+     * @description Every message delivered to the reply address of the case (SMTP listener or POST /v1/inbound-mail), oldest first: accepted replies, repeats, refusals, and `ignored` mail that changed nothing, with its classification (auto-replies, list and bulk mail, the null sender, delivery status notifications, replies that only quote the previous mail). `bouncedContacts`: the organisation's notification contacts a delivery status notification reported as failing.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Inbound messages, oldest first */
+        200: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['InboundMessage'][];
+              bouncedContacts: components['schemas']['BouncedContact'][];
+            };
+          };
+        };
+        /** @description Invalid input (or text a database cannot store); `errors` names each field and reason */
+        400: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Missing, unknown or revoked bearer token */
+        401: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The Bearer challenge (RFC 6750): `Bearer realm="caseflow"`, with `error="invalid_token"` for a token that was refused */
+            'WWW-Authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Role not admitted (admitted: engineer, manager, admin) */
         403: {
           headers: {
             /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
@@ -8892,12 +9032,12 @@ export interface paths {
     };
     /**
      * The engineers' queue of open cases
-     * @description Open cases sorted by the next due instant (cases without one last), with the customer and its time zone. Paged on the server (`page`, `pageSize`); `total` counts every match.
+     * @description Open cases, urgency first: overdue cases (a clock breached and still not met) first, the most overdue first (`overdueSince`), then by the next due instant (`nextDueAt`, of `nextDueClock`), cases with neither last; with the customer and its time zone. Paged on the server (`page`, `pageSize`); `total` counts every match.
      */
     get: {
       parameters: {
         query?: {
-          /** @description mine: owned by me; region: customers of my home region (or `region`) and mine; all: every open case */
+          /** @description mine: owned by me, or with a Severity 1 page addressed to me now (on-call rota); region: customers of my home region (or `region`), cases paged to that region (around the clock, any market), and mine; all: every open case */
           scope?: 'mine' | 'region' | 'all';
           /** @description with scope=region: this region instead of the caller's home region */
           region?: 'APAC' | 'EMEA' | 'AMERICAS';
@@ -9038,7 +9178,7 @@ export interface paths {
     };
     /**
      * First-response SLA per day
-     * @description Per UTC day of clock start: cases, met, breached, median and 90th-percentile first response.
+     * @description Per UTC day of clock start: cases, each in one of met, breached, open, closedWithoutResponse, noTarget, and the median and 90th-percentile first response over the answered cases.
      */
     get: {
       parameters: {
@@ -9057,6 +9197,7 @@ export interface paths {
             | 'plan_premium'
             | 'plan_basic'
             | 'plan_evaluation';
+          /** @description the level the first-response clock ended at */
           severity?: number;
         };
         header?: never;
@@ -9190,8 +9331,9 @@ export interface paths {
             | 'plan_premium'
             | 'plan_basic'
             | 'plan_evaluation';
+          /** @description the level the first-response clock ended at */
           severity?: number;
-          outcome?: 'met' | 'breached' | 'open' | 'all';
+          outcome?: 'met' | 'breached' | 'open' | 'closed_without_response' | 'no_target' | 'all';
           limit?: number;
         };
         header?: never;
@@ -9437,7 +9579,7 @@ export interface paths {
     put?: never;
     /**
      * Deliver an email reply to a case
-     * @description The body is the raw message (`Content-Type: message/rfc822`). A recipient must be the reply address of a case (`case+<caseId>.<token>@<MAIL_REPLY_DOMAIN>`, token checked) and the sender a case or license administrator of the case's organisation or a support partner linked to it. The text (quoted history and signature trimmed) and the list of attachments become a customer reply, exactly as POST /v1/cases/{id}/replies. The same Message-ID twice is one reply. Refused mail is recorded and answered to the sender: 422 `mail-refused` names the reason (`errors[0].reason`); a closed case is 409 `case-closed`, and the sender is told how to open a related case.
+     * @description The body is the raw message (`Content-Type: message/rfc822`). A recipient must be the reply address of a case (`case+<caseId>.<token>@<MAIL_REPLY_DOMAIN>`, token checked) and the sender a case or license administrator of the case's organisation or a support partner linked to it. The text (quoted history and signature trimmed) and the list of attachments become a customer reply, exactly as POST /v1/cases/{id}/replies. The same Message-ID twice is one reply. Automatic mail (RFC 3834 auto-replies, list and bulk mail, the null sender) and a reply that only quotes the previous mail change nothing: 200 `ignored` with the classification. A delivery status notification (RFC 3464) marks the delivery it reports on bounced. Refused mail is recorded and never answered by mail, except to a verified customer: 422 `mail-refused` names the reason (`errors[0].reason`); a closed case is 409 `case-closed`, and the customer is told, in the case's language, how to open a related case.
      */
     post: {
       parameters: {
@@ -10398,15 +10540,24 @@ export interface components {
       to: string;
       rows: {
         program: string;
+        /** @description the level the first-response clock ended at (stopped, or runs at now) */
         severity: number;
         levelLabel: string;
+        /** @description met + breached + open + closedWithoutResponse + noTarget */
         cases: number;
+        /** @description answered at or before the due instant */
         met: number;
+        /** @description past the due instant: answered late, unanswered, or closed unanswered after it */
         breached: number;
+        /** @description not answered yet, not breached */
         open: number;
+        /** @description closed before the due instant without any response */
+        closedWithoutResponse: number;
+        /** @description no target: no_target, not_available, best_effort */
         noTarget: number;
         /** @description met / (met + breached); null without decided clocks */
         achievement: number | null;
+        /** @description over the answered cases (met or breached with a response); null without one */
         medianFirstResponseMs: number | null;
         p90FirstResponseMs: number | null;
       }[];
@@ -10687,16 +10838,18 @@ export interface components {
     SetAccountManager: {
       principalId: string;
     };
-    CaseNotification: {
-      id: number;
-      kind: string;
-      recipient: string;
-      channel: string;
-      createdAt: string;
-      deliveredAt: string | null;
-      attempts: number;
-      lastError: string | null;
-      deliveries: components['schemas']['NotificationDelivery'][];
+    CaseNotificationWithBounces: components['schemas']['CaseNotification'] & {
+      deliveries?: (components['schemas']['NotificationDelivery'] & {
+        /** @description staff only: a bounce reported after the server had taken the mail (RFC 3464 delivery status notification) */
+        bounce?: {
+          /** @description the status code the delivery status notification reported, e.g. 5.1.1 */
+          status: string | null;
+          /** @description the reporting server's diagnostic */
+          diagnostic: string | null;
+          /** @description when the report arrived */
+          at: string;
+        } | null;
+      })[];
     };
     NotificationDelivery: {
       /** @enum {string} */
@@ -10714,6 +10867,51 @@ export interface components {
       attempts: number;
       lastError: string | null;
       sentAt: string | null;
+    };
+    CaseNotification: {
+      id: number;
+      kind: string;
+      recipient: string;
+      channel: string;
+      createdAt: string;
+      deliveredAt: string | null;
+      attempts: number;
+      lastError: string | null;
+      deliveries: components['schemas']['NotificationDelivery'][];
+    };
+    InboundMessage: {
+      id: number;
+      receivedAt: string;
+      /** @enum {string} */
+      via: 'smtp' | 'http';
+      /** @enum {string} */
+      status: 'accepted' | 'duplicate' | 'refused' | 'ignored';
+      /**
+       * @description why an ignored message changed nothing
+       * @enum {string|null}
+       */
+      classification: 'auto_reply' | 'list' | 'bulk' | 'null_sender' | 'delivery_report' | 'empty_reply' | null;
+      /** @description refusal reason */
+      reason: string | null;
+      sender: string | null;
+      envelopeSender: string | null;
+      subject: string | null;
+      messageId: string;
+      /** @description the customer-side principal or contact the sender matched */
+      principalId: string | null;
+      /** @description what was mailed back: sent | skipped:<why> | failed:<error> | none */
+      answer: string | null;
+      /** @description the header that classified it; for a delivery report what it reported and matched */
+      detail: {
+        [key: string]: unknown;
+      } | null;
+    };
+    BouncedContact: {
+      id: string;
+      name: string;
+      email: string;
+      bouncedAt: string;
+      bounceStatus: string | null;
     };
     Me: {
       id: string;
@@ -10817,6 +11015,16 @@ export interface components {
           timeZone: string;
           marketRegion: string;
         };
+        /**
+         * @description the earliest breached due instant among clocks still not met (breached, neither answered nor retired); null when nothing is overdue. The queue sorts these cases first, the most overdue first
+         * @example 2026-11-29T14:24:23.864Z
+         */
+        overdueSince: string | null;
+        /**
+         * @description the clock `nextDueAt` belongs to (firstResponse, sev1Update, managerAck, ...); null without a next due instant
+         * @example sev1Update
+         */
+        nextDueClock: string | null;
       }[];
       page: number;
       pageSize: number;
@@ -10827,9 +11035,13 @@ export interface components {
       days: {
         /** @description YYYY-MM-DD (UTC) */
         day: string;
+        /** @description met + breached + open + closedWithoutResponse + noTarget */
         cases: number;
         met: number;
         breached: number;
+        open: number;
+        closedWithoutResponse: number;
+        noTarget: number;
         medianFirstResponseMs: number | null;
         p90FirstResponseMs: number | null;
       }[];
@@ -10841,8 +11053,14 @@ export interface components {
         title: string;
         orgId: string;
         program: string;
+        /** @description the level the first-response clock ended at */
         severity: number;
         state: string;
+        /**
+         * @description the report column the case counts in
+         * @enum {string}
+         */
+        outcome: 'met' | 'breached' | 'open' | 'closed_without_response' | 'no_target';
         dueAt: string | null;
         breachedAt: string | null;
         elapsedMs: number | null;
@@ -10888,14 +11106,20 @@ export interface components {
     };
     InboundMailResult: {
       /**
-       * @description duplicate: this message was already applied; nothing changed
+       * @description duplicate: this message was already applied; ignored: automatic mail, a delivery report or a reply with nothing new, recorded (see classification) without changing the case
        * @enum {string}
        */
-      status: 'accepted' | 'duplicate';
-      caseId: string;
-      caseNumber: number;
+      status: 'accepted' | 'duplicate' | 'ignored';
+      /**
+       * @description why an ignored message changed nothing (ignored only)
+       * @enum {string}
+       */
+      classification?: 'auto_reply' | 'list' | 'bulk' | 'null_sender' | 'delivery_report' | 'empty_reply';
+      /** @description null: an ignored delivery report that matched none of our mail */
+      caseId: string | null;
+      caseNumber: number | null;
       /** @description request id of the customerReply update, derived from the Message-ID */
-      requestId: string;
+      requestId?: string;
       /** @description the case status after the reply (accepted only) */
       caseStatus?: string;
     };
