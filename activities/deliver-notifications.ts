@@ -239,11 +239,18 @@ async function sendMail(
   const customerFacing = d.audience === 'customer';
   const round = typeof payload.round === 'number' ? payload.round : null;
   const info = customerFacing && round !== null ? await infoRequest(facts.caseId, round) : null;
-  const composed = customerFacing
-    ? composeCustomerMail({ kind: row.kind, payload, facts, reader: { name: d.name ?? d.address, language: d.language }, info })
-    : composeStaffMail(row.kind, payload, facts, d.name ?? d.address);
-  // A customer notice kind without translations yet still goes out, in the plain English staff form.
-  const text = composed ?? composeStaffMail(row.kind, payload, facts, d.name ?? d.address);
+  const staffMail = () => composeStaffMail(row.kind, payload, facts, { name: d.name ?? d.address, zone: null }, mailer.consoleUrl);
+  const text = customerFacing
+    ? // Every customer kind has its text (a compile-time table); a staff kind never reaches the customer side.
+      (composeCustomerMail({
+        kind: row.kind,
+        payload,
+        facts,
+        reader: { name: d.name ?? d.address, language: d.language },
+        info,
+        consoleUrl: mailer.consoleUrl,
+      }) ?? refuseCustomerStaffText(row.kind))
+    : staffMail();
   return sendCaseMail(mailer, {
     dedupeKey: row.dedupeKey,
     caseId: facts.caseId,
@@ -251,4 +258,9 @@ async function sendMail(
     customerFacing,
     ...text,
   });
+}
+
+/** A staff notice planned for a customer address would leak staff text: refuse it loudly instead. */
+function refuseCustomerStaffText(kind: string): never {
+  throw new Error(`notice kind '${kind}' has no customer text and is not sent to the customer side`);
 }

@@ -151,7 +151,7 @@ async function main(): Promise<void> {
     const keyOf = new Map(rows.map((r) => [(r.messageId ?? '').replace(/^<|>$/g, ''), r.key]));
     return box.map((m) => ({ key: keyOf.get(m.messageId) ?? '', messageId: m.messageId, receivedAt: m.arrivedAt }));
   };
-  const mailer = { transport, reply: { secret: 'bench', domain: 'reply.caseflow.test' } };
+  const mailer = { transport, reply: { secret: 'bench', domain: 'reply.caseflow.test' }, consoleUrl: 'http://localhost:3000' };
   const worker = await createCaseWorker({ connection: env.nativeConnection, database, notifier: null, mailer });
   const running = worker.run();
   const run = randomUUID().slice(0, 6);

@@ -101,6 +101,10 @@ interface Command {
 export interface EngineerResponseInput extends Command {
   message?: string;
 }
+/** A note staff write for each other: never shown to the customer side on any path (contract/audit-events.ts). */
+export interface InternalNoteInput extends Command {
+  message: string;
+}
 export interface ChangeSeverityInput extends Command {
   level: Level;
   reason: string;
@@ -248,6 +252,7 @@ export interface CaseView {
 /** Returns once the case is recorded in the database; used with update-with-start by the API. */
 export const openedUpdate = defineUpdate<CaseView, [{ requestId: string }]>('opened');
 export const engineerResponseUpdate = defineUpdate<CaseView, [EngineerResponseInput]>('engineerResponse');
+export const internalNoteUpdate = defineUpdate<CaseView, [InternalNoteInput]>('internalNote');
 export const changeSeverityUpdate = defineUpdate<CaseView, [ChangeSeverityInput]>('changeSeverity');
 export const requestInfoUpdate = defineUpdate<CaseView, [RequestInfoInput]>('requestInfo');
 export const customerReplyUpdate = defineUpdate<CaseView, [CustomerReplyInput]>('customerReply');

@@ -4,6 +4,7 @@
  */
 export const COMMAND_NAMES = [
   'engineerResponse',
+  'internalNote',
   'changeSeverity',
   'requestInfo',
   'customerReply',

@@ -15,6 +15,7 @@ import {
   customerAvailabilitySignal,
   customerReplyUpdate,
   engineerResponseUpdate,
+  internalNoteUpdate,
   managerAckUpdate,
   pageAckUpdate,
   rcaDeliveredUpdate,
@@ -29,6 +30,7 @@ import {
   type CustomerAvailabilityInput,
   type CustomerReplyInput,
   type EngineerResponseInput,
+  type InternalNoteInput,
   type ManagerAckInput,
   type PageAckInput,
   type RcaDeliveredInput,
@@ -42,6 +44,7 @@ import { CASE_WORKERS, CUSTOMER_ROLES, STAFF_ROLES, type Role } from './roles';
 /** The inputs of every command, by name (each carries `requestId` and `actor`). */
 export interface CommandInputs {
   engineerResponse: EngineerResponseInput;
+  internalNote: InternalNoteInput;
   changeSeverity: ChangeSeverityInput;
   requestInfo: RequestInfoInput;
   customerReply: CustomerReplyInput;
@@ -85,6 +88,7 @@ export const CASE_COMMANDS: { readonly [N in CommandName]: CommandSpec<N> } = {
     title: 'An engineer response',
     events: ['engineer_response'],
   },
+  internalNote: { message: update(internalNoteUpdate), roles: STAFF_ROLES, title: 'An internal note', events: ['internal_note'] },
   changeSeverity: {
     message: update(changeSeverityUpdate),
     roles: CUSTOMERS_AND_CASE_WORKERS,

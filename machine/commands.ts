@@ -35,6 +35,11 @@ const RULES: { readonly [N in CommandName]: CommandRules<N> } = {
     state: v.closedRefusal,
     apply: (m, a, now) => conversation.engineerResponse(m, a.actor, a.requestId, now, a.message),
   },
+  internalNote: {
+    state: v.closedRefusal,
+    input: (_m, a) => (typeof a.message === 'string' && a.message.trim().length > 0 ? null : 'An internal note needs text'),
+    apply: (m, a, now) => conversation.internalNote(m, a.actor, a.requestId, now, a.message),
+  },
   changeSeverity: { state: v.changeSeverityStateRefusal, input: v.changeSeverityInputRefusal, apply: triage.changeSeverity },
   requestInfo: {
     state: v.requestInfoStateRefusal,

@@ -13,9 +13,16 @@ import { record, setStatus } from './recording';
 import { close, reopen } from './resolution';
 
 export function engineerResponse(m: Machine, actor: Actor, requestId: string, now: number, message?: string): void {
+  const first = m.s.firstResponseAt === null;
   respond(m, actor, requestId, now);
   record(m, 'engineer_response', actor.id, now, requestId, { message: message ?? null });
   if (m.s.aroundTheClock) restartUpdateCadence(m, now, requestId);
+  notices.engineerResponded(m, requestId, actor, message, first);
+}
+
+/** Staff only: recorded on the trail for staff, told to nobody, changes no clock (contract/audit-events.ts). */
+export function internalNote(m: Machine, actor: Actor, requestId: string, now: number, message: string): void {
+  record(m, 'internal_note', actor.id, now, requestId, { message });
 }
 
 export function requestInfo(m: Machine, actor: Actor, requestId: string, now: number, message: string): void {
@@ -41,13 +48,14 @@ export function customerReply(
   email: Record<string, unknown> = {},
 ): void {
   record(m, 'customer_reply', actor.id, now, requestId, { message: message ?? null, ...email });
+  const reopens = m.s.status === 'resolved';
   if (m.s.status === 'awaiting_customer') {
     cancelContactAttempts(m, now, requestId, actor.id);
     setStatus(m, 'in_progress', now, actor.id, requestId);
-  } else if (m.s.status === 'resolved') {
+  } else if (reopens) {
     reopen(m, now, requestId, actor.id, 'customer replied after resolution');
   }
-  notices.customerReplied(m, requestId, message ?? null, email);
+  notices.customerReplied(m, requestId, message ?? null, email, reopens);
 }
 
 /** Timer: the last contact attempt's business day ended without a reply. */

@@ -6,11 +6,14 @@
  * | kind                          | recipient                               | channel | sent when                                |
  * |-------------------------------|-----------------------------------------|---------|------------------------------------------|
  * | `case_received`               | customer                                | email   | the case opens (first-response due time) |
+ * | `engineer_response`           | customer                                | email   | an engineer answers publicly (text)      |
  * | `info_request`                | customer                                | email   | an engineer requests information         |
  * | `contact_attempt`             | customer                                | email   | a scheduled contact attempt is made      |
  * | `closed_no_customer_response` | customer                                | email   | the last attempt went unanswered         |
  * | `case_closed`                 | customer                                | email   | the case closes for any other reason     |
  * | `customer_reply`              | owner                                   | email   | the customer replies                     |
+ * | `resolution_rejected`         | owner                                   | email   | the customer rejects the resolution      |
+ * | `case_assigned`               | the new owner                           | email   | assignment or hand-off to an engineer    |
  * | `case_resolved`               | customer                                | email   | an engineer resolves the case            |
  * | `rca_required`                | owner                                   | email   | a resolution needs a root-cause analysis |
  * | `rca_delivered`               | customer                                | email   | the root-cause analysis is delivered     |
@@ -22,39 +25,40 @@
  * | `sla_warning`                 | owner (managerAck: the level's manager) | email   | a warning threshold of a clock passes    |
  * | `sla_breach`                  | owner and the duty manager              | email   | a clock (other than managerAck) breaches |
  *
- * Recipients are addresses the delivery side resolves: `customer:<org>`, `engineer:<id>`, `oncall:<region>`,
- * `queue:<region>`, `manager:duty`, `manager:level<n>`, `sam:<org>`, `oncall:<region>:fallback`.
+ * Kinds, audiences and payloads are contract/notices.ts's; recipients are its tagged `Recipient`, which the
+ * delivery side resolves into people. Internal notes are never in a notice's payload.
  */
-import type { DeadlineResult } from '../policy';
+import { explanationFacts, type DeadlineResult } from '../policy';
 import type { Level, SunRegion } from '../policy/types';
-import type { CloseReason, ResolutionType } from '../contract/case';
+import type { Actor, CloseReason, ResolutionType } from '../contract/case';
+import { formatRecipient, type Recipient } from '../contract/notices';
 import { iso, MANAGER_ACK, type Machine } from './context';
 import { notify } from './recording';
 
 // ---- recipients -------------------------------------------------------------------------------------
 
 /** The customer organisation's contacts. */
-export function customer(m: Machine): string {
-  return `customer:${m.input.orgId}`;
+export function customer(m: Machine): Recipient {
+  return { to: 'customer', orgId: m.input.orgId };
 }
 
 /** The engineer who owns the case; else the on-call engineer of its region; else the region's queue. */
-export function owner(m: Machine): string {
-  if (m.s.ownerId) return `engineer:${m.s.ownerId}`;
-  return m.s.ownerRegion ? `oncall:${m.s.ownerRegion}` : `queue:${m.input.region}`;
+export function owner(m: Machine): Recipient {
+  if (m.s.ownerId) return { to: 'engineer', id: m.s.ownerId };
+  return m.s.ownerRegion ? { to: 'oncall', region: m.s.ownerRegion } : { to: 'queue', region: m.input.region };
 }
 
 /** Level 1 is the duty manager; higher levels are named by number. */
-export function managerRecipient(level: number): string {
-  return level === 1 ? 'manager:duty' : `manager:level${level}`;
+export function managerRecipient(level: number): Recipient {
+  return { to: 'manager', level };
 }
 
-function oncall(region: SunRegion): string {
-  return `oncall:${region}`;
+function oncall(region: SunRegion): Recipient {
+  return { to: 'oncall', region };
 }
 
-function supportAccountManager(m: Machine): string {
-  return `sam:${m.input.orgId}`;
+function supportAccountManager(m: Machine): Recipient {
+  return { to: 'sam', orgId: m.input.orgId };
 }
 
 // ---- conversation with the customer -------------------------------------------------------------------
@@ -64,6 +68,8 @@ function supportAccountManager(m: Machine): string {
  * input changes when this is added, which replay does not compare, so running cases replay unchanged.
  */
 export function caseReceived(m: Machine, cause: string, level: Level, deadline: DeadlineResult): void {
+  const facts =
+    deadline.kind === 'due' ? explanationFacts(m.input.coverage, deadline.target, Date.parse(m.input.openedAt), deadline.dueAt) : null;
   notify(m, 'case_received', customer(m), 'email', cause, {
     level,
     firstResponse: {
@@ -71,8 +77,19 @@ export function caseReceived(m: Machine, cause: string, level: Level, deadline: 
       dueAt: deadline.kind === 'due' ? iso(deadline.dueAt) : null,
       target: deadline.kind === 'due' ? deadline.target : null,
       explanation: deadline.explanation,
+      // The explanation as data, for the reader's language (the English text above stays for old readers).
+      ...(facts ? { facts: { ...facts, openedAt: iso(facts.openedAt)!, startsAt: iso(facts.startsAt)!, dueAt: iso(facts.dueAt)! } } : {}),
     },
   });
+}
+
+/**
+ * An engineer's public reply reaches the customer side, in the case's language: the first response and every
+ * update after it (Severity 1: the cadence's updates). A response recorded without text tells nobody.
+ */
+export function engineerResponded(m: Machine, cause: string, actor: Actor, message: string | undefined, first: boolean): void {
+  if (!message || message.trim().length === 0) return;
+  notify(m, 'engineer_response', customer(m), 'email', cause, { message, first, ...(actor.name ? { authorName: actor.name } : {}) });
 }
 
 export function infoRequested(m: Machine, cause: string, round: number, message: string): void {
@@ -98,12 +115,34 @@ export function closedNoCustomerResponse(m: Machine, cause: string): void {
 }
 
 /** Any other closure (confirmed, customer request, resolution timeout, an engineer's reason): why, and how to refer to it. */
-export function caseClosed(m: Machine, cause: string, reason: CloseReason): void {
-  notify(m, 'case_closed', customer(m), 'email', cause, { reason, relatedCaseId: m.input.caseId });
+export function caseClosed(m: Machine, cause: string, reason: CloseReason, closedBy: Actor | null): void {
+  notify(m, 'case_closed', customer(m), 'email', cause, {
+    reason,
+    relatedCaseId: m.input.caseId,
+    ...(closedBy ? { closedBy: { id: closedBy.id, role: closedBy.role } } : {}),
+  });
 }
 
-export function customerReplied(m: Machine, cause: string, message: string | null, email: Record<string, unknown> = {}): void {
-  notify(m, 'customer_reply', owner(m), 'email', cause, { message, ...email });
+/** The owner hears the reply (and that it reopened the case, when it did). */
+export function customerReplied(
+  m: Machine,
+  cause: string,
+  message: string | null,
+  email: Record<string, unknown> = {},
+  reopened = false,
+): void {
+  notify(m, 'customer_reply', owner(m), 'email', cause, { message, ...email, ...(reopened ? { reopened: true as const } : {}) });
+}
+
+/** The owner hears that the customer rejected the resolution (with the customer's comment). */
+export function resolutionRejected(m: Machine, cause: string, by: Actor, comment: string | null): void {
+  notify(m, 'resolution_rejected', owner(m), 'email', cause, { comment, by: { id: by.id, role: by.role } });
+}
+
+/** The new owner hears that the case is theirs now (an assignment's note is internal and stays out). */
+export function caseAssigned(m: Machine, cause: string, by: Actor, from: string | null): void {
+  if (!m.s.ownerId || m.s.ownerId === by.id) return; // taking a case yourself needs no mail
+  notify(m, 'case_assigned', owner(m), 'email', cause, { from, by: { id: by.id, role: by.role }, region: m.s.ownerRegion });
 }
 
 // ---- resolution and root-cause analysis ---------------------------------------------------------------
@@ -132,7 +171,7 @@ export function handoff(m: Machine, cause: string, from: SunRegion | null, to: S
 
 /** Who holds a Severity 1 page at each escalation level (docs/notifications.md, "Pages"). */
 export function pageChain(region: SunRegion): string[] {
-  return [oncall(region), `${oncall(region)}:fallback`, managerRecipient(1)];
+  return [oncall(region), { to: 'oncall', region, fallback: true } as const, managerRecipient(1)].map(formatRecipient);
 }
 
 export function pageEscalation(m: Machine, cause: string, region: SunRegion, kind: string, facts: Record<string, unknown>): void {

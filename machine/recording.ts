@@ -6,6 +6,7 @@
  */
 import type { CaseEventRecord, NotificationChannel, NotificationRequest } from '../activities/types';
 import type { CaseState } from './state';
+import { formatRecipient, type NoticeKind, type NoticePayloads, type Recipient } from '../contract/notices';
 import { iso, type Machine, type Outbox } from './context';
 
 const HISTORY_LIMIT = 500;
@@ -32,14 +33,15 @@ export function record(m: Machine, type: string, actorId: string, at: number, ca
 }
 
 /** Queues one notification; the dedupe key names the case, the kind, the recipient and the cause. */
-export function notify(
+export function notify<K extends NoticeKind>(
   m: Machine,
-  kind: string,
-  recipient: string,
+  kind: K,
+  to: Recipient | string,
   channel: NotificationChannel,
   cause: string,
-  payload: Record<string, unknown>,
+  payload: NoticePayloads[K],
 ): void {
+  const recipient = typeof to === 'string' ? to : formatRecipient(to);
   m.outbox.notifications.push({
     dedupeKey: `${m.input.caseId}:${kind}:${recipient}:${cause}`,
     kind,

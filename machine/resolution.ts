@@ -42,12 +42,16 @@ export function resolve(m: Machine, { actor, requestId, resolutionType, summary,
 export function confirmResolution(m: Machine, { actor, requestId, accepted, comment }: ConfirmResolutionInput, now: number): void {
   record(m, accepted ? 'resolution_confirmed' : 'resolution_rejected', actor.id, now, requestId, { comment: comment ?? null });
   if (accepted) close(m, now, 'confirmed', requestId, actor.id);
-  else reopen(m, now, requestId, actor.id, 'customer rejected the resolution');
+  else {
+    reopen(m, now, requestId, actor.id, 'customer rejected the resolution');
+    notices.resolutionRejected(m, requestId, actor, comment ?? null);
+  }
 }
 
 export function closeCase(m: Machine, actor: Actor, requestId: string, now: number, reason?: string): void {
   record(m, 'close_requested', actor.id, now, requestId, { reason: reason ?? null });
-  close(m, now, 'customer_request', requestId, actor.id);
+  // The state keeps the reason it always recorded (replay); the notice says who closed it.
+  close(m, now, 'customer_request', requestId, actor.id, actor);
 }
 
 export function rcaDelivered(m: Machine, actor: Actor, requestId: string, now: number, summary: string): void {
@@ -75,7 +79,7 @@ export function reopen(m: Machine, now: number, cause: string, actorId: string, 
 }
 
 /** Closes the case: attempts cancelled, around-the-clock stopped, every active clock retired. */
-export function close(m: Machine, now: number, reason: CloseReason, cause: string, actorId: string): void {
+export function close(m: Machine, now: number, reason: CloseReason, cause: string, actorId: string, by: Actor | null = null): void {
   cancelContactAttempts(m, now, cause, actorId);
   if (m.s.aroundTheClock) stopAroundTheClock(m, now, cause, actorId, 'closed');
   for (const name of Object.keys(m.s.clocks)) {
@@ -87,7 +91,7 @@ export function close(m: Machine, now: number, reason: CloseReason, cause: strin
   setStatus(m, 'closed', now, actorId, cause);
   record(m, 'closed', actorId, now, cause, { reason });
   // The unanswered-attempts closure has its own notice, raised by the contact rule with the attempt count.
-  if (reason !== 'no_customer_response') notices.caseClosed(m, cause, reason);
+  if (reason !== 'no_customer_response') notices.caseClosed(m, cause, reason, by);
 }
 
 /** End of the N-th whole business day after the resolution (a day already begun does not count). */

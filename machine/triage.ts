@@ -10,6 +10,7 @@ import { clockIsActive, clockView } from './clock-view';
 import { qualifiesForAroundTheClock, startAroundTheClock, stopAroundTheClock } from './around-the-clock';
 import { firstResponseDeadline } from './clocks';
 import { FIRST_RESPONSE, type Machine } from './context';
+import * as notices from './notices';
 import { record, touch } from './recording';
 
 export function changeSeverity(m: Machine, { actor, level, reason, requestId }: ChangeSeverityInput, now: number): void {
@@ -41,5 +42,6 @@ export function assign(m: Machine, { actor, requestId, ownerId, region, note }: 
   m.s.ownerId = ownerId;
   if (region) m.s.ownerRegion = region;
   record(m, 'assigned', actor.id, now, requestId, { from, to: { ownerId, region: m.s.ownerRegion }, note: note ?? null });
+  notices.caseAssigned(m, requestId, actor, from.ownerId);
   touch(m);
 }

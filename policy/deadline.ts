@@ -93,6 +93,29 @@ function explainWall(zone: string, openedAt: number, dueAt: number, label: strin
   return `${label}, around the clock (24/7, real elapsed time) ${zone}, opened ${formatLocalWithZone(zone, openedAt)}: due ${formatLocalWithZone(zone, dueAt)}${dstNote}`;
 }
 
+/**
+ * The facts a deadline's explanation is made of, as data, so a reader's language can render it (mail in
+ * nine languages): how the target counts, the calendar's zone and weekly windows, when the clock started and
+ * the closed days (holidays, closures) it skipped. Local dates are YYYY-MM-DD in the calendar's zone.
+ */
+export interface ExplanationFacts {
+  counting: 'wall' | 'business';
+  zone: string;
+  windows: CalendarSpec['windows'];
+  openedAt: number;
+  /** When the clock began to run: the next opening of coverage after the case opened (= openedAt inside coverage). */
+  startsAt: number;
+  dueAt: number;
+  closedDays: string[];
+}
+
+export function explanationFacts(coverage: CalendarSpec, target: Target, openedAt: number, dueAt: number): ExplanationFacts {
+  const cal = targetCalendar(target, coverage);
+  if (cal.alwaysOpen) return { counting: 'wall', zone: cal.zone, windows: [], openedAt, startsAt: openedAt, dueAt, closedDays: [] };
+  const closedDays = closedEpochDaysBetween(cal, openedAt, dueAt).map((d) => new Date(d * DAY).toISOString().slice(0, 10));
+  return { counting: 'business', zone: cal.zone, windows: cal.windows, openedAt, startsAt: nextOpening(cal, openedAt), dueAt, closedDays };
+}
+
 export function computeDeadline(input: DeadlineInput): DeadlineResult {
   const policy = ENTITLEMENTS[input.entitlement];
   if (!policy) throw new RangeError(`Unknown entitlement '${input.entitlement}'`);

@@ -42,6 +42,8 @@ export {
 } from './calendars';
 export {
   computeDeadline,
+  explanationFacts,
+  type ExplanationFacts,
   targetCalendar,
   targetDurationMs,
   formatLocal,

@@ -11,6 +11,8 @@ import type { MailTransport } from './transport';
 export interface CaseMailer {
   transport: MailTransport;
   reply: ReplyAddressConfig;
+  /** Where people open the console (PUBLIC_URL, no trailing slash): the links in every mail. */
+  consoleUrl: string;
 }
 
 export interface OutgoingMail {

@@ -19,17 +19,7 @@ export interface Person {
 }
 
 /** Notices a customer can receive; a contact's `kinds` is a subset of these (null = all). */
-export const CUSTOMER_NOTICE_KINDS = [
-  'case_received',
-  'info_request',
-  'contact_attempt',
-  'case_resolved',
-  'closed_no_customer_response',
-  'case_closed',
-  'rca_delivered',
-  'manager_request_ack',
-] as const;
-export type CustomerNoticeKind = (typeof CUSTOMER_NOTICE_KINDS)[number];
+export { CUSTOMER_NOTICE_KINDS, type CustomerNoticeKind } from '../../contract/notices';
 
 export interface NoticeToResolve {
   kind: string;

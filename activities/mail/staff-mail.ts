@@ -1,7 +1,10 @@
 /**
- * Staff mail, in English: warnings, breaches, Severity 1 pages, hand-offs, manager requests, SAM notices,
- * RCA and customer replies. Instants in UTC and in the customer's zone, since staff work across regions.
+ * Staff mail, in English: one composer per staff notice kind (contract/notices.ts), so a kind without its
+ * text fails to compile. Each names the case, links to it in the console (the configured public URL) and
+ * writes instants as the reader reads them: in the reader's zone when known, with the customer's local time
+ * beside it, since staff work across regions.
  */
+import type { StaffNoticeKind } from '../../contract/notices';
 import type { CaseFacts } from './case-facts';
 import type { ComposedMail } from './customer-mail';
 import { render, type Block } from './layout';
@@ -13,75 +16,140 @@ const CLOCKS: Record<string, string> = {
   managerAck: 'manager acknowledgement',
 };
 
-export function composeStaffMail(kind: string, payload: Record<string, unknown>, facts: CaseFacts, readerName: string): ComposedMail {
+export interface StaffReader {
+  name: string;
+  /** The reader's IANA zone; null = UTC. */
+  zone: string | null;
+}
+
+interface Ctx {
+  ref: string;
+  facts: CaseFacts;
+  payload: Record<string, unknown>;
+  at: (iso: unknown) => string;
+  clock: string;
+  level: string;
+}
+
+type Composer = (c: Ctx) => { subject: string; lines: Block[] };
+
+const text = (v: unknown, fallback = ''): string => (typeof v === 'string' && v ? v : fallback);
+
+const COMPOSERS: { readonly [K in StaffNoticeKind]: Composer } = {
+  sla_warning: ({ ref, facts, payload, at, clock, level }) => ({
+    subject: `[Case ${ref}] SLA warning: ${clock} ${Math.round(Number(payload.threshold) * 100)}% elapsed`,
+    lines: [
+      {
+        p: `The ${clock} clock of case ${ref} (${level}, ${facts.orgName}) has used ${Math.round(Number(payload.threshold) * 100)}% of its target. It is due ${at(payload.dueAt)}.`,
+      },
+    ],
+  }),
+  sla_breach: ({ ref, facts, payload, at, clock, level }) => ({
+    subject: `[Case ${ref}] SLA breached: ${clock}`,
+    lines: [{ p: `The ${clock} clock of case ${ref} (${level}, ${facts.orgName}) was due ${at(payload.dueAt)} and is now breached.` }],
+  }),
+  page: ({ ref, facts, payload }) => ({
+    subject: `[Case ${ref}] Severity 1 page (${String(payload.region)}): ${facts.title}`,
+    lines: [
+      {
+        p: `Case ${ref} from ${facts.orgName} is Severity 1 on a 24/7 program and is worked around the clock. You are on call for ${String(payload.region)}: take it now and acknowledge the page on the case page.`,
+      },
+    ],
+  }),
+  handoff: ({ ref, facts, payload, level }) => ({
+    subject: `[Case ${ref}] Follow-the-sun hand-off ${String(payload.from)} -> ${String(payload.to)}: ${facts.title}`,
+    lines: [
+      {
+        p: `Case ${ref} (${level}, ${facts.orgName}) passes from ${String(payload.from)} to ${String(payload.to)}. Previous owner: ${String(payload.previousOwner ?? 'none')}. Take it by name to own it.`,
+      },
+    ],
+  }),
+  page_escalation: ({ ref, facts, payload, at }) => ({
+    subject: `[Case ${ref}] Unacknowledged Severity 1 page escalated to you (${String(payload.region)}): ${facts.title}`,
+    lines: [
+      {
+        p: `Nobody acknowledged the ${String(payload.kind ?? 'page')} for case ${ref} (${facts.orgName}) within ${String(payload.unacknowledgedMinutes)} minutes of ${at(payload.pagedAt)}. It now comes to you: take the case and acknowledge the page on the case page (link below).`,
+      },
+    ],
+  }),
+  manager_escalation: ({ ref, facts, payload, at }) => ({
+    subject: `[Case ${ref}] Manager request (level ${String(payload.level)}): ${facts.title}`,
+    lines: [
+      {
+        p: `A talk-to-a-manager request on case ${ref} (${facts.orgName}) waits for a level ${String(payload.level)} manager. Acknowledge it by ${at(payload.ackDueAt)}, or it escalates.`,
+      },
+    ],
+  }),
+  sam_severity1: ({ ref, facts }) => ({
+    subject: `[Case ${ref}] Severity 1 at your account ${facts.orgName}: ${facts.title}`,
+    lines: [{ p: `Your Premier account ${facts.orgName} has a Severity 1 case, ${ref}, being worked around the clock.` }],
+  }),
+  rca_required: ({ ref, facts, level }) => ({
+    subject: `[Case ${ref}] Root-cause analysis required: ${facts.title}`,
+    lines: [
+      {
+        p: `Case ${ref} (${facts.orgName}) was resolved at ${level || 'a critical level'}: its program includes a root-cause analysis. Deliver it to close the case for good.`,
+      },
+    ],
+  }),
+  customer_reply: ({ ref, facts, payload }) => ({
+    subject: `[Case ${ref}] Customer replied${payload.reopened ? ' (case reopened)' : ''}: ${facts.title}`,
+    lines: [
+      {
+        p: payload.reopened
+          ? `The customer replied on resolved case ${ref} (${facts.orgName}), which reopens it:`
+          : `The customer replied on case ${ref} (${facts.orgName}):`,
+      },
+      { quote: text(payload.message, '(no message)') },
+    ],
+  }),
+  resolution_rejected: ({ ref, facts, payload }) => ({
+    subject: `[Case ${ref}] Resolution rejected, case reopened: ${facts.title}`,
+    lines: [
+      { p: `The customer rejected the proposed resolution of case ${ref} (${facts.orgName}); the case is open again.` },
+      { quote: text(payload.comment, '(no comment)') },
+    ],
+  }),
+  case_assigned: ({ ref, facts, payload, level }) => {
+    const by = (payload.by ?? {}) as { id?: string };
+    return {
+      subject: `[Case ${ref}] Assigned to you: ${facts.title}`,
+      lines: [
+        {
+          p: `${text(by.id, 'Someone')} assigned case ${ref} (${level}, ${facts.orgName}) to you${payload.from ? `; it was owned by ${String(payload.from)}` : ''}.`,
+        },
+      ],
+    };
+  },
+};
+
+export function composeStaffMail(
+  kind: string,
+  payload: Record<string, unknown>,
+  facts: CaseFacts,
+  reader: StaffReader,
+  consoleUrl: string,
+): ComposedMail {
   const ref = `#${facts.number}`;
+  const zone = reader.zone ?? 'UTC';
   const at = (iso: unknown) =>
-    typeof iso === 'string' && iso ? `${iso.replace(/\.\d+Z$/, 'Z')} (${formatInstant(iso, 'en', facts.zone)} customer time)` : 'n/a';
+    typeof iso === 'string' && iso ? `${formatInstant(iso, 'en', zone)} (customer time: ${formatInstant(iso, 'en', facts.zone)})` : 'n/a';
   const clock = CLOCKS[String(payload.clock)] ?? String(payload.clock ?? '');
   const level = payload.level !== undefined ? `Severity ${String(payload.level)}` : '';
-  const lines: Block[] = [];
-  let subject: string;
-  switch (kind) {
-    case 'sla_warning':
-      subject = `[Case ${ref}] SLA warning: ${clock} ${Math.round(Number(payload.threshold) * 100)}% elapsed`;
-      lines.push({
-        p: `The ${clock} clock of case ${ref} (${level}, ${facts.orgName}) has used ${Math.round(Number(payload.threshold) * 100)}% of its target. It is due ${at(payload.dueAt)}.`,
-      });
-      break;
-    case 'sla_breach':
-      subject = `[Case ${ref}] SLA breached: ${clock}`;
-      lines.push({ p: `The ${clock} clock of case ${ref} (${level}, ${facts.orgName}) was due ${at(payload.dueAt)} and is now breached.` });
-      break;
-    case 'page':
-      subject = `[Case ${ref}] Severity 1 page (${String(payload.region)}): ${facts.title}`;
-      lines.push({
-        p: `Case ${ref} from ${facts.orgName} is Severity 1 on a 24/7 program and is worked around the clock. You are on call for ${String(payload.region)}: take it now.`,
-      });
-      break;
-    case 'handoff':
-      subject = `[Case ${ref}] Follow-the-sun hand-off ${String(payload.from)} -> ${String(payload.to)}: ${facts.title}`;
-      lines.push({
-        p: `Case ${ref} (${level}, ${facts.orgName}) passes from ${String(payload.from)} to ${String(payload.to)}. Previous owner: ${String(payload.previousOwner ?? 'none')}. Take it by name to own it.`,
-      });
-      break;
-    case 'page_escalation':
-      subject = `[Case ${ref}] Unacknowledged Severity 1 page escalated to you (${String(payload.region)}): ${facts.title}`;
-      lines.push({
-        p: `Nobody acknowledged the ${String(payload.kind ?? 'page')} for case ${ref} (${facts.orgName}) within ${String(payload.unacknowledgedMinutes)} minutes of ${at(payload.pagedAt)}. It now comes to you: take the case and acknowledge the page (POST /v1/cases/{id}/page-acknowledgement).`,
-      });
-      break;
-    case 'manager_escalation':
-      subject = `[Case ${ref}] Manager request (level ${String(payload.level)}): ${facts.title}`;
-      lines.push({
-        p: `A talk-to-a-manager request on case ${ref} (${facts.orgName}) waits for a level ${String(payload.level)} manager. Acknowledge it by ${at(payload.ackDueAt)}, or it escalates.`,
-      });
-      break;
-    case 'sam_severity1':
-      subject = `[Case ${ref}] Severity 1 at your account ${facts.orgName}: ${facts.title}`;
-      lines.push({ p: `Your Premier account ${facts.orgName} has a Severity 1 case, ${ref}, being worked around the clock.` });
-      break;
-    case 'rca_required':
-      subject = `[Case ${ref}] Root-cause analysis required: ${facts.title}`;
-      lines.push({
-        p: `Case ${ref} (${facts.orgName}) was resolved at ${level || 'a critical level'}: its program includes a root-cause analysis. Deliver it to close the case for good.`,
-      });
-      break;
-    case 'customer_reply':
-      subject = `[Case ${ref}] Customer replied: ${facts.title}`;
-      lines.push(
-        { p: `The customer replied on case ${ref} (${facts.orgName}):` },
-        { quote: typeof payload.message === 'string' ? payload.message : '(no message)' },
-      );
-      break;
-    default:
-      subject = `[Case ${ref}] ${kind.replace(/_/g, ' ')}: ${facts.title}`;
-      lines.push({ p: `Notice ${kind} on case ${ref} (${facts.orgName}):` }, { quote: JSON.stringify(payload, null, 2) });
-  }
+  const composer = COMPOSERS[kind as StaffNoticeKind] as Composer | undefined;
+  // A row of a kind this build has no text for (written by a newer worker): plain facts, never dropped.
+  const { subject, lines } = composer
+    ? composer({ ref, facts, payload, at, clock, level })
+    : {
+        subject: `[Case ${ref}] ${kind.replace(/_/g, ' ')}: ${facts.title}`,
+        lines: [{ p: `Notice ${kind} on case ${ref} (${facts.orgName}).` }],
+      };
   const blocks: Block[] = [
-    { p: `Hello ${readerName},` },
+    { p: `Hello ${reader.name},` },
     ...lines,
     { p: `Case ${ref}: ${facts.title}\nStatus: ${facts.view.status}, owner: ${facts.view.ownerId ?? 'none'}` },
+    { link: { href: `${consoleUrl}/cases/${facts.number}`, text: `Open case ${ref} in the console` } },
     { p: 'Caseflow' },
   ];
-  return { subject, ...render(blocks) };
+  return { subject, ...render(blocks, { lang: 'en', title: subject }) };
 }

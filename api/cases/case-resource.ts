@@ -2,6 +2,7 @@
 import { ENTITLEMENTS, EXPERIMENTAL_FEATURE_LIMITATIONS, levelLabel, outOfScopeReferral } from '../../policy';
 import type { EntitlementId, Level } from '../../policy/types';
 import type { cases } from '../../db/schema';
+import { audienceOf, visibleTo } from '../../contract/audit-events';
 import type { CaseView, Role } from '../../contract/case';
 import { COMMAND_NAMES, mayRoleSend, type CommandName } from '../../contract/commands';
 
@@ -77,7 +78,7 @@ export function caseDetail(row: CaseRow, view: CaseView, source: ViewSource, rol
     },
     managerEscalation: view.managerEscalation,
     contactAttempts: view.contactAttempts,
-    history: view.history,
+    history: visibleTo(view.history, audienceOf(role)),
   };
 }
 

@@ -78,7 +78,19 @@ const same = <B>(b: B) => b as object;
 /** Every command of contract/commands.ts has its route (the compiler refuses one without). */
 const ACTIONS: { [N in CommandName]: Action<N> } = {
   changeSeverity: { path: 'severity', summary: 'Change severity (or priority)', input: severityInput },
-  engineerResponse: { path: 'responses', summary: 'Record an engineer response or update', input: same },
+  engineerResponse: {
+    path: 'responses',
+    summary: 'Answer the customer: a public response or update',
+    description:
+      "Mailed to the customer side in the case's language, threaded, with the case's reply address. For staff-only text use internal-notes.",
+    input: same,
+  },
+  internalNote: {
+    path: 'internal-notes',
+    summary: 'Add an internal note (staff only)',
+    description: 'Never shown to the customer side: not in the case resource, its events, the live stream, mail or reports.',
+    input: same,
+  },
   requestInfo: { path: 'information-requests', summary: 'Request information from the customer', input: same },
   customerReply: { path: 'replies', summary: 'Record a customer reply', input: same },
   talkToManager: { path: 'manager-requests', summary: 'Ask to talk to a manager', input: same },

@@ -3,6 +3,7 @@ import { and, asc, desc, eq, gt, inArray, lt, or, type SQL } from 'drizzle-orm';
 import { ENTITLEMENTS } from '../../policy';
 import type { EntitlementId } from '../../policy/types';
 import { caseEvents, cases } from '../../db/schema';
+import { audienceOf, visibleTo } from '../../contract/audit-events';
 import type { CaseView, ClockView } from '../../contract/case';
 import { caseDetail, caseSummary, levelFields } from '../cases/case-resource';
 import { liveView, loadCase } from '../cases/load-case';
@@ -167,13 +168,18 @@ export function registerCaseRoutes(svc: Services): void {
         .orderBy(asc(caseEvents.id))
         .limit(query.limit + 1);
       const page = events.slice(0, query.limit);
+      // The cursor follows the stored rows; the page holds what the caller may see of them (internal events are staff only).
+      const shown = visibleTo(
+        page.map((e) => ({ ...e, data: e.data as Record<string, unknown> })),
+        audienceOf(principal.role),
+      );
       return {
         body: {
-          items: page.map((e) => ({
+          items: shown.map((e) => ({
             id: e.id,
             type: e.type,
             actorId: e.actorId,
-            data: e.data as Record<string, unknown>,
+            data: e.data,
             occurredAt: e.occurredAt.toISOString(),
             recordedAt: e.recordedAt.toISOString(),
           })),

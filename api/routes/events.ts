@@ -8,6 +8,7 @@
 import type { Request, Response } from 'express';
 import { currentPrincipal } from '../auth';
 import type { CaseChange, CaseFeed } from '../live/case-feed';
+import { audienceOf, INTERNAL_EVENTS } from '../../contract/audit-events';
 import { CASE_OPENERS, STAFF_ROLES, visibleOrgIds } from '../principal';
 import { forbidden, invalid, Problem } from '../problem';
 import { responseHeaders } from '../route';
@@ -139,7 +140,9 @@ export function registerEventRoutes({ api }: Services, feed: CaseFeed, streams: 
     if (!principal) throw new Problem(401, 'unauthorized', 'authentication required');
     if (!READERS.includes(principal.role)) throw forbidden(`role ${principal.role} may not read case changes`);
     const orgIds = visibleOrgIds(principal);
-    const visible = (c: CaseChange) => orgIds === null || orgIds.includes(c.orgId);
+    // Internal events (notes, refused mail) are staff only: the customer side never hears that they happened.
+    const staff = audienceOf(principal.role) === 'staff';
+    const visible = (c: CaseChange) => (orgIds === null || orgIds.includes(c.orgId)) && (staff || !INTERNAL_EVENTS.has(c.type));
     const resumedFrom = resumeFrom(req);
     const release = await streams.slots.acquire(principal.id, streams.perPrincipal);
     if (!release) {
@@ -216,7 +219,7 @@ export function registerEventRoutes({ api }: Services, feed: CaseFeed, streams: 
       } else {
         floor = highest = resumedFrom;
         res.write(`id: ${floor}\nevent: ready\ndata: {}\n\n`);
-        for (const c of await feed.since(resumedFrom, orgIds, REPLAY_LIMIT)) send(c);
+        for (const c of await feed.since(resumedFrom, orgIds, REPLAY_LIMIT)) if (visible(c)) send(c);
       }
       const pending: CaseChange[] = held;
       held = null;

@@ -28,6 +28,7 @@ const COMMAND_EVENTS = new Set<string>(Object.values(CASE_COMMANDS).flatMap((c) 
 /** Per event type: the command it records and the role of whoever gives that command when the role is unknown. */
 const TRIGGERS: Record<CommandEvent, { role: Role; command: (d: Record<string, unknown>) => Command }> = {
   engineer_response: { role: 'engineer', command: (d) => ({ kind: 'engineerResponse', message: str(d.message) }) },
+  internal_note: { role: 'engineer', command: (d) => ({ kind: 'internalNote', message: String(d.message) }) },
   severity_changed: { role: 'engineer', command: (d) => ({ kind: 'changeSeverity', level: d.to as Level, reason: String(d.reason) }) },
   info_requested: { role: 'engineer', command: (d) => ({ kind: 'requestInfo', message: String(d.message) }) },
   customer_reply: { role: 'case_admin', command: (d) => ({ kind: 'customerReply', message: str(d.message) }) },

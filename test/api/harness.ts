@@ -10,6 +10,7 @@ import request, { type Response } from 'supertest';
 import { createApp, type InboundMailOptions } from '../../api/app';
 import type { Database } from '../../db/client';
 import { seedDemo } from '../../runtime/demo-seed';
+import type { CaseMailer } from '../../activities/mail/mailer';
 import { createCaseWorker } from '../../worker/create-worker';
 import { createTestDatabase } from '../helpers/db';
 import { OpenApiConformance } from '../helpers/openapi-conformance';
@@ -35,6 +36,8 @@ export interface HarnessOptions {
   rateLimitPerMinute?: number;
   /** Inbound mail settings (default: a test reply key and domain, no SMTP for answers). */
   inboundMail?: InboundMailOptions;
+  /** The worker's mail channel (default: none, so cases mail nobody). */
+  mailer?: CaseMailer;
 }
 
 export const TEST_REPLY = { secret: 'api-test-reply-secret', domain: 'reply.caseflow.test' };
@@ -47,7 +50,7 @@ export async function startApiHarness(opts: HarnessOptions = {}): Promise<ApiHar
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   if (opts.worker) {
-    worker = await createCaseWorker({ connection: env.nativeConnection, database, notifier: null });
+    worker = await createCaseWorker({ connection: env.nativeConnection, database, notifier: null, mailer: opts.mailer ?? null });
     running = worker.run();
   }
   const app = createApp({

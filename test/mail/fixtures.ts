@@ -14,9 +14,10 @@ import { ORG } from '../fixtures/cases';
 
 export const REPLY = { secret: 'test-reply-secret', domain: 'reply.caseflow.test' };
 export const FROM = 'Caseflow Support <support@caseflow.test>';
+export const CONSOLE_URL = 'https://support.caseflow.test';
 
 export function testMailer(smtpUrl: string): CaseMailer {
-  return { transport: createMailTransport(smtpUrl, FROM, { timeoutMs: 3000 }), reply: REPLY };
+  return { transport: createMailTransport(smtpUrl, FROM, { timeoutMs: 3000 }), reply: REPLY, consoleUrl: CONSOLE_URL };
 }
 
 export async function insertPeople(database: Database): Promise<void> {

@@ -48,7 +48,11 @@ let caseMailer: CaseMailer;
 beforeAll(async () => {
   // Case mail goes out signed with the same reply secret the inbound side verifies.
   caseMail = await startTestSmtp();
-  caseMailer = { transport: createMailTransport(caseMail.url, 'Caseflow Support <support@caseflow.test>'), reply: REPLY };
+  caseMailer = {
+    transport: createMailTransport(caseMail.url, 'Caseflow Support <support@caseflow.test>'),
+    reply: REPLY,
+    consoleUrl: 'https://support.caseflow.test',
+  };
   h = await startHarness('time-skipping', { mailer: caseMailer });
   mailbox = await startMailbox();
   const db = h.database.db;

@@ -7,12 +7,12 @@ export const es: Catalog = {
   replyHint: 'Para responder, conteste a este correo y mantenga {ref} en el asunto: su respuesta se añadirá al caso.',
   'received.subject': 'Caso {ref} recibido: {title}',
   'received.body': 'Gracias por contactar con nosotros. Hemos abierto el caso {ref}, «{title}».',
-  'received.due': 'Nuestra primera respuesta vence el {dueAt}: {target}.',
+  'received.due':
+    'Nuestra primera respuesta vence el {dueWeekday, select, 1 {lunes} 2 {martes} 3 {miércoles} 4 {jueves} 5 {viernes} 6 {sábado} other {domingo}}, {dueDate}: {target}.',
   'received.target':
     '{unit, select, minute {{amount, plural, one {# minuto} other {# minutos}}} hour {{amount, plural, one {# hora} other {# horas}}} other {{amount, plural, one {# día laborable} other {# días laborables}}}} ({clock, select, wall {cómputo las 24 horas} other {cómputo en su horario laboral}})',
   'received.noDue':
     '{kind, select, best_effort {Su programa de soporte funciona según disponibilidad: respondemos lo antes posible, sin un tiempo de respuesta garantizado.} other {Este tipo de caso no tiene un tiempo de respuesta objetivo: respondemos lo antes posible.}}',
-  'received.explanation': 'Cómo lo hemos calculado: {explanation}',
   'infoRequest.subject': 'Caso {ref}: necesitamos información de usted',
   'infoRequest.body': 'Para seguir trabajando en el caso {ref}, «{title}», necesitamos lo siguiente:',
   'infoRequest.schedule':
@@ -29,9 +29,9 @@ export const es: Catalog = {
     'Confirme que resuelve su problema o responda si no es así: una respuesta reabre el caso. Sin respuesta, el caso se cerrará el {autoCloseAt}.',
   'closed.subject': 'Caso {ref} cerrado: {title}',
   'closed.body':
-    '{reason, select, no_customer_response {Intentamos contactarle {attempts, plural, one {durante # día laborable} other {en # días laborables distintos}} sin obtener respuesta, por lo que el caso {ref} queda cerrado.} confirmed {Ha confirmado la solución, por lo que el caso {ref} queda cerrado.} customer_request {El caso {ref} se ha cerrado a petición suya.} resolution_timeout {No recibimos respuesta tras la solución propuesta, por lo que el caso {ref} queda cerrado.} other {El caso {ref} queda cerrado.}}',
+    '{reason, select, no_customer_response {Intentamos contactarle {attempts, plural, one {durante # día laborable} other {en # días laborables distintos}} sin obtener respuesta, por lo que el caso {ref} queda cerrado.} confirmed {Ha confirmado la solución, por lo que el caso {ref} queda cerrado.} customer_request {El caso {ref} se ha cerrado a petición suya.} resolution_timeout {No recibimos respuesta tras la solución propuesta, por lo que el caso {ref} queda cerrado.} support {Nuestro equipo de soporte ha cerrado el caso {ref}.} other {El caso {ref} queda cerrado.}}',
   'closed.related':
-    'Si el problema continúa o vuelve a aparecer, abra un caso nuevo e indique {ref} como caso relacionado: retomaremos el trabajo donde lo dejamos.',
+    'Las respuestas a este correo no se añaden a un caso cerrado. Si el problema continúa o vuelve a aparecer, abra un caso nuevo en el portal de soporte: el enlace de abajo indica {ref} como caso relacionado, para que continuemos donde lo dejamos.',
   'rca.subject': 'Caso {ref}: análisis de causa raíz',
   'rca.body': 'El análisis de causa raíz del caso {ref}, «{title}», está listo:',
   'managerAck.subject': 'Caso {ref}: su solicitud de hablar con un responsable',
@@ -43,4 +43,14 @@ export const es: Catalog = {
   'inboundRejected.body':
     'No hemos podido añadir su mensaje al caso {ref}, «{title}», en este momento. Responda en el portal de soporte o llámenos.',
   'inbound.automatic': 'Este mensaje se ha enviado automáticamente.',
+  'response.subject': 'Caso {ref}: respuesta de nuestro equipo de soporte',
+  'response.body':
+    '{first, select, yes {Esta es nuestra primera respuesta sobre el caso {ref}, «{title}»:} other {Esta es una actualización sobre el caso {ref}, «{title}»:}}',
+  caseLink: 'Ver el caso en el portal de soporte',
+  'closed.openRelated': 'Abrir un caso relacionado en el portal de soporte',
+  'explain.wall':
+    'Cómo lo hemos calculado: {target}, desde el momento en que abrió el caso ({openedAt}); los cambios de hora en la zona {zone} no añaden ni quitan tiempo.',
+  'explain.business':
+    'Cómo lo hemos calculado: {target}; solo cuenta su horario de cobertura ({hours}, zona horaria {zone}), a partir del {startsAt}.',
+  'explain.closedDays': 'Días que no se cuentan (festivos o cierres): {days}.',
 };

@@ -7,12 +7,12 @@ export const ja: Catalog = {
   replyHint: 'ご返信の際は、件名の {ref} を残したままこのメールに返信してください。返信内容はケースに追加されます。',
   'received.subject': 'ケース {ref} を受け付けました: {title}',
   'received.body': 'お問い合わせいただきありがとうございます。ケース {ref}「{title}」を作成しました。',
-  'received.due': '初回回答の期限は {dueAt} です（{target}）。',
+  'received.due':
+    '初回回答の期限は {dueDate}（{dueWeekday, select, 1 {月曜日} 2 {火曜日} 3 {水曜日} 4 {木曜日} 5 {金曜日} 6 {土曜日} other {日曜日}}）です（{target}）。',
   'received.target':
     '{unit, select, minute {{amount, plural, other {#分}}} hour {{amount, plural, other {#時間}}} other {{amount, plural, other {#営業日}}}}、{clock, select, wall {24時間体制で計算} other {貴社の営業時間内で計算}}',
   'received.noDue':
     '{kind, select, best_effort {ご契約のサポートプログラムはベストエフォート対応です。できるだけ早く回答いたしますが、回答時間の保証はありません。} other {この種類のケースには回答期限がありません。できるだけ早く回答いたします。}}',
-  'received.explanation': '計算の根拠: {explanation}',
   'infoRequest.subject': 'ケース {ref}: 情報のご提供をお願いします',
   'infoRequest.body': 'ケース {ref}「{title}」の対応を続けるため、次の情報をお知らせください:',
   'infoRequest.schedule':
@@ -28,9 +28,9 @@ export const ja: Catalog = {
     '問題が解決したかどうかをご確認ください。解決していない場合はご返信ください（返信するとケースが再開されます）。ご返信がない場合、ケースは {autoCloseAt} にクローズされます。',
   'closed.subject': 'ケース {ref} をクローズしました: {title}',
   'closed.body':
-    '{reason, select, no_customer_response {{attempts, plural, other {#営業日}}にわたりご連絡いたしましたが、ご返信がなかったため、ケース {ref} をクローズしました。} confirmed {解決策をご確認いただいたため、ケース {ref} をクローズしました。} customer_request {ご依頼により、ケース {ref} をクローズしました。} resolution_timeout {解決策のご提案後にご返信がなかったため、ケース {ref} をクローズしました。} other {ケース {ref} をクローズしました。}}',
+    '{reason, select, no_customer_response {{attempts, plural, other {#営業日}}にわたりご連絡いたしましたが、ご返信がなかったため、ケース {ref} をクローズしました。} confirmed {解決策をご確認いただいたため、ケース {ref} をクローズしました。} customer_request {ご依頼により、ケース {ref} をクローズしました。} resolution_timeout {解決策のご提案後にご返信がなかったため、ケース {ref} をクローズしました。} support {サポートチームがケース {ref} をクローズしました。} other {ケース {ref} をクローズしました。}}',
   'closed.related':
-    '問題が解決しない場合や再発した場合は、新しいケースを作成し、関連ケースとして {ref} を指定してください。これまでの経緯を引き継いで対応いたします。',
+    'クローズされたケースには、このメールへの返信は追加されません。問題が続く場合や再発した場合は、サポートポータルで新しいケースを作成してください。下のリンクから作成すると {ref} が関連ケースとして設定され、前回の続きから対応いたします。',
   'rca.subject': 'ケース {ref}: 根本原因分析',
   'rca.body': 'ケース {ref}「{title}」の根本原因分析がまとまりました:',
   'managerAck.subject': 'ケース {ref}: マネージャーとの対話のご依頼',
@@ -42,4 +42,13 @@ export const ja: Catalog = {
   'inboundRejected.body':
     '現在、メッセージをケース {ref}「{title}」に追加できませんでした。サポートポータルからご回答いただくか、お電話ください。',
   'inbound.automatic': 'このメッセージは自動送信されています。',
+  'response.subject': 'ケース {ref}: サポートチームからの回答',
+  'response.body': '{first, select, yes {ケース {ref}「{title}」への初回回答です:} other {ケース {ref}「{title}」の最新情報です:}}',
+  caseLink: 'サポートポータルでケースを表示',
+  'closed.openRelated': 'サポートポータルで関連ケースを作成',
+  'explain.wall':
+    '計算の根拠: {target}。ケースを作成した時点（{openedAt}）から計算しています。{zone} の夏時間の切り替えによる増減はありません。',
+  'explain.business':
+    '計算の根拠: {target}。お客様のサポート対象時間（{hours}、タイムゾーン {zone}）のみを数え、{startsAt} から開始しています。',
+  'explain.closedDays': '次の日は数えません（祝日または休業日）: {days}。',
 };
