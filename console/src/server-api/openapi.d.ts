@@ -1836,7 +1836,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Record an engineer response or update */
+    /**
+     * Answer the customer: a public response or update
+     * @description Mailed to the customer side in the case's language, threaded, with the case's reply address. For staff-only text use internal-notes.
+     */
     post: {
       parameters: {
         query?: never;
@@ -1849,10 +1852,10 @@ export interface paths {
         };
         cookie?: never;
       };
-      requestBody?: {
+      requestBody: {
         content: {
           'application/json': {
-            message?: string;
+            message: string;
           };
         };
       };
@@ -1901,6 +1904,212 @@ export interface paths {
           };
         };
         /** @description Role not admitted (admitted: engineer, manager) */
+        403: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found, or not visible to this principal */
+        404: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflicts with the current state (or an Idempotency-Key reused with another body) */
+        409: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Request body too large */
+        413: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The body is not JSON (or not in UTF-8) */
+        415: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Well-formed but not acceptable (e.g. Support ID mismatch) */
+        422: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit for this token exceeded, or (invalid tokens only) too many failed authentications with this token or from this address */
+        429: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            /** @description Seconds until the limit or the block ends */
+            'Retry-After': number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The database or Temporal is unavailable, or the case workflow did not answer in time; retry */
+        503: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/cases/{id}/internal-notes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Add an internal note (staff only)
+     * @description Never shown to the customer side: not in the case resource, its events, the live stream, mail or reports.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description request id: a retry with the same body has one effect and the same answer; the same key with another body is a 409 */
+          'idempotency-key'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      responses: {
+        /** @description The case's new state */
+        200: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Case'];
+          };
+        };
+        /** @description Invalid input (or text a database cannot store); `errors` names each field and reason */
+        400: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Missing, unknown or revoked bearer token */
+        401: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The Bearer challenge (RFC 6750): `Bearer realm="caseflow"`, with `error="invalid_token"` for a token that was refused */
+            'WWW-Authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Role not admitted (admitted: engineer, manager, admin) */
         403: {
           headers: {
             /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
@@ -10261,6 +10470,7 @@ export interface components {
       /** @description the case actions the caller may take now (present on GET /v1/cases/{id} and on action answers): each names one POST /v1/cases/{id}/<action> route (see the Case actions tag) */
       actions?: (
         | 'engineerResponse'
+        | 'internalNote'
         | 'changeSeverity'
         | 'requestInfo'
         | 'customerReply'
@@ -10423,6 +10633,7 @@ export interface components {
         /** @description the case actions the caller may take now (present on GET /v1/cases/{id} and on action answers): each names one POST /v1/cases/{id}/<action> route (see the Case actions tag) */
         actions?: (
           | 'engineerResponse'
+          | 'internalNote'
           | 'changeSeverity'
           | 'requestInfo'
           | 'customerReply'
@@ -10761,11 +10972,12 @@ export interface components {
       kinds?:
         | (
             | 'case_received'
+            | 'engineer_response'
             | 'info_request'
             | 'contact_attempt'
-            | 'case_resolved'
             | 'closed_no_customer_response'
             | 'case_closed'
+            | 'case_resolved'
             | 'rca_delivered'
             | 'manager_request_ack'
           )[]
@@ -10784,11 +10996,12 @@ export interface components {
       kinds?:
         | (
             | 'case_received'
+            | 'engineer_response'
             | 'info_request'
             | 'contact_attempt'
-            | 'case_resolved'
             | 'closed_no_customer_response'
             | 'case_closed'
+            | 'case_resolved'
             | 'rca_delivered'
             | 'manager_request_ack'
           )[]
@@ -10997,6 +11210,7 @@ export interface components {
         /** @description the case actions the caller may take now (present on GET /v1/cases/{id} and on action answers): each names one POST /v1/cases/{id}/<action> route (see the Case actions tag) */
         actions?: (
           | 'engineerResponse'
+          | 'internalNote'
           | 'changeSeverity'
           | 'requestInfo'
           | 'customerReply'
