@@ -485,3 +485,72 @@ export const rateLimits = pgTable(
   },
   (t) => [index('rate_limits_expire_idx').on(t.expire)],
 );
+
+/**
+ * People's sign-in (OpenID Connect): an identity at a provider (issuer + subject) belongs to one principal.
+ * The row is written on the first sign-in, which links by the provider's verified email to a principal an
+ * administrator created; later sign-ins find the principal by issuer + subject only (an email changed at the
+ * provider moves nobody to another principal).
+ */
+export const identities = pgTable(
+  'identities',
+  {
+    issuer: text('issuer').notNull(),
+    subject: text('subject').notNull(),
+    principalId: text('principal_id')
+      .notNull()
+      .references(() => principals.id),
+    /** The verified email the identity was linked by (kept for the audit of the link). */
+    linkedEmail: text('linked_email').notNull(),
+    createdAt: createdAt(),
+    lastLoginAt: ts('last_login_at'),
+  },
+  (t) => [primaryKey({ columns: [t.issuer, t.subject] }), index('identities_principal_idx').on(t.principalId)],
+);
+
+/**
+ * Server-side sessions of people signed in through OpenID Connect. The cookie carries a 256-bit random value;
+ * only its SHA-256 is stored (id). A session ends at idle expiry (last_seen_at + idle), at its absolute expiry
+ * (expires_at), when revoked (logout, an administrator) or when its principal is disabled. The CSRF token is
+ * the synchronizer token that cookie-authenticated state changes must send back in X-CSRF-Token.
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    principalId: text('principal_id')
+      .notNull()
+      .references(() => principals.id),
+    /** The provider (configured id) and issuer the session was signed in through. */
+    provider: text('provider').notNull(),
+    issuer: text('issuer').notNull(),
+    subject: text('subject').notNull(),
+    /** For RP-initiated logout (id_token_hint); never sent to the browser. */
+    idToken: text('id_token').notNull(),
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: createdAt(),
+    lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at').notNull(),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [index('sessions_principal_idx').on(t.principalId), index('sessions_expires_idx').on(t.expiresAt)],
+);
+
+/**
+ * Authorization requests under way (state -> PKCE verifier, nonce, where to return): any API instance can
+ * finish a sign-in another one started. A row is used once (deleted by the callback) and expires in minutes.
+ */
+export const oidcLogins = pgTable(
+  'oidc_logins',
+  {
+    state: text('state').primaryKey(),
+    provider: text('provider').notNull(),
+    codeVerifier: text('code_verifier').notNull(),
+    nonce: text('nonce').notNull(),
+    returnTo: text('return_to').notNull(),
+    /** SHA-256 of the browser-binding cookie set with the redirect: a callback from another browser is refused. */
+    browserBinding: text('browser_binding').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('oidc_logins_created_idx').on(t.createdAt)],
+);
