@@ -554,3 +554,46 @@ export const oidcLogins = pgTable(
   },
   (t) => [index('oidc_logins_created_idx').on(t.createdAt)],
 );
+
+/**
+ * Files attached to a case (issue 18). A row is born when an upload starts (`uploading`, its declared size
+ * counts against the case's quota at once), becomes `stored` when every byte is in the blob store with its
+ * SHA-256 checked, and `linked` once the reply or internal note that carries it is accepted by the case
+ * workflow (which records only id, name, type, size and hash). Rows still `uploading` or `stored` after the
+ * expiry are swept with their bytes; `internal` ones (on an internal note) are staff only on every path.
+ */
+export const attachments = pgTable(
+  'attachments',
+  {
+    id: text('id').primaryKey(), // the tus upload id, or a UUID for mail
+    caseId: text('case_id').notNull(),
+    orgId: text('org_id').notNull(), // the case's organisation: storage used per organisation
+    status: text('status').notNull(), // uploading | stored | linked
+    name: text('name').notNull(),
+    contentType: text('content_type').notNull(),
+    /** Bytes: the declared Upload-Length while uploading, the stored size after. */
+    size: bigint('size', { mode: 'number' }).notNull(),
+    /** Lower-case hex SHA-256 of the content (null while uploading), and what the client declared, if it did. */
+    sha256: text('sha256'),
+    declaredSha256: text('declared_sha256'),
+    /** Where the bytes are in the blob store (content-addressed by sha256: the same bytes twice are stored once). */
+    storageKey: text('storage_key'),
+    via: text('via').notNull(), // email | console | api
+    uploadedBy: text('uploaded_by').notNull(), // principal id
+    /** Staff only (attached to an internal note). */
+    internal: boolean('internal').notNull().default(false),
+    /** The request id of the reply or note that carries it (null until linked). */
+    linkedRequestId: text('linked_request_id'),
+    linkedEventType: text('linked_event_type'), // customer_reply | internal_note
+    createdAt: createdAt(),
+    storedAt: ts('stored_at'),
+    linkedAt: ts('linked_at'),
+  },
+  (t) => [
+    index('attachments_case_idx').on(t.caseId, t.createdAt),
+    index('attachments_sha_idx').on(t.sha256),
+    index('attachments_pending_idx')
+      .on(t.createdAt)
+      .where(sql`status <> 'linked'`),
+  ],
+);
