@@ -527,6 +527,10 @@ export const sessions = pgTable(
     subject: text('subject').notNull(),
     /** For RP-initiated logout (id_token_hint); never sent to the browser. */
     idToken: text('id_token').notNull(),
+    /** The provider's refresh token (when it issued one): the session is re-checked with it at the provider, so
+     * an account disabled there ends the session here (provider_checked_at: the last successful check). */
+    refreshToken: text('refresh_token'),
+    providerCheckedAt: ts('provider_checked_at').notNull().defaultNow(),
     csrfToken: text('csrf_token').notNull(),
     createdAt: createdAt(),
     lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
