@@ -37,8 +37,22 @@ async function act(page: Page, title: string, fill: Record<string, string> = {})
   await form.locator('button[type=submit]').click();
 }
 
+/** The commands whose forms the case page shows (each form names its command). */
+async function offeredCommands(page: Page): Promise<string[]> {
+  await page.getByRole('heading', { name: /^(Actions|Aktionen)$/ }).waitFor();
+  const names = await page.locator('form.action').evaluateAll((forms) => forms.map((f) => f.getAttribute('data-command') ?? ''));
+  return [...new Set(names)].sort();
+}
+
 describe('console in the browser', () => {
   let svc: ConsoleService;
+
+  /** The actions GET /v1/cases/{id} offers this principal now, sorted. */
+  async function apiActions(principalId: string, caseId: string): Promise<string[]> {
+    const res = await svc.call(principalId, 'GET', `/v1/cases/${caseId}`);
+    expect(res.status).toBe(200);
+    return [...(res.body.actions as string[])].sort();
+  }
 
   /** Closes the cases a test opened, so the queue's scale test counts only its own. */
   async function closeAll(ids: string[]): Promise<void> {
@@ -49,8 +63,12 @@ describe('console in the browser', () => {
     svc = await startConsoleService();
   }, 180_000);
 
+  /** Cases a test opened that must be closed after it, passed or failed. */
+  const opened: string[] = [];
+
   // Pages left open keep their live streams and countdowns running: on a loaded machine they slow the next test.
   afterEach(async () => {
+    for (const id of opened.splice(0)) await svc.call('mgr-duty', 'POST', `/v1/cases/${id}/close`, { reason: 'test done' });
     for (const context of svc?.browser.contexts() ?? []) await context.close();
   });
 
@@ -98,15 +116,13 @@ describe('console in the browser', () => {
     await expectAccessible(jonas, 'queue');
     process.stdout.write(`queue showed the new case ${appearedMs} ms after the customer pressed the button\n`);
 
-    // The case page speaks the case's language (English here); the portal spoke the organisation's.
+    // The case page speaks the case's language (English here); the portal spoke the organisation's. It offers
+    // the actions the API lists for Anna now: no confirming a resolution that does not exist yet.
     await anna.getByRole('heading', { name: 'Deadlines' }).waitFor();
-    // A refused action shows the workflow's reason: Anna confirms a resolution that does not exist yet.
-    await act(anna, 'Confirm the resolution');
-    const refusal = anna.locator('form.action[data-action="confirmation"] [role=alert] .problem-detail').first();
-    await refusal.waitFor();
+    expect(await offeredCommands(anna)).toEqual(await apiActions('acme-premier-anna', caseId));
+    expect(await anna.locator('form.action[data-action="confirmation"]').count()).toBe(0);
     const api = await svc.call('acme-premier-anna', 'POST', `/v1/cases/${caseId}/confirmation`, { accepted: true });
     expect(api.status).toBe(409);
-    expect(await refusal.textContent()).toBe(api.body.detail);
 
     // Jonas takes it, answers, and asks for logs.
     await row.getByRole('link').click();
@@ -163,6 +179,103 @@ describe('console in the browser', () => {
     await nancy.getByTestId('case-not-found').waitFor();
     expect(await nancy.content()).not.toContain('Nightly backup job fails');
   }, 150_000);
+
+  test('the case page offers exactly the actions the API lists, for a customer and an engineer; a follow-up names its related case', async () => {
+    // A closed case of Acme's, to follow up.
+    const earlier = await svc.call('acme-premier-anna', 'POST', '/v1/cases', {
+      supportId: '01700001',
+      type: 'licensing',
+      severity: 3,
+      title: 'Licence count after the upgrade',
+      description: 'Counted twice',
+    });
+    expect(earlier.status).toBe(201);
+    const earlierId = String(earlier.body.id);
+    expect((await svc.call('acme-premier-anna', 'POST', `/v1/cases/${earlierId}/close`, { reason: 'solved' })).status).toBe(200);
+
+    // The closed case's page offers a follow-up; the form it opens has the related case filled in (as a
+    // link from the closed-case mail would: /portal/new?related=<id>).
+    const { page: anna } = await svc.signedIn('acme-premier-anna');
+    await anna.goto(`${svc.url}/cases/${earlierId}`);
+    expect(await offeredCommands(anna)).toEqual(await apiActions('acme-premier-anna', earlierId));
+    await anna.getByRole('link', { name: 'Folgefall eröffnen' }).click();
+    await anna.waitForURL(/\/portal\/new\?/);
+    expect(await anna.getByLabel('Bezogener Fall').inputValue()).toBe(earlierId);
+    await anna.getByLabel('Schweregrad').selectOption({ label: 'Schweregrad 3 (30 minutes)' });
+    await anna.getByLabel('Produkt').selectOption('backup-replication');
+    await anna.getByLabel('Version').selectOption('12.3');
+    await anna.getByLabel(/experimentell gekennzeichnete Funktion/).check();
+    await anna.getByLabel('Titel').fill('Licence count wrong again with the preview scheduler');
+    await anna.getByLabel('Beschreibung').fill('Follow-up: the experimental scheduler counts sockets twice');
+    await expectAccessible(anna, 'open-case form (follow-up)');
+    await shot(anna, 'open-case-related');
+    await anna.getByRole('button', { name: 'Fall eröffnen' }).click();
+    await anna.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
+    const caseId = anna.url().split('/').pop()!;
+    // Whatever happens below, the queue's scale test counts only its own cases.
+    opened.push(caseId);
+    const created = await svc.call('acme-premier-anna', 'GET', `/v1/cases/${caseId}`);
+    expect(created.body).toMatchObject({ relatedCaseId: earlierId, experimentalFeature: true });
+
+    // Her page: the related case as a link, the policy version, the experimental feature and its limits,
+    // and exactly the actions the API offers her (no engineer's forms).
+    await anna.getByTestId('case-related').getByRole('link', { name: earlierId }).waitFor();
+    expect(await anna.getByTestId('case-policy-version').textContent()).toBe(created.body.policyVersion);
+    expect(await anna.getByTestId('case-support-limitations').textContent()).toContain(String(created.body.supportLimitations));
+    const annaOffered = await offeredCommands(anna);
+    expect(annaOffered).toEqual(await apiActions('acme-premier-anna', caseId));
+    expect(annaOffered).not.toContain('resolve');
+    expect(annaOffered).not.toContain('assign');
+    await expectAccessible(anna, 'case page (customer, follow-up)');
+
+    // Jonas's page offers what the API offers him, and says who the customer is.
+    const { page: jonas } = await svc.signedIn('eng-emea');
+    await jonas.goto(`${svc.url}/cases/${caseId}`);
+    const jonasOffered = await offeredCommands(jonas);
+    expect(jonasOffered).toEqual(await apiActions('eng-emea', caseId));
+    expect(jonasOffered).toEqual(expect.arrayContaining(['assign', 'engineerResponse', 'resolve']));
+    expect(jonasOffered).not.toContain('customerReply');
+    expect(jonasOffered).not.toContain('managerAck');
+    const customer = jonas.getByTestId('customer');
+    await customer.getByTestId('customer-org').getByText('Acme Logistics GmbH').waitFor();
+    expect(await customer.getByTestId('customer-support-id').textContent()).toBe('01700001');
+    expect(await customer.getByTestId('customer-local-time').textContent()).toMatch(/\d{2}:\d{2}( [AP]M)? \(Europe\/Berlin\)/);
+    expect(await customer.getByTestId('customer-opened-by').textContent()).toBe('acme-premier-anna');
+    await expectAccessible(jonas, 'case page (engineer, customer card)');
+    await shot(jonas, 'case-page-customer');
+
+    // No hotfix for an experimental feature: the workflow's reason, as the API gives it.
+    await act(jonas, 'Resolve', { 'Resolution type': 'hotfix', Summary: 'Patched build' });
+    const refusal = jonas.locator('form.action[data-command="resolve"] [role=alert] .problem-detail').first();
+    await refusal.waitFor();
+    const refused = await svc.call('eng-emea', 'POST', `/v1/cases/${caseId}/resolution`, {
+      resolutionType: 'hotfix',
+      summary: 'Patched build',
+    });
+    expect(refused.status).toBe(409);
+    expect(await refusal.textContent()).toBe(refused.body.detail);
+
+    // An out-of-scope referral with its category: both pages show the referral; Anna may now confirm or reject.
+    await act(jonas, 'Resolve', {
+      'Resolution type': 'out_of_scope_referral',
+      'Out-of-scope request': 'product_training',
+      Summary: 'Training on the scheduler is for the education team',
+    });
+    await jonas.getByTestId('case-status').getByText('resolved').waitFor();
+    await jonas
+      .getByTestId('case-referral')
+      .getByText(/product training/)
+      .waitFor();
+    await anna.getByTestId('case-status').getByText('gelöst').waitFor({ timeout: 5_000 });
+    await anna
+      .getByTestId('case-referral')
+      .getByText(/product training/)
+      .waitFor();
+    await anna.locator('form.action[data-command="confirmResolution"]').first().waitFor();
+    expect(await offeredCommands(anna)).toEqual(await apiActions('acme-premier-anna', caseId));
+    expect(await offeredCommands(jonas)).toEqual(await apiActions('eng-emea', caseId));
+    await shot(anna, 'case-page-referral');
+  }, 120_000);
 
   test('the manager sees Severity 1 pages waiting with their countdowns, acknowledges one; an engineer acknowledges another on the case page', async () => {
     const sev1 = async (title: string) => {
@@ -232,10 +345,10 @@ describe('console in the browser', () => {
       .waitFor();
     await secondRow.waitFor({ state: 'detached', timeout: 5_000 });
     await pages.getByText('None.').waitFor();
-    await act(jonas, 'Acknowledge the Severity 1 page');
-    const refusal = jonas.locator('form.action[data-action="page-acknowledgement"] [role=alert] .problem-detail').first();
-    await refusal.waitFor();
-    expect(await refusal.textContent()).toBe('The page was already acknowledged by eng-emea');
+    // The acknowledgement is no longer offered; the API refuses a second one with the workflow's reason.
+    await jonas.locator('form.action[data-command="pageAck"]').waitFor({ state: 'detached' });
+    const again = await svc.call('eng-emea', 'POST', `/v1/cases/${second.id}/page-acknowledgement`, {});
+    expect([again.status, again.body.detail]).toEqual([409, 'The page was already acknowledged by eng-emea']);
 
     // Over the API: the same filter, staff only.
     expect((await svc.call('mgr-duty', 'GET', '/v1/queue?scope=all&awaiting=page')).body.total).toBe(0);

@@ -7,20 +7,29 @@ import { useId, useState, type FormEvent } from 'react';
 import { api } from '../server-api/client';
 import { ProblemAlert } from './ProblemAlert';
 
-export type Field =
-  | { name: string; label: string; kind: 'text' | 'textarea'; required?: boolean; initial?: string }
-  | {
-      name: string;
-      label: string;
-      kind: 'select';
-      options: { value: string; label: string }[];
-      required?: boolean;
-      initial?: string;
-      asNumber?: boolean;
-    }
-  | { name: string; label: string; kind: 'boolean'; initial?: boolean };
+/** Shown (and sent) only while another field has this value, e.g. the out-of-scope category of a referral. */
+interface Condition {
+  when?: { field: string; equals: string };
+}
+
+export type Field = Condition &
+  (
+    | { name: string; label: string; kind: 'text' | 'textarea'; required?: boolean; initial?: string }
+    | {
+        name: string;
+        label: string;
+        kind: 'select';
+        options: { value: string; label: string }[];
+        required?: boolean;
+        initial?: string;
+        asNumber?: boolean;
+      }
+    | { name: string; label: string; kind: 'boolean'; initial?: boolean }
+  );
 
 export interface ActionSpec {
+  /** The command (as the API names it in a case's `actions`). */
+  command: string;
   path: string;
   title: string;
   submit: string;
@@ -28,6 +37,8 @@ export interface ActionSpec {
   /** Fixed body fields (e.g. accepted: true). */
   fixed?: Record<string, unknown>;
 }
+
+const CASE_QUERIES = new Set(['case', 'case-events', 'case-notifications']);
 
 export function ActionForm({ caseId, spec, onDone }: { caseId: string; spec: ActionSpec; onDone?: () => void }) {
   const id = useId();
@@ -39,15 +50,19 @@ export function ActionForm({ caseId, spec, onDone }: { caseId: string; spec: Act
     mutationFn: (body: Record<string, unknown>) => api(`/v1/cases/${caseId}/${spec.path}`, { method: 'POST', body }),
     onSuccess: () => {
       setValues(initial());
-      void client.invalidateQueries();
+      // The case page's queries (keyed by id or number; only the one on screen refetches); lists and
+      // reports follow through the live stream.
+      void client.invalidateQueries({ predicate: ({ queryKey: [kind] }) => CASE_QUERIES.has(String(kind)) });
       onDone?.();
     },
   });
 
+  const shown = (f: Field) => !f.when || values[f.when.field] === f.when.equals;
+
   function submit(e: FormEvent) {
     e.preventDefault();
     const body: Record<string, unknown> = { ...spec.fixed };
-    for (const f of spec.fields) {
+    for (const f of spec.fields.filter(shown)) {
       const v = values[f.name];
       if (f.kind === 'boolean') body[f.name] = v;
       else if (v !== '') body[f.name] = f.kind === 'select' && f.asNumber ? Number(v) : v;
@@ -57,9 +72,9 @@ export function ActionForm({ caseId, spec, onDone }: { caseId: string; spec: Act
 
   const headingId = `${id}-title`;
   return (
-    <form className="action" onSubmit={submit} aria-labelledby={headingId} data-action={spec.path}>
+    <form className="action" onSubmit={submit} aria-labelledby={headingId} data-action={spec.path} data-command={spec.command}>
       <h3 id={headingId}>{spec.title}</h3>
-      {spec.fields.map((f) => {
+      {spec.fields.filter(shown).map((f) => {
         const fid = `${id}-${f.name}`;
         const set = (v: string | boolean) => setValues((prev) => ({ ...prev, [f.name]: v }));
         if (f.kind === 'boolean')

@@ -1,11 +1,13 @@
 /**
- * One case: facts, every clock with due time and explanation, the timeline, and the action forms the
- * signed-in role may use. Customers see it in the case's language (English or German chrome).
+ * One case: facts (the related case, the policy version, an experimental feature with its support
+ * limitations, the resolution with its referral), for staff who the customer is, every clock with due time
+ * and explanation, the timeline, and exactly the action forms the API offers the caller now (`actions`).
+ * Customers see it in the case's language (English or German chrome).
  */
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { api, ApiError } from '../server-api/client';
-import type { CaseDetail, Policy } from '../server-api/types';
+import type { CaseDetail, PhoneSession, Policy } from '../server-api/types';
 import { ActionForm } from '../components/ActionForm';
 import { ClockList } from '../components/ClockList';
 import { ProblemAlert } from '../components/ProblemAlert';
@@ -14,19 +16,13 @@ import { Timeline } from '../components/Timeline';
 import { formatInstant, humanize, viewerZone } from '../format';
 import { I18nContext, levelLabel, messagesFor, supportedLanguage } from '../i18n';
 import { isStaff, useSession } from '../session';
-import { actionsFor } from './caseActions';
+import { actionForms } from './caseActions';
+import { CustomerCard } from './CustomerCard';
 import { PageStatus } from './PagesWaiting';
 
 function PhoneRouting({ caseId }: { caseId: string }) {
   const route = useMutation({
-    mutationFn: () =>
-      api<{ queue: string; language: string; reason: string; preferredEngineer: { name: string } | null }>(
-        `/v1/cases/${caseId}/phone-sessions`,
-        {
-          method: 'POST',
-          body: {},
-        },
-      ),
+    mutationFn: () => api<PhoneSession>(`/v1/cases/${caseId}/phone-sessions`, { method: 'POST', body: {} }),
   });
   return (
     <div className="phone">
@@ -61,6 +57,7 @@ export function CasePage() {
   const lang = staff ? 'en' : supportedLanguage(c.language);
   const t = messagesFor(lang);
   const scheme = policy.data?.entitlements.find((e) => e.id === c.program)?.scheme ?? 'severity';
+  const forms = actionForms(c.actions ?? [], me, scheme, t);
   return (
     <I18nContext.Provider value={{ lang, t }}>
       <article className="case" lang={lang} data-status={c.status}>
@@ -94,16 +91,47 @@ export function CasePage() {
           )}
           <dt>Opened</dt>
           <dd>{formatInstant(c.openedAt, lang)}</dd>
+          <dt>{t.policyVersion}</dt>
+          <dd data-testid="case-policy-version">{c.policyVersion}</dd>
+          {c.relatedCaseId && (
+            <>
+              <dt>{t.relatedCase}</dt>
+              <dd data-testid="case-related">
+                <Link to={`/cases/${c.relatedCaseId}`}>{c.relatedCaseId}</Link>
+              </dd>
+            </>
+          )}
+          {c.experimentalFeature && (
+            <>
+              <dt>{t.experimentalFeature}</dt>
+              <dd data-testid="case-experimental">{t.yes}</dd>
+            </>
+          )}
           {c.resolution && (
             <>
               <dt>{t.resolution}</dt>
-              <dd>
+              <dd data-testid="case-resolution">
                 {humanize(c.resolution.type)}: {c.resolution.summary}
               </dd>
             </>
           )}
+          {c.resolution?.referral && (
+            <>
+              <dt>{t.referral}</dt>
+              <dd data-testid="case-referral">
+                {humanize(c.resolution.referral.category)}, {t.referredTo} {humanize(c.resolution.referral.referredTo)}:{' '}
+                {c.resolution.referral.explanation}
+              </dd>
+            </>
+          )}
         </dl>
+        {c.supportLimitations && (
+          <p className="limitations" data-testid="case-support-limitations">
+            <strong>{t.supportLimitations}:</strong> {c.supportLimitations}
+          </p>
+        )}
         <p className="description">{c.description}</p>
+        {staff && <CustomerCard detail={c} />}
         <div className="columns">
           <section aria-labelledby="deadlines-h">
             <h2 id="deadlines-h">{t.deadlines}</h2>
@@ -117,8 +145,14 @@ export function CasePage() {
           <section aria-labelledby="actions-h" className="actions">
             <h2 id="actions-h">{t.actions}</h2>
             {staff && <PhoneRouting caseId={c.id} />}
-            {actionsFor(me, scheme, c.severity, t).map((spec) => (
-              <ActionForm key={`${spec.path}-${spec.title}`} caseId={c.id} spec={spec} />
+            {forms.length === 0 && <p className="muted">{t.noActions}</p>}
+            {!staff && c.status === 'closed' && (
+              <Link className="button" to={`/portal/new?org=${encodeURIComponent(c.orgId)}&related=${c.id}`}>
+                {t.followUp}
+              </Link>
+            )}
+            {forms.map((spec) => (
+              <ActionForm key={`${spec.command}-${spec.title}`} caseId={c.id} spec={spec} />
             ))}
           </section>
         </div>

@@ -1,13 +1,15 @@
 /**
  * Open a case with a form that knows the organisation's program: the levels it offers with their response
  * targets (GET /v1/policy), the languages of its region, products and versions (GET /v1/products) and its
- * Support ID. The API and workflow decide; a refusal is shown with its reason.
+ * Support ID; a follow-up names the closed case it relates to (prefilled from `?related=<case id>`, the
+ * link the closed-case mail can carry), a technical case whether it is about an experimental feature. The
+ * API and workflow decide; a refusal is shown with its reason.
  */
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useId, useMemo, useState, type FormEvent } from 'react';
-import { useNavigate } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import { api } from '../server-api/client';
-import type { CaseSummary, Policy, Product } from '../server-api/types';
+import type { CaseSummary, CreateCase, Policy, Product } from '../server-api/types';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { I18nContext, levelLabel, messagesFor, supportedLanguage } from '../i18n';
 import { useOrganisations } from './useOrganisations';
@@ -18,6 +20,7 @@ export function OpenCaseForm() {
   const id = useId();
   const navigate = useNavigate();
   const { org } = useOrganisations();
+  const [params] = useSearchParams();
   const policy = useQuery({ queryKey: ['policy'], queryFn: () => api<Policy>('/v1/policy'), staleTime: Infinity });
   const products = useQuery({ queryKey: ['products'], queryFn: () => api<{ items: Product[] }>('/v1/products'), staleTime: 60_000 });
   const entitlement = policy.data?.entitlements.find((e) => e.id === org?.entitlement);
@@ -31,14 +34,16 @@ export function OpenCaseForm() {
     title: '',
     description: '',
     language: '',
+    relatedCaseId: params.get('related') ?? '',
   });
+  const [experimental, setExperimental] = useState(false);
   const set = (k: keyof typeof form, v: string) => setForm((f) => ({ ...f, [k]: v }));
   const lang = supportedLanguage(org?.language);
   const t = messagesFor(lang);
   const product = products.data?.items.find((p) => p.id === form.product);
   const levels = useMemo(() => Object.entries(entitlement?.targets ?? {}), [entitlement]);
   const open = useMutation({
-    mutationFn: (body: Record<string, unknown>) =>
+    mutationFn: (body: CreateCase) =>
       api<CaseSummary>('/v1/cases', { method: 'POST', body, headers: { 'Idempotency-Key': `console-${crypto.randomUUID()}` } }),
     onSuccess: (c) => navigate(`/cases/${c.id}`),
   });
@@ -47,16 +52,21 @@ export function OpenCaseForm() {
     e.preventDefault();
     if (!org || !entitlement) return;
     const levelIndex = levels.findIndex(([label]) => label === form.level);
-    const body: Record<string, unknown> = {
+    const body: CreateCase = {
       orgId: org.id,
       supportId: org.supportId,
-      type: form.type,
+      type: form.type as CreateCase['type'],
       title: form.title,
       description: form.description,
       language: form.language || (languages.includes(org.language) ? org.language : languages[0]),
     };
-    if (levelIndex >= 0) body[entitlement.scheme] = entitlement.scheme === 'priority' ? `P${levelIndex + 1}` : levelIndex + 1;
+    if (levelIndex >= 0) {
+      if (entitlement.scheme === 'priority') body.priority = `P${levelIndex + 1}` as CreateCase['priority'];
+      else body.severity = levelIndex + 1;
+    }
     if (form.product) Object.assign(body, { product: form.product, version: form.version, build: form.build });
+    if (form.relatedCaseId.trim()) body.relatedCaseId = form.relatedCaseId.trim();
+    if (form.type === 'technical' && experimental) body.experimentalFeature = true;
     open.mutate(body);
   }
 
@@ -151,6 +161,25 @@ export function OpenCaseForm() {
                 </option>
               ))}
             </select>
+          </div>
+          {form.type === 'technical' && (
+            <div className="field checkbox wide">
+              <input id={f('experimental')} type="checkbox" checked={experimental} onChange={(e) => setExperimental(e.target.checked)} />
+              <label htmlFor={f('experimental')}>{t.experimentalFeatureHint}</label>
+            </div>
+          )}
+          <div className="field wide">
+            <label htmlFor={f('related')}>{t.relatedCase}</label>
+            <input
+              id={f('related')}
+              value={form.relatedCaseId}
+              aria-describedby={f('related-hint')}
+              pattern="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+              onChange={(e) => set('relatedCaseId', e.target.value)}
+            />
+            <span className="muted" id={f('related-hint')}>
+              {t.relatedCaseHint}
+            </span>
           </div>
           <div className="field wide">
             <label htmlFor={f('title')}>{t.title}</label>

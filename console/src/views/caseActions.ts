@@ -1,9 +1,40 @@
-/** Which action forms a role is offered (the API's role table); whether one fits the case, the workflow says. */
+/**
+ * The form of each case action. Which ones a case page shows is the API's answer, not a role table here:
+ * GET /v1/cases/{id} lists in `actions` the commands the caller may take now, and the page renders exactly
+ * those forms. Whether a submitted action fits, the workflow still says (a 409 shows its reason).
+ */
 import type { ActionSpec } from '../components/ActionForm';
-import type { Me } from '../server-api/types';
+import type { paths } from '../server-api/openapi';
+import type { CaseAction, Me, OutOfScopeCategory, ResolutionType } from '../server-api/types';
+import { humanize } from '../format';
 import type { Messages } from '../i18n';
 
-const RESOLUTION_TYPES = [
+/** The route of an action below /v1/cases/{id}/ (checked against the generated API paths). */
+type ActionPath = { [P in keyof paths]: P extends `/v1/cases/{id}/${infer A}` ? A : never }[keyof paths];
+
+/**
+ * Every command's route (as api/routes/case-actions.ts maps them), in the order the forms appear: the usual
+ * next step first. The compiler refuses a command without one.
+ */
+export const ACTION_PATHS: Record<CaseAction, ActionPath> = {
+  assign: 'assignment',
+  engineerResponse: 'responses',
+  internalNote: 'internal-notes',
+  requestInfo: 'information-requests',
+  customerReply: 'replies',
+  resolve: 'resolution',
+  confirmResolution: 'confirmation',
+  pageAck: 'page-acknowledgement',
+  managerAck: 'manager-acknowledgements',
+  talkToManager: 'manager-requests',
+  rcaDelivered: 'rca',
+  changeSeverity: 'severity',
+  customerAvailability: 'availability',
+  closeCase: 'close',
+};
+const ORDER = Object.keys(ACTION_PATHS) as CaseAction[];
+
+const RESOLUTION_TYPES: ResolutionType[] = [
   'workaround',
   'configuration_change',
   'hotfix',
@@ -11,6 +42,15 @@ const RESOLUTION_TYPES = [
   'documentation',
   'third_party_referral',
   'defect_fixed_in_later_release',
+  'out_of_scope_referral',
+];
+
+const OUT_OF_SCOPE: OutOfScopeCategory[] = [
+  'solution_design',
+  'architecture_review',
+  'product_training',
+  'installation_walkthrough',
+  'upgrade_walkthrough',
 ];
 
 const levelField = (scheme: 'severity' | 'priority', label: string) =>
@@ -31,108 +71,119 @@ const levelField = (scheme: 'severity' | 'priority', label: string) =>
         options: [1, 2, 3, 4].map((s) => ({ value: String(s), label: String(s) })),
       };
 
-export function actionsFor(me: Me, scheme: 'severity' | 'priority', currentLevel: number, t: Messages): ActionSpec[] {
-  const severity: ActionSpec = {
-    path: 'severity',
-    title: t.changeSeverity,
-    submit: t.changeSeverity,
-    fields: [
-      levelField(scheme, scheme === 'priority' ? t.priority : t.severity),
-      { name: 'reason', label: t.reason, kind: 'textarea', required: true },
-    ],
-  };
-  const availability: ActionSpec = {
-    path: 'availability',
-    title: t.availability,
-    submit: t.send,
-    fields: [{ name: 'available', label: t.available, kind: 'boolean', initial: true }],
-  };
-  const close: ActionSpec = { path: 'close', title: t.close, submit: t.close, fields: [{ name: 'reason', label: t.reason, kind: 'text' }] };
-
-  if (me.role === 'engineer' || me.role === 'manager') {
-    const staff: ActionSpec[] = [
-      {
-        path: 'assignment',
-        title: 'Assign or hand off',
-        submit: 'Assign',
-        fields: [
-          { name: 'ownerId', label: 'Engineer id', kind: 'text', required: true, initial: me.role === 'engineer' ? me.id : '' },
-          { name: 'note', label: 'Note', kind: 'text' },
-        ],
-      },
-      { path: 'responses', title: 'Respond', submit: 'Send response', fields: [{ name: 'message', label: 'Response', kind: 'textarea' }] },
-      {
-        path: 'information-requests',
-        title: 'Request information',
-        submit: 'Request information',
-        fields: [{ name: 'message', label: 'What do you need?', kind: 'textarea', required: true }],
-      },
-      {
-        path: 'resolution',
-        title: 'Resolve',
-        submit: 'Resolve',
-        fields: [
-          {
-            name: 'resolutionType',
-            label: 'Resolution type',
-            kind: 'select',
-            required: true,
-            initial: 'workaround',
-            options: RESOLUTION_TYPES.map((r) => ({ value: r, label: r.replace(/_/g, ' ') })),
-          },
-          { name: 'summary', label: 'Summary', kind: 'textarea', required: true },
-        ],
-      },
-      severity,
-      availability,
-      close,
-      {
-        path: 'rca',
-        title: 'Root-cause analysis delivered',
-        submit: 'Record RCA',
-        fields: [{ name: 'summary', label: 'RCA summary', kind: 'textarea', required: true }],
-      },
-      {
-        path: 'page-acknowledgement',
-        title: 'Acknowledge the Severity 1 page',
-        submit: 'Acknowledge page',
-        fields: [{ name: 'note', label: 'Note', kind: 'text' }],
-      },
-    ];
-    if (me.role === 'manager')
-      staff.push({
-        path: 'manager-acknowledgements',
-        title: 'Acknowledge manager request',
-        submit: 'Acknowledge',
-        fields: [{ name: 'note', label: 'Note', kind: 'text' }],
-      });
-    return staff;
+/** The forms of one action (confirming a resolution has two: confirm and reject). */
+function formsOf(action: CaseAction, me: Me, scheme: 'severity' | 'priority', t: Messages): Omit<ActionSpec, 'path' | 'command'>[] {
+  switch (action) {
+    case 'assign':
+      return [
+        {
+          title: 'Assign or hand off',
+          submit: 'Assign',
+          fields: [
+            // A prefill, not a rule: an engineer usually takes the case himself.
+            { name: 'ownerId', label: 'Engineer id', kind: 'text', required: true, initial: me.role === 'engineer' ? me.id : '' },
+            { name: 'note', label: 'Note', kind: 'text' },
+          ],
+        },
+      ];
+    case 'engineerResponse':
+      return [
+        {
+          title: 'Respond',
+          submit: 'Send response',
+          fields: [{ name: 'message', label: 'Response', kind: 'textarea', required: true }],
+        },
+      ];
+    case 'internalNote':
+      return [
+        {
+          title: 'Internal note',
+          submit: 'Add note',
+          fields: [{ name: 'message', label: 'Note (staff only, never shown to the customer)', kind: 'textarea', required: true }],
+        },
+      ];
+    case 'requestInfo':
+      return [
+        {
+          title: 'Request information',
+          submit: 'Request information',
+          fields: [{ name: 'message', label: 'What do you need?', kind: 'textarea', required: true }],
+        },
+      ];
+    case 'customerReply':
+      return [{ title: t.reply, submit: t.send, fields: [{ name: 'message', label: t.message, kind: 'textarea', required: true }] }];
+    case 'resolve':
+      return [
+        {
+          title: 'Resolve',
+          submit: 'Resolve',
+          fields: [
+            {
+              name: 'resolutionType',
+              label: 'Resolution type',
+              kind: 'select',
+              required: true,
+              initial: 'workaround',
+              options: RESOLUTION_TYPES.map((r) => ({ value: r, label: humanize(r) })),
+            },
+            {
+              name: 'outOfScope',
+              label: 'Out-of-scope request',
+              kind: 'select',
+              required: true,
+              initial: OUT_OF_SCOPE[0],
+              options: OUT_OF_SCOPE.map((c) => ({ value: c, label: humanize(c) })),
+              when: { field: 'resolutionType', equals: 'out_of_scope_referral' },
+            },
+            { name: 'summary', label: 'Summary', kind: 'textarea', required: true },
+          ],
+        },
+      ];
+    case 'confirmResolution':
+      return [
+        { title: t.confirm, submit: t.confirm, fixed: { accepted: true }, fields: [{ name: 'comment', label: t.comment, kind: 'text' }] },
+        { title: t.reject, submit: t.reject, fixed: { accepted: false }, fields: [{ name: 'comment', label: t.comment, kind: 'text' }] },
+      ];
+    case 'pageAck':
+      return [
+        { title: 'Acknowledge the Severity 1 page', submit: 'Acknowledge page', fields: [{ name: 'note', label: 'Note', kind: 'text' }] },
+      ];
+    case 'managerAck':
+      return [{ title: 'Acknowledge manager request', submit: 'Acknowledge', fields: [{ name: 'note', label: 'Note', kind: 'text' }] }];
+    case 'talkToManager':
+      return [{ title: t.talkToManager, submit: t.send, fields: [{ name: 'reason', label: t.reason, kind: 'textarea', required: true }] }];
+    case 'rcaDelivered':
+      return [
+        {
+          title: 'Root-cause analysis delivered',
+          submit: 'Record RCA',
+          fields: [{ name: 'summary', label: 'RCA summary', kind: 'textarea', required: true }],
+        },
+      ];
+    case 'changeSeverity':
+      return [
+        {
+          title: t.changeSeverity,
+          submit: t.changeSeverity,
+          fields: [
+            levelField(scheme, scheme === 'priority' ? t.priority : t.severity),
+            { name: 'reason', label: t.reason, kind: 'textarea', required: true },
+          ],
+        },
+      ];
+    case 'customerAvailability':
+      return [
+        { title: t.availability, submit: t.send, fields: [{ name: 'available', label: t.available, kind: 'boolean', initial: true }] },
+      ];
+    case 'closeCase':
+      return [{ title: t.close, submit: t.close, fields: [{ name: 'reason', label: t.reason, kind: 'text' }] }];
   }
-  if (me.role === 'admin') return [];
-  return [
-    { path: 'replies', title: t.reply, submit: t.send, fields: [{ name: 'message', label: t.message, kind: 'textarea', required: true }] },
-    {
-      path: 'confirmation',
-      title: t.confirm,
-      submit: t.confirm,
-      fixed: { accepted: true },
-      fields: [{ name: 'comment', label: t.comment, kind: 'text' }],
-    },
-    {
-      path: 'confirmation',
-      title: t.reject,
-      submit: t.reject,
-      fixed: { accepted: false },
-      fields: [{ name: 'comment', label: t.comment, kind: 'text' }],
-    },
-    {
-      path: 'manager-requests',
-      title: t.talkToManager,
-      submit: t.send,
-      fields: [{ name: 'reason', label: t.reason, kind: 'textarea', required: true }],
-    },
-    availability,
-    severity,
-    close,
-  ];
+}
+
+/** The forms of exactly the actions the API offers (`actions` of GET /v1/cases/{id}), in a stable order. */
+export function actionForms(offered: readonly string[], me: Me, scheme: 'severity' | 'priority', t: Messages): ActionSpec[] {
+  const wanted = new Set(offered);
+  return ORDER.filter((a) => wanted.has(a)).flatMap((a) =>
+    formsOf(a, me, scheme, t).map((form) => ({ ...form, command: a, path: ACTION_PATHS[a] })),
+  );
 }
