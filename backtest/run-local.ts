@@ -6,7 +6,7 @@ import type { Db } from '../db/client';
 import type { PolicyDocument } from '../policy';
 import { backtestCase, type Candidate } from './engine/backtest';
 import { addPair, emptyAccumulator, finishReport, type Report } from './engine/report';
-import { readCasePage, type CaseRange, type Cursor } from './read-model';
+import { rangeAsOf, readCasePage, type CaseRange, type Cursor } from './read-model';
 
 export async function runLocal(
   db: Db,
@@ -16,7 +16,7 @@ export async function runLocal(
   let cursor: Cursor | null = null;
   let withoutInput = 0;
   for (;;) {
-    const page = await readCasePage(db, opts.range, cursor, opts.pageSize ?? 1000);
+    const page = await readCasePage(db, rangeAsOf(opts.range, new Date(opts.asOf).toISOString()), cursor, opts.pageSize ?? 1000);
     withoutInput += page.withoutInput;
     for (const c of page.cases)
       addPair(

@@ -49,9 +49,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   // Decided once per run, before the machine does anything: histories from before page escalation have no
   // marker and replay without it; new runs (and runs continued as new) track and escalate pages.
   const pageEscalation = patched('page-escalation');
+  // Likewise: a severity change from a level without a due instant to a timed one re-targets (machine/triage.ts).
+  const retargetBestEffort = patched('retarget-best-effort');
   const m = input.carried
-    ? new CaseMachine(input, settings, input.carried as CaseState, pageEscalation)
-    : CaseMachine.open(input, settings, pageEscalation);
+    ? new CaseMachine(input, settings, input.carried as CaseState, pageEscalation, retargetBestEffort)
+    : CaseMachine.open(input, settings, pageEscalation, retargetBestEffort);
   const record = caseRecord(input);
   let recorded = false;
   let wakeMain = false;

@@ -40,7 +40,11 @@ async function act(page: Page, title: string, fill: Record<string, string> = {})
 /** The commands whose forms the case page shows (each form names its command). */
 async function offeredCommands(page: Page): Promise<string[]> {
   await page.getByRole('heading', { name: /^(Actions|Aktionen)$/ }).waitFor();
-  const names = await page.locator('form.action').evaluateAll((forms) => forms.map((f) => f.getAttribute('data-command') ?? ''));
+  const names = await page
+    .locator('form.action')
+    .evaluateAll((forms) =>
+      (forms as unknown as { getAttribute(n: string): string | null }[]).map((f) => f.getAttribute('data-command') ?? ''),
+    );
   return [...new Set(names)].sort();
 }
 
