@@ -16,7 +16,13 @@
  * Lateness = arrival in the SMTP server minus the due instant (warning/breach: `scheduledFor`; attempt:
  * its `scheduledAt`). Throughput = mails per second while the attempt burst drains.
  *
+ * Against what: the plain SMTP throughput of the same server in the same run, measured before and after the
+ * probes with the same transport settings (the same number of connections, MAIL_CONCURRENCY): a burst of
+ * mails handed straight to nodemailer, no database, no workflow; once one at a time and once with the
+ * configured concurrency.
+ *
  *   npx tsx bench/mail-latency.ts [--background 10000] [--background-mail] [--sev1 100] [--contact 100] [--concurrency 50]
+ *                                 [--mail-concurrency 10] [--plain 200]
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -27,7 +33,7 @@ import { and, eq, like } from 'drizzle-orm';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { createMailTransport } from '../activities/mail/transport';
+import { createMailTransport, mailConcurrencyFromEnv } from '../activities/mail/transport';
 import { contactAttempts, notificationContacts, notificationDeliveries, notifications, oncallShifts, principals } from '../db/schema';
 import { businessCalendar } from '../policy/calendars';
 import { createCaseWorker } from '../worker/create-worker';
@@ -41,6 +47,10 @@ import { mailpitServer, readMailbox } from './chaos/mailpit';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (sorted: number[], p: number) =>
   sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const loadLine = () =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} on ${availableParallelism()} cores`;
 const summary = (values: number[]) => {
   const s = [...values].sort((a, b) => a - b);
   return `n ${s.length}, p50 ${pct(s, 50)} ms, p90 ${pct(s, 90)} ms, p99 ${pct(s, 99)} ms, max ${s.at(-1)} ms, min ${s[0]} ms`;
@@ -112,12 +122,16 @@ async function main(): Promise<void> {
       sev1: { type: 'string' },
       contact: { type: 'string' },
       concurrency: { type: 'string' },
+      'mail-concurrency': { type: 'string' },
+      plain: { type: 'string' },
     },
   });
   const backgroundCases = Number(values.background ?? 10_000);
   const sev1 = Number(values.sev1 ?? 100);
   const contact = Number(values.contact ?? 100);
   const concurrency = Number(values.concurrency ?? 50);
+  const mailConcurrency = Number(values['mail-concurrency'] ?? mailConcurrencyFromEnv());
+  const plainMails = Number(values.plain ?? 200);
 
   const runDir = mkdtempSync(join(tmpdir(), 'caseflow-mail-latency-'));
   mkdirSync(join(runDir, 'logs'));
@@ -139,7 +153,38 @@ async function main(): Promise<void> {
   await db
     .insert(oncallShifts)
     .values(['APAC', 'EMEA', 'AMERICAS'].map((region) => ({ id: `s-${region}`, region, primaryId: 'eng-oncall', validFrom: new Date(0) })));
-  const transport = createMailTransport(mail.smtpUrl, 'Caseflow <support@caseflow.test>');
+  const transport = createMailTransport(mail.smtpUrl, 'Caseflow <support@caseflow.test>', { concurrency: mailConcurrency });
+  /** Plain SMTP: `count` mails straight to the same server, `inFlight` at once, on a transport of its own with the same settings. */
+  const plainSmtp = async (count: number, inFlight: number) => {
+    const plain = createMailTransport(mail.smtpUrl, 'Caseflow <support@caseflow.test>', { concurrency: mailConcurrency });
+    const latencies: number[] = [];
+    let next = 0;
+    const started = Date.now();
+    await Promise.all(
+      Array.from({ length: Math.min(inFlight, count) }, async () => {
+        while (next < count) {
+          const i = next++;
+          const t = Date.now();
+          // A mail of the size of a case notice (subject, a text and an HTML part of a few KB).
+          await plain.send({
+            from: plain.from,
+            to: `plain-${i}@caseflow.test`,
+            subject: `plain SMTP ${i}`,
+            text: 'x'.repeat(1500),
+            html: `<p>${'x'.repeat(3000)}</p>`,
+          });
+          latencies.push(Date.now() - t);
+        }
+      }),
+    );
+    const seconds = (Date.now() - started) / 1000;
+    plain.transporter.close();
+    return `${count} mails in ${seconds.toFixed(2)} s = ${(count / seconds).toFixed(0)} mails/s, per mail ${summary(latencies)}`;
+  };
+  const plainThroughput = async (when: string) => {
+    console.log(`plain SMTP ${when}, one at a time: ${await plainSmtp(Math.min(plainMails, 50), 1)}`);
+    console.log(`plain SMTP ${when}, ${mailConcurrency} at once: ${await plainSmtp(plainMails, mailConcurrency)}; ${loadLine()}`);
+  };
   /** Every mail in the mailbox with the dedupe key of the notice that sent it (by its delivery row's Message-ID). */
   const arrivals = async () => {
     const box = await readMailbox(mail.apiBase);
@@ -156,7 +201,7 @@ async function main(): Promise<void> {
   const running = worker.run();
   const run = randomUUID().slice(0, 6);
   try {
-    console.log(`database ${database.kind}; SMTP pool ${transport.describe}`);
+    console.log(`database ${database.kind}; SMTP pool ${transport.describe}, ${transport.concurrency} mails at once (MAIL_CONCURRENCY)`);
     const bgSeconds = await openCases(env, backgroundCases, concurrency, (i) => {
       const input = caseInput({ caseId: `bg-${run}-${i}`, openedAt: Date.now(), entitlement: 'production', level: 4 });
       // Nobody to mail: the opener is no principal and the organisation has no contacts.
@@ -168,7 +213,8 @@ async function main(): Promise<void> {
     );
     await waitUntilQuiet(worker);
     const backgroundMails = (await readMailbox(mail.apiBase)).length;
-    console.log(`quiet; ${backgroundMails} mails so far`);
+    console.log(`quiet; ${backgroundMails} mails so far; ${loadLine()}`);
+    await plainThroughput('before the probes');
 
     // Contact probes: attempt 1 due at one of two whole minutes, 2-3 minutes from now (UTC, open all week).
     const allWeek = businessCalendar({
@@ -266,11 +312,8 @@ async function main(): Promise<void> {
       );
     }
     console.log(`open cases at the end: ${backgroundCases + contact + sev1}; mails in total ${received.length}`);
-    console.log(
-      `load average ${loadavg()
-        .map((l) => l.toFixed(1))
-        .join(' ')} on ${availableParallelism()} cores`,
-    );
+    await plainThroughput('after the probes');
+    console.log(loadLine());
   } finally {
     worker.shutdown();
     await running;

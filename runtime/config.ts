@@ -33,6 +33,8 @@ export interface Config {
   mail: {
     /** SMTP_URL; unset under `npm start` means: start the local mail server and point this at it. */
     smtpUrl: string | undefined;
+    /** Mails in flight at once per SMTP server, and the pool's connections (MAIL_CONCURRENCY, default 10). */
+    concurrency: number;
     /** Ports of the local mail server `npm start` runs when SMTP_URL is unset. */
     localSmtpPort: number;
     localUiPort: number;
@@ -143,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerMetricsAddress: env.WORKER_METRICS_ADDRESS || undefined,
     mail: {
       smtpUrl: env.SMTP_URL || undefined,
+      concurrency: intFromEnv(env, 'MAIL_CONCURRENCY', 10, 1000),
       localSmtpPort: intFromEnv(env, 'MAILPIT_SMTP_PORT', 1025),
       localUiPort: intFromEnv(env, 'MAILPIT_UI_PORT', 8025),
     },

@@ -22,8 +22,14 @@ export function superviseWorker(config: Config, database: Database, logger: Logg
   let current: { worker: Worker; connection: NativeConnection } | undefined;
   let wake: (() => void) | undefined;
   // One SMTP pool for the life of the process (rebuilt workers reuse it); no SMTP_URL = no mail.
-  const mailer = config.mail.smtpUrl ? mailerFromEnv({ ...process.env, SMTP_URL: config.mail.smtpUrl }) : null;
-  if (mailer) log.info({ smtp: mailer.transport.describe, from: mailer.transport.from }, 'case mail goes out over SMTP');
+  const mailer = config.mail.smtpUrl
+    ? mailerFromEnv({ ...process.env, SMTP_URL: config.mail.smtpUrl, MAIL_CONCURRENCY: String(config.mail.concurrency) })
+    : null;
+  if (mailer)
+    log.info(
+      { smtp: mailer.transport.describe, from: mailer.transport.from, concurrency: mailer.transport.concurrency },
+      'case mail goes out over SMTP',
+    );
 
   const loop = (async () => {
     let backoffMs = 1000;

@@ -33,7 +33,7 @@ export async function sendCaseMail(mailer: CaseMailer, mail: OutgoingMail): Prom
   const messageId = messageIdFor(mail.dedupeKey, mail.to.address, domain);
   const root = threadRootId(mail.caseId, domain);
   try {
-    const info = await mailer.transport.transporter.sendMail({
+    const info = await mailer.transport.send({
       from: mailer.transport.from,
       to: { name: mail.to.name, address: mail.to.address },
       subject: mail.subject,

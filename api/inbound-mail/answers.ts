@@ -95,7 +95,7 @@ export function answerSuppressed(m: InboundMessage, ourDomains: string[], transp
 /** Sends the answer; returns what to record: `sent`, or `failed:<error>` (the mail itself is recorded either way). */
 export async function sendAnswer(transport: MailTransport, m: InboundMessage, answer: Answer): Promise<string> {
   try {
-    await transport.transporter.sendMail({
+    await transport.send({
       from: transport.from,
       to: answer.to,
       subject: answer.subject,
