@@ -4,14 +4,14 @@
  *  into CommonJS too. */
 const swc = { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } };
 const swcJs = { ...swc, jsc: { ...swc.jsc, parser: { syntax: 'ecmascript' } } };
-const ESM_PACKAGES = 'intl-messageformat|@formatjs|email-reply-parser';
+const ESM_PACKAGES = 'intl-messageformat|@formatjs|email-reply-parser|@tus|srvx';
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', swc],
-    [`/node_modules/(${ESM_PACKAGES})/.+\\.js$`]: ['@swc/jest', swcJs],
+    [`/node_modules/(${ESM_PACKAGES})/.+\\.m?js$`]: ['@swc/jest', swcJs],
   },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES})/)`],
   maxWorkers: 1,

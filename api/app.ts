@@ -6,6 +6,9 @@
  */
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Client } from '@temporalio/client';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import express from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
@@ -15,6 +18,8 @@ import { replyConfigFromEnv } from '../activities/mail/reply-config';
 import type { ReplyAddressConfig } from '../activities/mail/reply-address';
 import { mailTransportFromEnv, type MailTransport } from '../activities/mail/transport';
 import { TASK_QUEUE } from '../contract/case';
+import { AttachmentService } from './attachments/attachments';
+import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentOptions } from './attachments/options';
 import { authenticate } from './auth';
 import { DEFAULT_AUTH_FAILURE_LIMITS, limitFailedAuthentications } from './auth-failure-limit';
 import { createCaches } from './caches';
@@ -31,6 +36,7 @@ import { streamSlots } from './shared-state/stream-slots';
 import { rejectUnstorableText } from './text-guard';
 import { answerUndeclaredMethods, type Api } from './route';
 import { registerAccountManagerRoutes } from './routes/account-managers';
+import { DOWNLOAD_PATH, registerAttachmentRoutes, signedDownloadHandler } from './routes/attachments';
 import { registerAdminRoutes } from './routes/admin';
 import { registerCaseActionRoutes } from './routes/case-actions';
 import { registerCaseNotificationRoutes } from './routes/case-notifications';
@@ -79,6 +85,8 @@ export interface AppDeps {
   eventStreamsPerPrincipal?: number;
   /** How often the live event stream polls the read model for case changes (default 250 ms). */
   liveIntervalMs?: number;
+  /** Attachments: blob store and limits (runtime/config.ts); default: files in a temporary folder, default limits. */
+  attachments?: AttachmentOptions;
 }
 
 export interface InboundMailOptions {
@@ -100,6 +108,16 @@ export function inboundMailOptionsFromEnv(env: NodeJS.ProcessEnv = process.env):
   return { reply: replyConfigFromEnv(env), transport: mailTransportFromEnv(env), maxBytes };
 }
 
+/** Attachments when the caller names none (tests, tools): files under the system's temporary folder. */
+export function defaultAttachmentOptions(): AttachmentOptions {
+  return {
+    storage: { backend: 'fs', dir: join(tmpdir(), 'caseflow-attachments') },
+    limits: DEFAULT_ATTACHMENT_LIMITS,
+    urlSecret: randomBytes(32).toString('hex'),
+    urlTtlMs: 5 * 60_000,
+  };
+}
+
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -119,6 +137,7 @@ export function createApp(deps: AppDeps): express.Express {
     temporal: deps.temporal,
     taskQueue: deps.taskQueue ?? TASK_QUEUE,
     caches,
+    attachments: new AttachmentService(deps.database.db, deps.attachments ?? defaultAttachmentOptions(), deps.logger),
     withDeadline,
     inboundMail: {
       db: deps.database.db,
@@ -149,6 +168,7 @@ export function createApp(deps: AppDeps): express.Express {
     perPrincipal: deps.eventStreamsPerPrincipal ?? DEFAULT_EVENT_STREAMS_PER_PRINCIPAL,
   });
   registerInboundMailRoutes(services);
+  registerAttachmentRoutes(services);
   answerUndeclaredMethods(api);
 
   app.get('/health', livenessHandler);
@@ -157,6 +177,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
+
+  // Signed download links carry their own authorization (a browser navigation sends no bearer token).
+  app.get(`${API_PREFIX}${DOWNLOAD_PATH}/:token`, signedDownloadHandler(services));
+  app.locals.attachments = services.attachments;
 
   const tooMany = (detail: string) => (req: express.Request, res: express.Response) =>
     sendProblem(res, new Problem(429, 'rate-limited', detail), req.originalUrl);

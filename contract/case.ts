@@ -104,6 +104,8 @@ export interface EngineerResponseInput extends Command {
 /** A note staff write for each other: never shown to the customer side on any path (contract/audit-events.ts). */
 export interface InternalNoteInput extends Command {
   message: string;
+  /** Files on the note (issue 18): staff only like the note; their identity only, never the bytes. */
+  attachments?: ReplyAttachment[];
 }
 export interface ChangeSeverityInput extends Command {
   level: Level;
@@ -112,11 +114,18 @@ export interface ChangeSeverityInput extends Command {
 export interface RequestInfoInput extends Command {
   message: string;
 }
-/** A file that came with a reply by email: listed on the reply, the content itself is not kept. */
+/**
+ * A file that came with a reply (or a note): its identity as the workflow records it, never its bytes.
+ * `id` and `sha256` name the stored file (issue 18); replies recorded before it have only name, type, size.
+ */
 export interface ReplyAttachment {
+  /** The stored attachment (GET /v1/cases/{id}/attachments/{attachmentId}); absent when it was not kept. */
+  id?: string;
   name: string;
   contentType: string;
   size: number; // bytes
+  /** SHA-256 of the content, hex. */
+  sha256?: string;
 }
 export interface CustomerReplyInput extends Command {
   message?: string;
@@ -124,6 +133,7 @@ export interface CustomerReplyInput extends Command {
   via?: 'email';
   /** The email's Message-ID. */
   messageId?: string;
+  /** Files with the reply, by email or uploaded (optional: replies without files record what they always did). */
   attachments?: ReplyAttachment[];
 }
 export interface TalkToManagerInput extends Command {

@@ -24,9 +24,12 @@ interface CommandRules<N extends CommandName> {
   apply: (m: Machine, arg: CommandInputs[N], now: number) => void;
 }
 
-/** Only the fields a reply by email has: an API reply records exactly what it always did (replay-safe). */
+/**
+ * Only the fields a reply by email has, and the files of an API reply when it has any: an API reply
+ * without files records exactly what it always did (replay-safe).
+ */
 function emailFacts(a: CommandInputs['customerReply']): Record<string, unknown> {
-  if (a.via !== 'email') return {};
+  if (a.via !== 'email') return Array.isArray(a.attachments) && a.attachments.length > 0 ? { attachments: a.attachments } : {};
   return { via: 'email', messageId: a.messageId ?? null, attachments: Array.isArray(a.attachments) ? a.attachments : [] };
 }
 
@@ -38,7 +41,7 @@ const RULES: { readonly [N in CommandName]: CommandRules<N> } = {
   internalNote: {
     state: v.closedRefusal,
     input: (_m, a) => (typeof a.message === 'string' && a.message.trim().length > 0 ? null : 'An internal note needs text'),
-    apply: (m, a, now) => conversation.internalNote(m, a.actor, a.requestId, now, a.message),
+    apply: (m, a, now) => conversation.internalNote(m, a.actor, a.requestId, now, a.message, a.attachments),
   },
   changeSeverity: { state: v.changeSeverityStateRefusal, input: v.changeSeverityInputRefusal, apply: triage.changeSeverity },
   requestInfo: {

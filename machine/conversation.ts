@@ -3,7 +3,7 @@
  * attempts), the customer replies (which cancels the remaining attempts, or reopens a resolved case), and a
  * case whose last contact attempt goes unanswered closes at the end of that attempt's business day.
  */
-import type { Actor } from '../contract/case';
+import type { Actor, ReplyAttachment } from '../contract/case';
 import { restartUpdateCadence } from './around-the-clock';
 import { respond } from './clocks';
 import { attemptFacts, cancelContactAttempts, scheduleContactAttempts } from './contact-attempts';
@@ -21,8 +21,17 @@ export function engineerResponse(m: Machine, actor: Actor, requestId: string, no
 }
 
 /** Staff only: recorded on the trail for staff, told to nobody, changes no clock (contract/audit-events.ts). */
-export function internalNote(m: Machine, actor: Actor, requestId: string, now: number, message: string): void {
-  record(m, 'internal_note', actor.id, now, requestId, { message });
+export function internalNote(
+  m: Machine,
+  actor: Actor,
+  requestId: string,
+  now: number,
+  message: string,
+  attachments?: ReplyAttachment[],
+): void {
+  // A note without files records what it always did (replay-safe); its files are as internal as the note.
+  const files = Array.isArray(attachments) && attachments.length > 0 ? { attachments } : {};
+  record(m, 'internal_note', actor.id, now, requestId, { message, ...files });
 }
 
 export function requestInfo(m: Machine, actor: Actor, requestId: string, now: number, message: string): void {

@@ -4,7 +4,9 @@
  */
 import { resolve } from 'node:path';
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
+import { createHash } from 'node:crypto';
 import { DEV_REPLY_SECRET } from '../activities/mail/reply-config';
+import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentOptions, type StorageConfig } from '../api/attachments/options';
 
 export interface Config {
   /** NODE_ENV=production: secrets are checked (productionSecretProblems) and nothing dev-only is served. */
@@ -41,6 +43,8 @@ export interface Config {
   };
   /** Inbound SMTP listener (MAIL_INBOUND_SMTP_PORT / _HOST); unset port = the API process runs none (npm start: 2525). */
   mailInbound: { smtpPort: number | undefined; smtpHost: string };
+  /** Attachments (issue 18): the blob store (ATTACHMENT_STORAGE=fs|s3, S3_*), the limits, the download-link key. */
+  attachments: AttachmentOptions;
   temporal: {
     /** true when TEMPORAL_ADDRESS (or a config-file profile) points at an existing cluster. */
     external: boolean;
@@ -117,6 +121,64 @@ export function productionSecretProblems(env: NodeJS.ProcessEnv): string[] {
   return problems;
 }
 
+function bytesFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer (bytes), got '${raw}'`);
+  return value;
+}
+
+/**
+ * The blob store: ATTACHMENT_STORAGE=fs (default; files under ATTACHMENT_DIR, default <DATA_DIR>/attachments)
+ * or s3 (S3_BUCKET required; S3_ENDPOINT, S3_REGION default us-east-1, S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY
+ * or the AWS SDK's own AWS_* variables, S3_FORCE_PATH_STYLE default true when an endpoint is set).
+ */
+export function storageConfigFromEnv(env: NodeJS.ProcessEnv, dataDir: string): StorageConfig {
+  const backend = env.ATTACHMENT_STORAGE || (env.S3_BUCKET ? 's3' : 'fs');
+  const dir = resolve(env.ATTACHMENT_DIR || resolve(dataDir, 'attachments'));
+  if (backend === 'fs') return { backend, dir };
+  if (backend !== 's3') throw new Error(`ATTACHMENT_STORAGE must be fs or s3, got '${backend}'`);
+  if (!env.S3_BUCKET) throw new Error('ATTACHMENT_STORAGE=s3 needs S3_BUCKET');
+  const endpoint = env.S3_ENDPOINT || undefined;
+  const pathStyle = env.S3_FORCE_PATH_STYLE;
+  if (pathStyle !== undefined && pathStyle !== '' && pathStyle !== 'true' && pathStyle !== 'false')
+    throw new Error(`S3_FORCE_PATH_STYLE must be true or false, got '${pathStyle}'`);
+  return {
+    backend,
+    dir,
+    s3: {
+      endpoint,
+      bucket: env.S3_BUCKET,
+      region: env.S3_REGION || env.AWS_REGION || 'us-east-1',
+      accessKeyId: env.S3_ACCESS_KEY_ID || undefined,
+      secretAccessKey: env.S3_SECRET_ACCESS_KEY || undefined,
+      forcePathStyle: pathStyle ? pathStyle === 'true' : endpoint !== undefined,
+    },
+  };
+}
+
+/** Attachments: the store, ATTACHMENT_MAX_BYTES, ATTACHMENT_CASE_QUOTA_BYTES, ATTACHMENT_MAX_FILES_PER_CASE, ATTACHMENT_UPLOAD_EXPIRY_HOURS, ATTACHMENT_URL_SECRET. */
+export function attachmentOptionsFromEnv(env: NodeJS.ProcessEnv, dataDir: string): AttachmentOptions {
+  const d = DEFAULT_ATTACHMENT_LIMITS;
+  const urlSecret =
+    env.ATTACHMENT_URL_SECRET ||
+    createHash('sha256')
+      .update(`caseflow-attachment-links:${env.MAIL_REPLY_SECRET || DEV_REPLY_SECRET}`)
+      .digest('hex');
+  return {
+    storage: storageConfigFromEnv(env, dataDir),
+    limits: {
+      maxFileBytes: bytesFromEnv(env, 'ATTACHMENT_MAX_BYTES', d.maxFileBytes),
+      caseQuotaBytes: bytesFromEnv(env, 'ATTACHMENT_CASE_QUOTA_BYTES', d.caseQuotaBytes),
+      maxFilesPerCase: intFromEnv(env, 'ATTACHMENT_MAX_FILES_PER_CASE', d.maxFilesPerCase, 1_000_000),
+      uploadExpiryMs: intFromEnv(env, 'ATTACHMENT_UPLOAD_EXPIRY_HOURS', d.uploadExpiryMs / 3600_000, 24 * 365) * 3600_000,
+    },
+    urlSecret,
+    urlTtlMs: 5 * 60_000,
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const devServerPort = intFromEnv(env, 'TEMPORAL_DEV_PORT', 7233);
   // An address or a config-file profile names an existing cluster; otherwise npm start runs a dev server.
@@ -129,11 +191,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems = productionSecretProblems(env);
     if (problems.length > 0) throw new Error(`refusing to start with NODE_ENV=production: ${problems.join('; ')}`);
   }
+  const dataDir = resolve(env.DATA_DIR ?? '.data');
   return {
     production: env.NODE_ENV === 'production',
     port: intFromEnv(env, 'PORT', 3000),
     host: env.HOST ?? '0.0.0.0',
-    dataDir: resolve(env.DATA_DIR ?? '.data'),
+    dataDir,
     databaseUrl: env.DATABASE_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     rateLimitPerMinute: intFromEnv(env, 'RATE_LIMIT_PER_MINUTE', 600, 1_000_000_000),
@@ -153,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       smtpPort: env.MAIL_INBOUND_SMTP_PORT ? intFromEnv(env, 'MAIL_INBOUND_SMTP_PORT', 2525) : undefined,
       smtpHost: env.MAIL_INBOUND_SMTP_HOST || env.HOST || '0.0.0.0',
     },
+    attachments: attachmentOptionsFromEnv(env, dataDir),
     temporal: {
       external,
       namespace: loaded.namespace ?? env.TEMPORAL_NAMESPACE ?? 'default',

@@ -13,6 +13,7 @@ import type { SunRegion } from '../../policy/types';
 import type { Actor } from '../../contract/case';
 import { CASE_COMMANDS, type CommandName } from '../../contract/commands';
 import { caseResource, type CaseRow } from '../cases/case-resource';
+import { identityOf } from '../attachments/attachments';
 import { loadCase } from '../cases/load-case';
 import { claimKey, requestHash } from '../cases/idempotency';
 import { asProblem } from '../cases/temporal-errors';
@@ -49,6 +50,15 @@ interface Action<N extends CommandName> {
   description?: string;
   /** Turns the body into the command's input (minus actor and request id), checking what needs the database. */
   input: (body: z.output<Bodies[N]>, ctx: ActionCtx) => Promise<object> | object;
+  /** Commands that carry files (body attachmentIds): the event they are linked to once the workflow accepts. */
+  linksAttachments?: 'customer_reply' | 'internal_note';
+}
+
+/** attachmentIds -> the files' identities (finished uploads of the caller on this case; 422 otherwise). */
+async function attachmentsInput(body: { attachmentIds?: string[] }, { svc, row, actor, requestId }: ActionCtx) {
+  const { attachmentIds, ...rest } = body;
+  const files = await svc.attachments.forLink(row.id, actor.id, attachmentIds ?? [], requestId);
+  return files.length > 0 ? { ...rest, attachments: files.map(identityOf) } : rest;
 }
 
 async function severityInput(body: z.output<Bodies['changeSeverity']>, { row, svc }: ActionCtx) {
@@ -88,11 +98,19 @@ const ACTIONS: { [N in CommandName]: Action<N> } = {
   internalNote: {
     path: 'internal-notes',
     summary: 'Add an internal note (staff only)',
-    description: 'Never shown to the customer side: not in the case resource, its events, the live stream, mail or reports.',
-    input: same,
+    description:
+      'Never shown to the customer side: not in the case resource, its events, the live stream, mail or reports. attachmentIds attach finished uploads, as internal as the note.',
+    input: attachmentsInput,
+    linksAttachments: 'internal_note',
   },
   requestInfo: { path: 'information-requests', summary: 'Request information from the customer', input: same },
-  customerReply: { path: 'replies', summary: 'Record a customer reply', input: same },
+  customerReply: {
+    path: 'replies',
+    summary: 'Record a customer reply',
+    description: 'attachmentIds attach finished uploads (POST /v1/cases/{id}/uploads) to the reply.',
+    input: attachmentsInput,
+    linksAttachments: 'customer_reply',
+  },
   talkToManager: { path: 'manager-requests', summary: 'Ask to talk to a manager', input: same },
   managerAck: { path: 'manager-acknowledgements', summary: 'Acknowledge a talk-to-a-manager request', input: same },
   resolve: { path: 'resolution', summary: 'Resolve the case', input: same },
@@ -168,6 +186,13 @@ function registerAction<N extends CommandName>(svc: Services, name: N): void {
       const view = await asProblem(
         svc.withDeadline(() => handle.executeUpdate(def, { args: [input as never], updateId: `${def.name}-${ctx.requestId}` })),
       );
+      const files = (input as { attachments?: { id?: string }[] }).attachments;
+      if (a.linksAttachments && files)
+        await svc.attachments.markLinked(
+          files.map((f) => f.id!),
+          ctx.requestId,
+          a.linksAttachments,
+        );
       return { body: caseResource(row, view, 'workflow', principal.role) };
     },
   );

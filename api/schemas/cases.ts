@@ -181,6 +181,12 @@ export const SlaSchema = z
   .openapi('CaseSla');
 
 const Message = z.string().trim().min(1).max(20000);
+/** On a reply or internal note: finished uploads of the caller on this case (issue 18). */
+const AttachmentIds = z
+  .array(z.string().regex(/^[A-Za-z0-9-]{1,80}$/))
+  .min(1)
+  .max(50)
+  .openapi({ description: 'ids of finished uploads (POST /v1/cases/{id}/uploads, Attachment-Id) to attach; at most 50' });
 /** The body of each command's route (contract/commands.ts names; the compiler refuses a missing one). */
 export const ACTION_BODIES = {
   changeSeverity: z.strictObject({
@@ -189,9 +195,9 @@ export const ACTION_BODIES = {
     reason: z.string().trim().min(1).max(2000),
   }),
   engineerResponse: z.strictObject({ message: Message }),
-  internalNote: z.strictObject({ message: Message }),
+  internalNote: z.strictObject({ message: Message, attachmentIds: AttachmentIds.optional() }),
   requestInfo: z.strictObject({ message: Message }),
-  customerReply: z.strictObject({ message: Message.optional() }),
+  customerReply: z.strictObject({ message: Message.optional(), attachmentIds: AttachmentIds.optional() }),
   customerAvailability: z.strictObject({ available: z.boolean(), note: z.string().trim().max(2000).optional() }),
   talkToManager: z.strictObject({ reason: z.string().trim().min(1).max(2000) }),
   managerAck: z.strictObject({ note: z.string().trim().max(2000).optional() }),

@@ -8,6 +8,7 @@ import type { Express } from 'express';
 import pino from 'pino';
 import request, { type Response } from 'supertest';
 import { createApp, type InboundMailOptions } from '../../api/app';
+import type { AttachmentOptions } from '../../api/attachments/options';
 import type { Database } from '../../db/client';
 import { seedDemo } from '../../runtime/demo-seed';
 import type { CaseMailer } from '../../activities/mail/mailer';
@@ -38,6 +39,8 @@ export interface HarnessOptions {
   inboundMail?: InboundMailOptions;
   /** The worker's mail channel (default: none, so cases mail nobody). */
   mailer?: CaseMailer;
+  /** Attachment storage and limits (default: files in a temporary folder, default limits). */
+  attachments?: AttachmentOptions;
 }
 
 export const TEST_REPLY = { secret: 'api-test-reply-secret', domain: 'reply.caseflow.test' };
@@ -61,6 +64,7 @@ export async function startApiHarness(opts: HarnessOptions = {}): Promise<ApiHar
     authFailuresPerMinute: 1000,
     authFailuresPerAddressPerMinute: 1000,
     inboundMail: opts.inboundMail ?? { reply: TEST_REPLY, transport: null, maxBytes: 1024 * 1024 },
+    attachments: opts.attachments,
   });
   const conformance = new OpenApiConformance((await request(app).get('/openapi.json')).body);
   const checked = (target: Express) => conformantAgent(request(target), conformance);
