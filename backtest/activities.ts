@@ -12,7 +12,7 @@ import type { BacktestActivities, BacktestStatus, BatchResult } from '../contrac
 import { backtestCase, type Candidate } from './engine/backtest';
 import { canonical } from './engine/exactness';
 import { addPair, emptyAccumulator, finishReport, mergeAccumulators, type Accumulator } from './engine/report';
-import { countCases, readCasePage, type CaseRange, type Cursor } from './read-model';
+import { countCases, rangeAsOf, readCasePage, type CaseRange, type Cursor } from './read-model';
 
 /** What POST /v1/policy/backtests stores as the run's request. */
 export interface BacktestRequest {
@@ -41,9 +41,10 @@ async function documents(db: Db): Promise<Map<string, PolicyDocument>> {
 export async function runBatch(db: Db, id: string, batchSize: number): Promise<BatchResult> {
   const run = await loadRun(db, id);
   const stored = run.cursor as StoredCursor;
+  if (run.status !== 'running') return { processed: run.processed, withoutInput: run.withoutInput, done: true, stopped: true };
   if (stored && 'done' in stored) return { processed: run.processed, withoutInput: run.withoutInput, done: true };
   const req = run.request as BacktestRequest;
-  const page = await readCasePage(db, req.range, stored, batchSize);
+  const page = await readCasePage(db, rangeAsOf(req.range, req.asOf), stored, batchSize);
   const docs = await documents(db);
   const until = Date.parse(req.asOf);
   const acc: Accumulator = emptyAccumulator();
@@ -59,7 +60,8 @@ export async function runBatch(db: Db, id: string, batchSize: number): Promise<B
     // Another attempt of this batch got here first: report what it stored.
     if (!now || canonical(now.cursor) !== canonical(stored) || now.status !== 'running') {
       const c = now?.cursor as StoredCursor;
-      return { processed: now?.processed ?? 0, withoutInput: now?.withoutInput ?? 0, done: !!c && 'done' in c };
+      const stopped = !now || now.status !== 'running';
+      return { processed: now?.processed ?? 0, withoutInput: now?.withoutInput ?? 0, done: stopped || (!!c && 'done' in c), stopped };
     }
     const partial = now.partial ? mergeAccumulators(now.partial as Accumulator, acc) : acc;
     const processed = now.processed + page.cases.length;
@@ -69,11 +71,37 @@ export async function runBatch(db: Db, id: string, batchSize: number): Promise<B
   });
 }
 
+/**
+ * Ends a running run as `status`, in one transaction on its locked row: the first of a finish and a cancel
+ * wins and the other changes nothing. A completed run keeps its report; a cancelled (or failed) one keeps the
+ * report of the batches merged so far (the partial report: `progress.processed` says how far it got). Returns
+ * the status the run has afterwards and whether this call ended it.
+ */
+export async function endRun(
+  db: Db,
+  id: string,
+  status: Exclude<BacktestStatus, 'running'>,
+  error?: string,
+): Promise<{ status: BacktestStatus; ended: boolean }> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.select().from(policyBacktests).where(eq(policyBacktests.id, id)).for('update');
+    if (!row) throw new Error(`back-test ${id} not found`);
+    if (row.status !== 'running') return { status: row.status as BacktestStatus, ended: false };
+    const result = finishReport((row.partial as Accumulator | null) ?? emptyAccumulator());
+    await tx
+      .update(policyBacktests)
+      .set({ status, result, error: error ?? null, finishedAt: new Date() })
+      .where(eq(policyBacktests.id, id));
+    return { status, ended: true };
+  });
+}
+
 export function createBacktestActivities(db: Db): BacktestActivities {
   return {
     async backtestCount(id) {
       const run = await loadRun(db, id);
-      const total = await countCases(db, (run.request as BacktestRequest).range);
+      const req = run.request as BacktestRequest;
+      const total = await countCases(db, rangeAsOf(req.range, req.asOf));
       await db.update(policyBacktests).set({ total }).where(eq(policyBacktests.id, id));
       return total;
     },
@@ -82,13 +110,8 @@ export function createBacktestActivities(db: Db): BacktestActivities {
       return runBatch(db, id, batchSize);
     },
     async backtestFinish({ id, status, error }: { id: string; status: BacktestStatus; error?: string }) {
-      const run = await loadRun(db, id);
-      if (run.status !== 'running') return;
-      const result = status === 'completed' ? finishReport((run.partial as Accumulator | null) ?? emptyAccumulator()) : null;
-      await db
-        .update(policyBacktests)
-        .set({ status, result, error: error ?? null, finishedAt: new Date() })
-        .where(eq(policyBacktests.id, id));
+      if (status === 'running') return;
+      await endRun(db, id, status, error);
     },
   };
 }

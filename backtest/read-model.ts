@@ -29,6 +29,16 @@ export interface CasePage {
   roles: Record<string, Role>;
 }
 
+/**
+ * The range a back-test reads as of `asOf`: nothing opened at or after it, whatever `openedTo` says. The
+ * count and every page use this one range, so a case opened while the run goes is neither counted nor
+ * replayed (was: the pages took it, processed 1,102 of total 1,100).
+ */
+export function rangeAsOf(range: CaseRange, asOf: string): CaseRange {
+  const to = range.openedTo !== undefined && Date.parse(range.openedTo) < Date.parse(asOf) ? range.openedTo : asOf;
+  return { ...range, openedTo: to };
+}
+
 function rangeWhere(range: CaseRange, after: Cursor | null): SQL | undefined {
   const conds: SQL[] = [];
   if (range.openedFrom) conds.push(gte(cases.openedAt, new Date(range.openedFrom)));

@@ -32,6 +32,8 @@ export interface BatchResult {
   processed: number;
   withoutInput: number;
   done: boolean;
+  /** The run is no longer running (cancelled through the API): the workflow stops without finishing it. */
+  stopped?: boolean;
 }
 
 /** Implemented by backtest/activities.ts; the workflow imports only this type. */

@@ -42,11 +42,13 @@ export class CaseMachine implements Machine {
     readonly s: CaseState,
     /** The workflow's `patched('page-escalation')`: cases that began before it replay exactly as they ran. */
     readonly pageEscalation = false,
+    /** The workflow's `patched('retarget-best-effort')` (triage.ts): decided once per run, like pageEscalation. */
+    readonly retargetBestEffort = false,
   ) {}
 
   /** A brand-new case: first-response clock and, for Severity 1 on a 24/7 program, around-the-clock work. */
-  static open(input: CaseWorkflowInput, settings: CaseSettings, pageEscalation = false): CaseMachine {
-    const m = new CaseMachine(input, settings, initialState(input), pageEscalation);
+  static open(input: CaseWorkflowInput, settings: CaseSettings, pageEscalation = false, retargetBestEffort = false): CaseMachine {
+    const m = new CaseMachine(input, settings, initialState(input), pageEscalation, retargetBestEffort);
     openCase(m);
     return m;
   }

@@ -28,6 +28,8 @@ export interface Machine {
   readonly outbox: Outbox;
   /** Severity 1 pages are tracked and escalate (pages.ts): the workflow's `patched('page-escalation')`. */
   readonly pageEscalation: boolean;
+  /** A severity change re-targets a first-response clock without a due instant: `patched('retarget-best-effort')`. */
+  readonly retargetBestEffort?: boolean;
 }
 
 export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());

@@ -4,7 +4,7 @@
  * the worst level for the root-cause-analysis rule and starts or stops around-the-clock work; an assignment
  * names the owner (and region).
  */
-import { changeSeverity as retarget } from '../policy';
+import { changeSeverity as retarget, type SlaClock } from '../policy';
 import type { AssignInput, ChangeSeverityInput } from '../contract/case';
 import { clockIsActive, clockView } from './clock-view';
 import { qualifiesForAroundTheClock, startAroundTheClock, stopAroundTheClock } from './around-the-clock';
@@ -17,7 +17,7 @@ export function changeSeverity(m: Machine, { actor, level, reason, requestId }: 
   const from = m.s.level;
   const fr = m.s.clocks[FIRST_RESPONSE]!;
   const oldDue = clockView(fr, false).dueAt;
-  if (clockIsActive(fr)) {
+  if (clockIsActive(fr) || retargetsWithoutDue(m, fr)) {
     // The design rule: the new target runs from the change, but a more severe level never moves the due time later.
     const deadline = firstResponseDeadline(m, now, level);
     m.s.clocks[FIRST_RESPONSE] = retarget(fr, { at: now, deadline, moreSevere: level < from });
@@ -31,10 +31,21 @@ export function changeSeverity(m: Machine, { actor, level, reason, requestId }: 
     by: actor,
     oldFirstResponseDueAt: oldDue,
     newFirstResponseDueAt: clockView(m.s.clocks[FIRST_RESPONSE]!, false).dueAt,
+    // Marks runs with patched('retarget-best-effort'), so a back-test replays them with the same rule.
+    ...(m.retargetBestEffort ? { retargetsBestEffort: true } : {}),
   });
   const qualifies = qualifiesForAroundTheClock(m, level);
   if (qualifies && !m.s.aroundTheClock) startAroundTheClock(m, now, requestId, actor.id);
   if (!qualifies && m.s.aroundTheClock) stopAroundTheClock(m, now, requestId, actor.id, 'severity lowered');
+}
+
+/**
+ * `patched('retarget-best-effort')`: a case still waiting for its first response at a level without a due
+ * instant (best effort, not available) that moves to a timed level gets that level's target from the change.
+ * Before the patch only a running or paused clock was re-targeted, so such a case never got one.
+ */
+function retargetsWithoutDue(m: Machine, fr: SlaClock): boolean {
+  return m.retargetBestEffort === true && m.s.firstResponseAt === null && (fr.status === 'best_effort' || fr.status === 'not_available');
 }
 
 export function assign(m: Machine, { actor, requestId, ownerId, region, note }: AssignInput, now: number): void {

@@ -2,7 +2,8 @@
  * A back-test as a durable workflow: count, then one activity per page of cases until the read model has no
  * more, then the report. The state of the run lives in its policy_backtests row (cursor and partial report,
  * advanced transactionally by each batch), so a worker restart or a retried batch resumes exactly where it
- * stopped. Cancelling the workflow marks the run cancelled; the partial report stays in the row.
+ * stopped. Cancelling (the API marks the row first, under its lock, so a cancel answered 202 never lets the
+ * run complete, and a completed run is never marked cancelled) keeps the partial report as the result.
  */
 import {
   CancellationScope,
@@ -33,6 +34,11 @@ export async function policyBacktestWorkflow(input: BacktestWorkflowInput): Prom
       const r = await backtestBatch({ id: input.id, batchSize });
       progress.processed = r.processed;
       progress.withoutInput = r.withoutInput;
+      if (r.stopped) {
+        // Cancelled through the API: the row already says so and keeps the partial report (backtest/activities.ts endRun).
+        progress.status = 'cancelled';
+        return progress;
+      }
       if (r.done) break;
       if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof policyBacktestWorkflow>({ ...input, progress });
     }

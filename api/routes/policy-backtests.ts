@@ -9,12 +9,12 @@ import { eq } from 'drizzle-orm';
 import { applyPatch, diffPolicy, policyProblems, type DeepPartial, type PolicyDocument } from '../../policy';
 import { policyBacktests } from '../../db/schema';
 import { BACKTEST_WORKFLOW_TYPE, backtestWorkflowId, backtestProgressQuery, type BacktestWorkflowInput } from '../../contract/backtest';
-import type { BacktestRequest } from '../../backtest/activities';
+import { endRun, type BacktestRequest } from '../../backtest/activities';
 import { listVersions, versionAt } from '../policy/versions-store';
-import { invalid, notFound, conflict } from '../problem';
+import { invalid, notFound, conflict, unprocessable } from '../problem';
 import { defineRoute } from '../route';
 import { ENTITLEMENT_IDS } from '../schemas/admin';
-import { IdSchema, IsoInstant } from '../schemas/common';
+import { IdSchema, IsoInstant, LocalDate } from '../schemas/common';
 import { PolicyDocumentSchema, PolicyPatchSchema } from '../schemas/policy-versions';
 import type { Services } from '../services';
 import { z } from '../zod';
@@ -29,6 +29,10 @@ const StartBody = z
         document: PolicyDocumentSchema.optional(),
         patch: PolicyPatchSchema.optional().openapi({ description: 'changes to the version in force' }),
         version: z.number().int().min(1).optional().openapi({ description: 'a published version' }),
+        closedDates: z.array(LocalDate).max(366).optional().openapi({
+          description:
+            "closed dates (local YYYY-MM-DD) added to every case's coverage and business calendars, on top of the holidays each case pinned",
+        }),
       })
       .refine((c) => [c.document, c.patch, c.version].filter((x) => x !== undefined).length === 1, {
         message: 'send exactly one of document, patch or version',
@@ -39,6 +43,10 @@ const StartBody = z
         openedTo: IsoInstant.optional(),
         orgIds: z.array(IdSchema).max(100).optional(),
         programs: z.array(z.enum(PROGRAMS)).max(9).optional(),
+      })
+      .refine((r) => !r.openedFrom || !r.openedTo || Date.parse(r.openedFrom) <= Date.parse(r.openedTo), {
+        message: 'openedTo is before openedFrom',
+        path: ['openedTo'],
       })
       .default({}),
   })
@@ -122,15 +130,22 @@ export function registerBacktestRoutes({ api, db, temporal, taskQueue, withDeadl
       else if (body.candidate.patch) document = applyPatch(base.document, body.candidate.patch as DeepPartial<PolicyDocument>);
       else {
         const published = (await listVersions(db)).find((v) => v.version === body.candidate.version);
-        if (!published) throw invalid([{ field: 'candidate.version', in: 'body', reason: 'no such version' }]);
+        // Well-formed but naming nothing: 422 as documented (400 is for a malformed body).
+        if (!published) throw unprocessable('candidate.version', 'no such version');
         document = published.document;
       }
       const problems = policyProblems(document);
+      // Named where the caller wrote it: candidate.patch.programs... or candidate.document.programs...
+      const sent = body.candidate.patch ? 'patch' : 'document';
       if (problems.length > 0)
-        throw invalid(problems.map((p) => ({ field: `candidate.${p.field}`, in: 'body' as const, reason: p.reason })));
+        throw invalid(problems.map((p) => ({ field: `candidate.${sent}.${p.field}`, in: 'body' as const, reason: p.reason })));
       const id = randomUUID();
       const request: BacktestRequest = {
-        candidate: { key: `candidate-${id.slice(0, 8)}`, document },
+        candidate: {
+          key: `candidate-${id.slice(0, 8)}`,
+          document,
+          ...(body.candidate.closedDates?.length ? { closedDates: [...new Set(body.candidate.closedDates)].sort() } : {}),
+        },
         baseVersion: base.version,
         range: body.range,
         asOf: now.toISOString(),
@@ -168,12 +183,21 @@ export function registerBacktestRoutes({ api, db, temporal, taskQueue, withDeadl
       summary: 'Cancel a back-test',
       roles: [...ROLES],
       params: Params,
-      response: { status: 202, description: 'Cancellation requested', schema: BacktestSchema },
+      response: {
+        status: 202,
+        description:
+          'Cancelled: the run stops after the batch in progress, which is not counted; the report of the batches done so far is kept as its result',
+        schema: BacktestSchema,
+      },
       problems: [404, 409],
     },
     async ({ params }) => {
-      const current = await view(params.id);
-      if (current.status !== 'running') throw conflict(`the back-test is ${current.status}`);
+      const [row] = await db.select({ id: policyBacktests.id }).from(policyBacktests).where(eq(policyBacktests.id, params.id));
+      if (!row) throw notFound('back-test');
+      // The row decides, under its lock: a run that completed first answers 409 and keeps its report; once
+      // marked cancelled here no batch merges any more and the run never completes.
+      const { status, ended } = await endRun(db, params.id, 'cancelled');
+      if (!ended) throw conflict(`the back-test is ${status}`);
       try {
         await withDeadline(() => temporal.workflow.getHandle(backtestWorkflowId(params.id)).cancel());
       } catch (err) {

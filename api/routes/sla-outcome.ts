@@ -23,16 +23,22 @@
 import { sql } from 'drizzle-orm';
 import { slaClocks } from '../../db/schema';
 
-export const SLA_OUTCOMES = ['met', 'breached', 'open', 'closed_without_response', 'no_target'] as const;
-export type SlaOutcome = (typeof SLA_OUTCOMES)[number];
+import { NO_TARGET_STATES, OPEN_STATES, type SlaOutcome } from '../../contract/sla-outcome';
+
+// The rule itself is contract/sla-outcome.ts (slaOutcome), shared with the back-test's report; this is its SQL
+// form over sla_clocks (test/backtest/corners.test.ts covers the rule).
+export { SLA_OUTCOMES, type SlaOutcome } from '../../contract/sla-outcome';
+
+/** Constants inlined as SQL literals (not parameters: the expression is also grouped by). */
+const literals = (xs: readonly string[]) => sql.raw(xs.map((x) => `'${x}'`).join(', '));
 
 export const reportLevel = sql<number | null>`coalesce(${slaClocks.stoppedLevel}, ${slaClocks.level})`;
 
 export const outcomeOf = sql<SlaOutcome>`(case
-  when ${slaClocks.state} in ('no_target', 'not_available', 'best_effort') then 'no_target'
+  when ${slaClocks.state} in (${literals(NO_TARGET_STATES)}) then 'no_target'
   when ${slaClocks.state} = 'breached' or ${slaClocks.breachedAt} is not null then 'breached'
   when ${slaClocks.state} = 'met' then 'met'
-  when ${slaClocks.state} in ('running', 'paused') then 'open'
+  when ${slaClocks.state} in (${literals(OPEN_STATES)}) then 'open'
   else 'closed_without_response' end)`;
 
 export const isOutcome = (o: SlaOutcome) => sql`${outcomeOf} = ${o}`;

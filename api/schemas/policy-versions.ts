@@ -20,7 +20,8 @@ export const TargetSchema = z
   ])
   .openapi('PolicyTarget', { description: 'wall / business: milliseconds; business_days: days of Mon-Fri 08:00-17:00' });
 
-const Level = z.literal([1, 2, 3, 4]);
+// A union of single literals: one multi-value literal was published as enum [1] while accepting 1-4.
+const Level = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).openapi({ type: 'integer', enum: [1, 2, 3, 4] });
 const Targets = z.strictObject({ '1': TargetSchema, '2': TargetSchema, '3': TargetSchema, '4': TargetSchema });
 const Windows = z.array(WeeklyWindowSchema).max(50);
 

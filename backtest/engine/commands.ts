@@ -99,6 +99,16 @@ export function tracksPages(events: readonly RecordedEvent[]): boolean {
   return !aroundTheClock;
 }
 
+/**
+ * Whether the recorded run had the workflow's `patched('retarget-best-effort')` (machine/triage.ts): its
+ * severity changes say so (`retargetsBestEffort`); a severity change without it ran before the patch. A trail
+ * without any severity change is replayed with the rule, which only a severity change can reach.
+ */
+export function retargetsBestEffort(events: readonly RecordedEvent[]): boolean {
+  for (const e of events) if (e.type === 'severity_changed') return e.data.retargetsBestEffort === true;
+  return true;
+}
+
 /** The machine's form of a recorded command (contract/commands.ts's name and input). */
 export function asMachineCommand({ requestId, actor, command }: TimedCommand): AnyCommand {
   const { kind, ...args } = command;

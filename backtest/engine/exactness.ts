@@ -5,7 +5,7 @@
  * fire when the recorded run fired them (a worker runs a little after a timer is due, and a manager
  * escalation's next window starts from that instant).
  */
-import { commandCauses, commandsOf, tracksPages, requestIdOf, type TimedCommand } from './commands';
+import { commandCauses, commandsOf, retargetsBestEffort, tracksPages, requestIdOf, type TimedCommand } from './commands';
 import { recordedFiring, replay } from './replay';
 import type { RecordedCase, RecordedEvent, RoleOf } from './types';
 
@@ -43,6 +43,7 @@ export function exactnessDiff(c: RecordedCase, until: number, roleOf?: RoleOf): 
   const replayed = replay(c.input, commands, until, {
     fireAt: recordedFiring(timerSteps(c.events, causes), until),
     pageEscalation: tracksPages(c.events),
+    retargetBestEffort: retargetsBestEffort(c.events),
   }).events;
   const caseId = c.input.caseId;
   const out: Difference[] = [];

@@ -41,6 +41,11 @@ export function formatReport(r: Report): string {
     `commands the candidate refuses (case already closed): ${r.after.refusedCommands}`,
     '',
     `${r.flipsTotal} case${r.flipsTotal === 1 ? '' : 's'} flip${r.flipsTotal === 1 ? 's' : ''}${r.flipsTotal > r.flips.length ? ` (first ${r.flips.length} listed)` : ''}:`,
+    ...(r.movesTotal === undefined
+      ? []
+      : [
+          `${r.movesTotal} case${r.movesTotal === 1 ? '' : 's'} with a first-response due instant that moves (listed in the report's moves)`,
+        ]),
     ...r.flips.map(
       (f) =>
         `  ${f.caseId} ${f.program} L${f.level} opened ${f.openedAt}: ${f.before.state}${f.before.closeReason ? `/${f.before.closeReason}` : ''} -> ${f.after.state}${f.after.closeReason ? `/${f.after.closeReason}` : ''}\n    ${f.after.explanation}`,

@@ -13,6 +13,8 @@ import { isRefusal } from '../../machine/refusal';
 import { FIRST_RESPONSE } from '../../machine/context';
 import { clockView } from '../../machine/clock-view';
 import { resolveSettings } from '../../policy/settings';
+import type { Level } from '../../policy/types';
+import { slaOutcome } from '../../contract/sla-outcome';
 import { asMachineCommand, type TimedCommand } from './commands';
 import type { CaseOutcome, RecordedEvent } from './types';
 
@@ -26,6 +28,8 @@ export interface ReplayOptions {
   keepEvents?: boolean;
   /** The recorded run tracked page acknowledgements (commands.tracksPages). */
   pageEscalation?: boolean;
+  /** The recorded run re-targeted clocks without a due instant on a severity change (commands.retargetsBestEffort). */
+  retargetBestEffort?: boolean;
   fireAt?: FireAt;
 }
 
@@ -38,17 +42,22 @@ export interface Replay {
   warnings: number;
   breaches: number;
   refused: number;
+  /** The level when the first-response clock stopped (null: it never stopped; it counts at the case's level). */
+  firstResponseStoppedLevel: Level | null;
 }
 
 /** Replays `commands` on a case opened with `input`, up to `until` (the instant the trail was read). */
 export function replay(input: CaseWorkflowInput, commands: readonly TimedCommand[], until: number, opts: ReplayOptions = {}): Replay {
-  const { keepEvents = true, fireAt = (w: number) => w, pageEscalation = true } = opts;
+  const { keepEvents = true, fireAt = (w: number) => w, pageEscalation = true, retargetBestEffort = true } = opts;
   const delays = new Map<number, number>();
-  const m = CaseMachine.open(input, resolveSettings(input.settings), pageEscalation);
+  const m = CaseMachine.open(input, resolveSettings(input.settings), pageEscalation, retargetBestEffort);
   const events: RecordedEvent[] = [];
   let warnings = 0;
   let breaches = 0;
+  let stoppedLevel: Level | null = null;
   const drain = () => {
+    // As the read model keeps sla_clocks.stopped_level: the level of the step that stopped the clock.
+    if (stoppedLevel === null && (m.s.clocks[FIRST_RESPONSE]?.stoppedAt ?? null) !== null) stoppedLevel = m.s.level;
     for (const e of m.drain().events) {
       if (e.type === 'sla_warning') warnings++;
       else if (e.type === 'sla_breach') breaches++;
@@ -71,7 +80,7 @@ export function replay(input: CaseWorkflowInput, commands: readonly TimedCommand
     drain();
   }
   fireUntil(m, until, fireAt, delays, drain);
-  return { machine: m, events, warnings, breaches, refused, delays };
+  return { machine: m, events, warnings, breaches, refused, delays, firstResponseStoppedLevel: stoppedLevel };
 }
 
 /** Fires every wake whose firing instant is at or before `until` (a command at `until` comes after them). */
@@ -153,10 +162,11 @@ export function outcomeOf(r: Replay): CaseOutcome {
   return {
     caseId: m.input.caseId,
     entitlement: m.input.entitlement,
-    level: s.level,
+    level: r.firstResponseStoppedLevel ?? s.level,
     openedAt,
     firstResponse: {
       state: view.state,
+      outcome: slaOutcome(view.state, view.breachedAt !== null),
       dueAt: view.dueAt === null ? null : Date.parse(view.dueAt),
       respondedAt: s.firstResponseAt,
       elapsedMs,

@@ -7,13 +7,19 @@
 import type { CasePair } from './backtest';
 import type { CaseOutcome } from './types';
 
+/**
+ * First responses in the SLA reports' five outcomes (contract/sla-outcome.ts), so a row adds up to its cases
+ * and reads like GET /v1/reports/sla.
+ */
 export interface SideStats {
   met: number;
   breached: number;
-  /** Still running when the back-test read the case. */
-  running: number;
+  /** Still running (or paused) when the back-test read the case, not breached. */
+  open: number;
+  /** Closed before its due instant without any response. */
+  closedWithoutResponse: number;
   /** No due instant (general inquiry, best effort, not available). */
-  withoutTarget: number;
+  noTarget: number;
   /** Whole minutes to first response -> cases (mergeable; percentiles at minute resolution). */
   responseMinutes: Record<string, number>;
 }
@@ -35,6 +41,18 @@ export interface Flip {
   after: { state: string; dueAt: string | null; closeReason: string | null; target: string | null; explanation: string };
 }
 
+/** A case whose first-response due instant differs under the candidate (whether or not its outcome flips). */
+export interface Move {
+  caseId: string;
+  program: string;
+  level: number;
+  openedAt: string;
+  before: { state: string; dueAt: string | null };
+  after: { state: string; dueAt: string | null; target: string | null; explanation: string };
+  /** after - before in ms (null when one side has no due instant). */
+  shiftMs: number | null;
+}
+
 export interface Totals {
   contactClosures: number;
   warnings: number;
@@ -49,26 +67,37 @@ export interface Accumulator {
   after: Totals;
   flips: Flip[];
   flipsTotal: number;
+  moves: Move[];
+  movesTotal: number;
 }
+
+/** Cases whose due instant moved, listed in full up to this many (all counted). */
+export const MAX_LISTED_MOVES = 10_000;
 
 /** Flips listed in full; beyond this only counted (a report stays small enough to keep and return). */
 export const MAX_LISTED_FLIPS = 1000;
 
 export function emptyAccumulator(): Accumulator {
   const totals = (): Totals => ({ contactClosures: 0, warnings: 0, breaches: 0, refusedCommands: 0 });
-  return { cases: 0, groups: {}, before: totals(), after: totals(), flips: [], flipsTotal: 0 };
+  return { cases: 0, groups: {}, before: totals(), after: totals(), flips: [], flipsTotal: 0, moves: [], movesTotal: 0 };
 }
 
-const emptySide = (): SideStats => ({ met: 0, breached: 0, running: 0, withoutTarget: 0, responseMinutes: {} });
+const emptySide = (): SideStats => ({ met: 0, breached: 0, open: 0, closedWithoutResponse: 0, noTarget: 0, responseMinutes: {} });
+const OUTCOME_FIELD = {
+  met: 'met',
+  breached: 'breached',
+  open: 'open',
+  closed_without_response: 'closedWithoutResponse',
+  no_target: 'noTarget',
+} as const satisfies Record<CaseOutcome['firstResponse']['outcome'], keyof SideStats>;
+const COUNTS = ['met', 'breached', 'open', 'closedWithoutResponse', 'noTarget'] as const;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 function addSide(s: SideStats, o: CaseOutcome): void {
-  const state = o.firstResponse.state;
-  if (state === 'met') s.met++;
-  else if (state === 'breached') s.breached++;
-  else if (state === 'running' || state === 'paused') s.running++;
-  else s.withoutTarget++;
-  if (o.firstResponse.elapsedMs !== null && (state === 'met' || state === 'breached')) {
+  const outcome = o.firstResponse.outcome;
+  s[OUTCOME_FIELD[outcome]]++;
+  // Percentiles only over answered clocks, as the SLA reports.
+  if (o.firstResponse.elapsedMs !== null && o.firstResponse.respondedAt !== null && (outcome === 'met' || outcome === 'breached')) {
     const minute = String(Math.floor(o.firstResponse.elapsedMs / 60_000));
     s.responseMinutes[minute] = (s.responseMinutes[minute] ?? 0) + 1;
   }
@@ -79,6 +108,11 @@ function addTotals(t: Totals, o: CaseOutcome): void {
   t.warnings += o.warnings;
   t.breaches += o.breaches;
   t.refusedCommands += o.refusedCommands;
+}
+
+/** The first-response due instant moved under the candidate. */
+export function moves(p: CasePair): boolean {
+  return p.before.firstResponse.dueAt !== p.after.firstResponse.dueAt;
 }
 
 /** A case flips when its first response changes between met and breached, or it closes differently. */
@@ -120,6 +154,22 @@ export function addPair(acc: Accumulator, p: CasePair): void {
       });
     }
   }
+  if (moves(p)) {
+    acc.movesTotal++;
+    if (acc.moves.length < MAX_LISTED_MOVES) {
+      const b = p.before.firstResponse;
+      const a = p.after.firstResponse;
+      acc.moves.push({
+        caseId: p.before.caseId,
+        program: p.before.entitlement,
+        level: p.before.level,
+        openedAt: iso(p.before.openedAt)!,
+        before: { state: b.state, dueAt: iso(b.dueAt) },
+        after: { state: a.state, dueAt: iso(a.dueAt), target: a.target, explanation: a.explanation },
+        shiftMs: a.dueAt === null || b.dueAt === null ? null : a.dueAt - b.dueAt,
+      });
+    }
+  }
 }
 
 export function mergeAccumulators(a: Accumulator, b: Accumulator): Accumulator {
@@ -131,10 +181,7 @@ export function mergeAccumulators(a: Accumulator, b: Accumulator): Accumulator {
     for (const side of ['before', 'after'] as const) {
       const x = t[side];
       const y = g[side];
-      x.met += y.met;
-      x.breached += y.breached;
-      x.running += y.running;
-      x.withoutTarget += y.withoutTarget;
+      for (const k of COUNTS) x[k] = (x[k] ?? 0) + (y[k] ?? 0);
       for (const [m, n] of Object.entries(y.responseMinutes)) x.responseMinutes[m] = (x.responseMinutes[m] ?? 0) + n;
     }
   }
@@ -143,6 +190,8 @@ export function mergeAccumulators(a: Accumulator, b: Accumulator): Accumulator {
   }
   out.flipsTotal += b.flipsTotal;
   out.flips = [...out.flips, ...b.flips].slice(0, MAX_LISTED_FLIPS);
+  out.movesTotal = (out.movesTotal ?? 0) + (b.movesTotal ?? 0);
+  out.moves = [...(out.moves ?? []), ...(b.moves ?? [])].slice(0, MAX_LISTED_MOVES);
   return out;
 }
 
@@ -151,8 +200,9 @@ export function mergeAccumulators(a: Accumulator, b: Accumulator): Accumulator {
 export interface SideSummary {
   met: number;
   breached: number;
-  running: number;
-  withoutTarget: number;
+  open: number;
+  closedWithoutResponse: number;
+  noTarget: number;
   /** met / (met + breached); null without any. */
   achievement: number | null;
   firstResponseP50Minutes: number | null;
@@ -174,6 +224,9 @@ export interface Report {
   after: Totals;
   flipsTotal: number;
   flips: Flip[];
+  /** Every case whose first-response due instant moved (the first MAX_LISTED_MOVES listed, all counted). */
+  movesTotal: number;
+  moves: Move[];
 }
 
 /** Nearest-rank percentile over a minute histogram. */
@@ -197,8 +250,9 @@ function summarise(s: SideStats): SideSummary {
   return {
     met: s.met,
     breached: s.breached,
-    running: s.running,
-    withoutTarget: s.withoutTarget,
+    open: s.open,
+    closedWithoutResponse: s.closedWithoutResponse,
+    noTarget: s.noTarget,
     achievement: decided === 0 ? null : s.met / decided,
     firstResponseP50Minutes: percentile(s.responseMinutes, 0.5),
     firstResponseP90Minutes: percentile(s.responseMinutes, 0.9),
@@ -210,5 +264,15 @@ export function finishReport(acc: Accumulator): Report {
     .sort((a, b) => a.program.localeCompare(b.program) || a.level - b.level)
     .map((g) => ({ program: g.program, level: g.level, cases: g.cases, before: summarise(g.before), after: summarise(g.after) }));
   const flipsSorted = [...acc.flips].sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.caseId.localeCompare(b.caseId));
-  return { cases: acc.cases, rows, before: acc.before, after: acc.after, flipsTotal: acc.flipsTotal, flips: flipsSorted };
+  const movesSorted = [...(acc.moves ?? [])].sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.caseId.localeCompare(b.caseId));
+  return {
+    cases: acc.cases,
+    rows,
+    before: acc.before,
+    after: acc.after,
+    flipsTotal: acc.flipsTotal,
+    flips: flipsSorted,
+    movesTotal: acc.movesTotal ?? 0,
+    moves: movesSorted,
+  };
 }

@@ -1,6 +1,7 @@
 /** What the back-test reads (a case's pinned input and its audit trail) and what it says about a case. */
 import type { Level } from '../../policy/types';
 import type { CaseWorkflowInput, CloseReason, ClockState, Role } from '../../contract/case';
+import type { SlaOutcome } from '../../contract/sla-outcome';
 
 /** One audit event as case_events keeps it; `at` in epoch ms. */
 export interface RecordedEvent {
@@ -30,6 +31,8 @@ export interface CaseOutcome {
   openedAt: number;
   firstResponse: {
     state: ClockState;
+    /** The SLA reports' classification (contract/sla-outcome.ts). */
+    outcome: SlaOutcome;
     dueAt: number | null;
     respondedAt: number | null;
     /** Opening to first response, counted on the clock's calendar (business time for business targets). */

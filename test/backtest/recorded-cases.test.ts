@@ -24,7 +24,7 @@ import { applyPatch, pinnedPolicy, POLICY_V1, settingsUnder, type PolicyDocument
 import { policyBacktests } from '../../db/schema';
 import { BACKTEST_WORKFLOW_TYPE, backtestWorkflowId } from '../../contract/backtest';
 import { TASK_QUEUE } from '../../contract/case';
-import { runBatch, type BacktestRequest } from '../../backtest/activities';
+import { createBacktestActivities, endRun, runBatch, type BacktestRequest } from '../../backtest/activities';
 import { finishReport, type Accumulator, type Report } from '../../backtest/engine/report';
 import { formatReport } from '../../backtest/engine/format';
 import { runLocal } from '../../backtest/run-local';
@@ -272,6 +272,47 @@ describe('the back-test workflow', () => {
     expect(report.rows.every((x) => JSON.stringify(x.before) === JSON.stringify(x.after))).toBe(true);
   });
 
+  test('the count and the pages read the same range as of the run: a case opened after asOf is neither (issue 22 item 2)', async () => {
+    const id = '00000000-0000-4000-8000-000000000004';
+    const all = await readCasePage(h.database.db, {}, null, 100);
+    const asOf = all.cases[Math.floor(all.cases.length / 2)]!.input.openedAt; // later cases opened "while it ran"
+    const request: BacktestRequest = { candidate: { key: 'same', document: POLICY_V1.document }, baseVersion: 1, range: {}, asOf };
+    await h.database.db.insert(policyBacktests).values({ id, requestedBy: 'test', request, status: 'running' });
+    const total = await createBacktestActivities(h.database.db).backtestCount(id);
+    let r = await runBatch(h.database.db, id, 2);
+    while (!r.done) r = await runBatch(h.database.db, id, 2);
+    expect(total).toBe(all.cases.filter((c) => c.input.openedAt < asOf).length);
+    expect(r.processed + r.withoutInput).toBe(total);
+  });
+
+  test('cancel is decided by the row: a cancelled run keeps its partial report and never completes; a completed one is never cancelled (item 3)', async () => {
+    const id = '00000000-0000-4000-8000-000000000005';
+    const request: BacktestRequest = {
+      candidate: { key: 'same', document: POLICY_V1.document },
+      baseVersion: 1,
+      range: {},
+      asOf: new Date(await h.now()).toISOString(),
+    };
+    await h.database.db.insert(policyBacktests).values({ id, requestedBy: 'test', request, status: 'running' });
+    await runBatch(h.database.db, id, 3);
+    expect(await endRun(h.database.db, id, 'cancelled')).toEqual({ status: 'cancelled', ended: true });
+    // The batch in flight when the cancel landed changes nothing, and the finish that follows is refused.
+    expect(await runBatch(h.database.db, id, 3)).toMatchObject({ processed: 3, stopped: true, done: true });
+    await createBacktestActivities(h.database.db).backtestFinish({ id, status: 'completed' });
+    const cancelled = await run(id);
+    expect(cancelled.status).toBe('cancelled');
+    expect((cancelled.result as Report).cases).toBe(3); // the partial report stays (was: null)
+
+    const done = '00000000-0000-4000-8000-000000000006';
+    await h.database.db.insert(policyBacktests).values({ id: done, requestedBy: 'test', request, status: 'running' });
+    let r = await runBatch(h.database.db, done, 100);
+    while (!r.done) r = await runBatch(h.database.db, done, 100);
+    await createBacktestActivities(h.database.db).backtestFinish({ id: done, status: 'completed' });
+    expect(await endRun(h.database.db, done, 'cancelled')).toEqual({ status: 'completed', ended: false });
+    expect((await run(done)).status).toBe('completed');
+    expect(((await run(done)).result as Report).cases).toBe(r.processed);
+  });
+
   test('cancelled before a worker picks it up: the run is marked cancelled', async () => {
     const id = '00000000-0000-4000-8000-000000000003';
     let handle: Awaited<ReturnType<typeof startRun>> | undefined;
@@ -281,5 +322,6 @@ describe('the back-test workflow', () => {
     });
     await expect(handle!.result()).rejects.toThrow();
     expect((await run(id)).status).toBe('cancelled');
+    expect((await run(id)).result).toMatchObject({ cases: 0 }); // nothing ran: an empty partial report, not null
   });
 });

@@ -170,7 +170,8 @@ test('cases opened on release N keep its behaviour after N+1 deploys under them;
     expect(await eventTypes('next-sev1')).toEqual(expect.arrayContaining(['page_escalated', 'page_acknowledged']));
     // The patch marker is what tells a replaying N+1 worker which path a case took.
     expect(patchIds(await sev1.fetchHistory())).toEqual([]);
-    expect(patchIds(await fresh.fetchHistory())).toEqual([PATCH]);
+    // (Later patches, e.g. retarget-best-effort, mark new runs too: this release's marker is the one under test.)
+    expect(patchIds(await fresh.fetchHistory())).toEqual(expect.arrayContaining([PATCH]));
     openedOnNext.push({ name: `N+1/${fresh.workflowId}`, history: await fresh.fetchHistory() });
   } finally {
     await nextWorker.stop();
