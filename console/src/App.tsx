@@ -1,6 +1,7 @@
 /** The shell: sign-in, navigation by role, the live-changes indicator, and the routes. */
 import { lazy, Suspense, useState, type FormEvent } from 'react';
 import { Navigate, NavLink, Route, Routes, useNavigate } from 'react-router';
+import { RateLimitNotice } from './components/RateLimitNotice';
 import { useCaseChanges } from './live/useCaseChanges';
 import { isStaff, useSession } from './session';
 import { CasePage } from './views/CasePage';
@@ -70,6 +71,7 @@ export function App() {
         </button>
       </header>
       <main id="main" tabIndex={-1}>
+        <RateLimitNotice />
         <Suspense fallback={<p role="status">Loading…</p>}>
           <Routes>
             <Route path="/" element={<Navigate to={home} replace />} />

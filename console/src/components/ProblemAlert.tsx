@@ -1,5 +1,11 @@
-/** Shows the API's (often the workflow's) reason for a refusal, announced to screen readers. */
+/** Shows the API's (often the workflow's) reason for a refusal, announced to screen readers; a 429 says when to retry. */
 import { ApiError } from '../server-api/client';
+
+/** "Try again in 42 s." from a Retry-After header (seconds or an HTTP date). */
+export function retryAfterText(retryAfter: string | null | undefined): string {
+  const seconds = !retryAfter ? NaN : /^\d+$/.test(retryAfter) ? Number(retryAfter) : (Date.parse(retryAfter) - Date.now()) / 1000;
+  return Number.isFinite(seconds) ? `Try again in ${Math.max(1, Math.ceil(seconds))} s.` : 'Try again in a minute.';
+}
 
 export function ProblemAlert({ error }: { error: unknown }) {
   if (!error) return null;
@@ -8,6 +14,12 @@ export function ProblemAlert({ error }: { error: unknown }) {
     <div role="alert" className="problem">
       <strong>{problem ? `${problem.title} (${problem.status})` : 'Error'}: </strong>
       <span className="problem-detail">{problem ? problem.detail : String(error)}</span>
+      {problem?.status === 429 && (
+        <span className="retry-after" data-testid="retry-after">
+          {problem.detail.endsWith('.') ? ' ' : '. '}
+          {retryAfterText(problem.retryAfter)}
+        </span>
+      )}
       {problem?.errors && (
         <ul>
           {problem.errors.map((e) => (

@@ -1,7 +1,8 @@
 /**
  * Live case changes: GET /v1/events read with fetch (so the bearer token travels in the Authorization
  * header, never in a URL), parsed as server-sent events, resumed with Last-Event-ID after a drop. Each
- * change invalidates the cached queries, so every view refetches what changed within a second. A resumed
+ * change refetches the queries on screen it concerns (refetch-policy.ts), so every view shows what changed
+ * within a second without refetching for changes to cases it does not show. A resumed
  * stream may repeat a change; a repeat only costs one more refetch. A 401 (the token was revoked) stops the
  * stream for good and ends the session (reportUnauthorized): no retry loop with a dead token.
  */
@@ -10,13 +11,8 @@ import { useEffect, useState } from 'react';
 import { getToken, reportUnauthorized } from '../server-api/client';
 import type { CaseChange } from '../server-api/types';
 import { noteChangedEvent } from './changed-events';
+import { refetchScheduler } from './refetch-policy';
 import { afterStreamFailure, StreamRefused } from './stream-retry';
-
-const THROTTLE_MS = 100;
-/** Queries no case change affects. */
-const UNAFFECTED = new Set(['me', 'policy', 'products', 'organisations', 'dev-personas']);
-/** Queries about one case, keyed [kind, case id or number]. */
-const CASE_SCOPED = new Set(['case', 'case-events', 'case-notifications']);
 
 export type LiveState = 'connecting' | 'live' | 'offline' | 'stopped';
 
@@ -66,28 +62,12 @@ export function useCaseChanges(enabled: boolean): { state: LiveState; last: Case
     if (!enabled) return;
     const abort = new AbortController();
     const lastId = { value: null as string | null };
-    // Coalesce bursts without delaying the first change: the first refetch round starts at once (after the
-    // stream chunk is parsed), later changes wait for at most THROTTLE_MS after the previous round; only queries
-    // a case change can affect (lists, reports, the changed cases), never policy, products or the session.
-    let pending: ReturnType<typeof setTimeout> | undefined;
-    let lastRound = 0;
-    const changed = new Set<string>();
-    const flush = () => {
-      pending = undefined;
-      lastRound = performance.now();
-      const refs = new Set(changed);
-      changed.clear();
-      void client.invalidateQueries({
-        predicate: ({ queryKey: [kind, ref] }) =>
-          UNAFFECTED.has(String(kind)) ? false : CASE_SCOPED.has(String(kind)) ? refs.has(String(ref)) : true,
-      });
-    };
+    // Only the queries a change concerns refetch, bursts coalesced (refetch-policy.ts).
+    const refetch = refetchScheduler(client);
     const invalidate = (change: CaseChange) => {
       // Only for a timeline on screen (or cached): it refetches from this event on.
       if (client.getQueryData(['case-events', change.caseId])) noteChangedEvent(change.caseId, change.id);
-      changed.add(change.caseId);
-      changed.add(String(change.caseNumber));
-      pending ??= setTimeout(flush, Math.max(0, lastRound + THROTTLE_MS - performance.now()));
+      refetch.note(change);
     };
     void (async () => {
       const token = getToken();
@@ -135,7 +115,7 @@ export function useCaseChanges(enabled: boolean): { state: LiveState; last: Case
     })();
     return () => {
       abort.abort();
-      if (pending) clearTimeout(pending);
+      refetch.stop();
     };
   }, [enabled, client]);
 

@@ -6,6 +6,8 @@ export interface Problem {
   status: number;
   detail: string;
   errors?: { field: string; in: string; reason: string }[];
+  /** The Retry-After header of a 429 (seconds), when the server sent one. */
+  retryAfter?: string | null;
 }
 
 export class ApiError extends Error {
@@ -59,6 +61,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
       status: res.status,
       detail: p.detail ?? res.statusText,
       errors: p.errors,
+      retryAfter: res.headers.get('retry-after'),
     };
     // Only when a token was sent and is still the current one: a late answer to an old token ends nothing.
     if (res.status === 401 && sent !== null && sent === token) reportUnauthorized(problem);

@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api, qs } from '../server-api/client';
-import type { QueuePage, SlaDay, SlaReportRow } from '../server-api/types';
+import type { QueuePage, SlaDay, SlaReportCase, SlaReportRow } from '../server-api/types';
 import { Countdown } from '../components/Countdown';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { SlaBadge } from '../components/SlaBadge';
@@ -18,10 +18,9 @@ import { PagesWaiting } from './PagesWaiting';
 const DAYS = 30;
 
 function CaseList({ title, query, testId }: { title: string; query: Record<string, string>; testId: string }) {
-  const data = useQuery({
-    queryKey: ['queue', 'manager', query],
-    queryFn: () => api<QueuePage>(`/v1/queue${qs({ scope: 'all', pageSize: 20, ...query })}`),
-  });
+  // Keyed ['queue', its GET /v1/queue parameters]: the live refetch policy reads them (live/refetch-policy.ts).
+  const params = { scope: 'all', pageSize: 20, ...query };
+  const data = useQuery({ queryKey: ['queue', params], queryFn: () => api<QueuePage>(`/v1/queue${qs(params)}`) });
   return (
     <section className="card" data-testid={testId}>
       <h2>
@@ -65,9 +64,7 @@ export function ManagerView() {
     queryKey: ['report-cases', period, drill],
     enabled: !!drill,
     queryFn: () =>
-      api<{ items: { caseId: string; number: number; title: string; state: string; elapsedMs: number | null }[] }>(
-        `/v1/reports/sla/cases${qs({ ...period, program: drill?.program, severity: drill?.severity })}`,
-      ),
+      api<{ items: SlaReportCase[] }>(`/v1/reports/sla/cases${qs({ ...period, program: drill?.program, severity: drill?.severity })}`),
   });
   const rows = (report.data?.rows ?? []).map((r) => ({
     ...r,

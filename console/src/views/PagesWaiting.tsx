@@ -79,10 +79,8 @@ function PageRow({ c, page }: { c: QueueItem; page: PageView }) {
 }
 
 export function PagesWaiting({ scope }: { scope: 'all' | 'region' }) {
-  const data = useQuery({
-    queryKey: ['queue', 'pages', scope],
-    queryFn: () => api<QueuePage>(`/v1/queue${qs({ scope, awaiting: 'page', pageSize: 20 })}`),
-  });
+  const params = { scope, awaiting: 'page', pageSize: 20 };
+  const data = useQuery({ queryKey: ['queue', params], queryFn: () => api<QueuePage>(`/v1/queue${qs(params)}`) });
   return (
     <section className="card" data-testid="pages-waiting" aria-labelledby="pages-h">
       <h2 id="pages-h">
