@@ -87,6 +87,8 @@ export interface AppDeps {
   liveIntervalMs?: number;
   /** Attachments: blob store and limits (runtime/config.ts); default: files in a temporary folder, default limits. */
   attachments?: AttachmentOptions;
+  /** Or the attachment service itself (the runtime shares it with the metrics and the sweep). */
+  attachmentService?: AttachmentService;
 }
 
 export interface InboundMailOptions {
@@ -131,13 +133,15 @@ export function createApp(deps: AppDeps): express.Express {
   referenceDataChanges(deps.database, deps.logger).subscribe(caches.clear);
   const inbound = deps.inboundMail ?? inboundMailOptionsFromEnv();
   const withDeadline: Services['withDeadline'] = (fn) => deps.temporal.withDeadline(Date.now() + (deps.workflowTimeoutMs ?? 20_000), fn);
+  const attachments =
+    deps.attachmentService ?? new AttachmentService(deps.database.db, deps.attachments ?? defaultAttachmentOptions(), deps.logger);
   const services: Services = {
     api,
     db: deps.database.db,
     temporal: deps.temporal,
     taskQueue: deps.taskQueue ?? TASK_QUEUE,
     caches,
-    attachments: new AttachmentService(deps.database.db, deps.attachments ?? defaultAttachmentOptions(), deps.logger),
+    attachments,
     withDeadline,
     inboundMail: {
       db: deps.database.db,
@@ -146,6 +150,7 @@ export function createApp(deps: AppDeps): express.Express {
       transport: inbound.transport,
       logger: deps.logger,
       withDeadline,
+      attachments,
     },
   };
   const feed = createCaseFeed(deps.database.db, { intervalMs: deps.liveIntervalMs });

@@ -10,7 +10,8 @@ import { createApp, type InboundMailOptions } from '../api/app';
 import type { Database } from '../db/client';
 import type { Config } from './config';
 import { consoleRouter, type DevPersona } from './console-static';
-import { createApiMetrics } from './metrics';
+import { AttachmentService } from '../api/attachments/attachments';
+import { createApiMetrics, registerAttachmentStorageMetric } from './metrics';
 
 export interface HttpDeps {
   database: Database;
@@ -24,6 +25,16 @@ export interface HttpDeps {
 
 export function createHttpApp(config: Config, deps: HttpDeps): express.Express {
   const metrics = createApiMetrics();
+  // Attachments: storage used per organisation on /metrics, and the hourly sweep of abandoned uploads.
+  const attachments = new AttachmentService(deps.database.db, config.attachments, deps.logger);
+  registerAttachmentStorageMetric(metrics.registry, () => attachments.usageByOrg());
+  const sweep = () =>
+    attachments.sweep().then(
+      (r) => r.removed + r.relinked > 0 && deps.logger.info(r, 'attachment sweep'),
+      (err: unknown) => deps.logger.warn({ err }, 'attachment sweep failed'),
+    );
+  setInterval(() => void sweep(), 3600_000).unref();
+  setTimeout(() => void sweep(), 60_000).unref();
   const outer = express();
   outer.disable('x-powered-by');
   outer.use(metrics.middleware);
@@ -52,6 +63,7 @@ export function createHttpApp(config: Config, deps: HttpDeps): express.Express {
       authFailuresPerAddressPerMinute: config.authFailuresPerAddressPerMinute,
       eventStreamsPerPrincipal: config.eventStreamsPerPrincipal,
       trustProxy: config.trustProxy,
+      attachmentService: attachments,
     }),
   );
   return outer;

@@ -9,9 +9,11 @@ import type { InboundMailOptions } from '../api/app';
 import { startSmtpListener, type SmtpListener } from '../api/inbound-mail/smtp-listener';
 import { limitCounter } from '../api/shared-state/limit-counters';
 import type { Database } from '../db/client';
+import { AttachmentService } from '../api/attachments/attachments';
+import { loadConfig } from './config';
 
 export function startInboundSmtp(
-  deps: { database: Database; temporal: Client; logger: Logger; inboundMail: InboundMailOptions },
+  deps: { database: Database; temporal: Client; logger: Logger; inboundMail: InboundMailOptions; attachments?: AttachmentService },
   listen: { port: number; host: string },
 ): Promise<SmtpListener> {
   const { inboundMail } = deps;
@@ -24,6 +26,8 @@ export function startInboundSmtp(
       logger: deps.logger.child({ component: 'inbound-smtp' }),
       withDeadline: (fn) => deps.temporal.withDeadline(Date.now() + 20_000, fn),
       answerCounter: limitCounter(deps.database, 'inbound-answer', 3600),
+      // Mail attachments go to the configured blob store, as uploads do.
+      attachments: deps.attachments ?? new AttachmentService(deps.database.db, loadConfig().attachments, deps.logger),
     },
     {
       port: listen.port,

@@ -3,7 +3,7 @@
  * template, so cardinality stays bounded. Workers export the SDK's own metrics (runtime/temporal-runtime.ts).
  */
 import type { NextFunction, Request, Response } from 'express';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface ApiMetrics {
   registry: Registry;
@@ -36,4 +36,31 @@ export function createApiMetrics(): ApiMetrics {
       res.type(registry.contentType).send(await registry.metrics());
     },
   };
+}
+
+/**
+ * caseflow_attachment_storage_bytes{org} and caseflow_attachment_files{org}: what each organisation's
+ * attachments take in the blob store (stored and linked files), read from the database at each scrape,
+ * so a disk filling up is seen per customer (issue 18).
+ */
+export function registerAttachmentStorageMetric(
+  registry: Registry,
+  usage: () => Promise<{ orgId: string; bytes: number; files: number }[]>,
+): void {
+  for (const [name, help, pick] of [
+    ['caseflow_attachment_storage_bytes', 'Bytes of attachments stored per organisation', (r: { bytes: number }) => r.bytes],
+    ['caseflow_attachment_files', 'Attachments stored per organisation', (r: { files: number }) => r.files],
+  ] as const) {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['org'] as const,
+      registers: [registry],
+      async collect() {
+        const rows = await usage().catch(() => []);
+        this.reset();
+        for (const r of rows) this.set({ org: r.orgId }, pick(r));
+      },
+    });
+  }
 }

@@ -29,11 +29,41 @@ interface Ctx {
   at: (iso: unknown) => string;
   clock: string;
   level: string;
+  /** The console's public URL (links). */
+  consoleUrl: string;
 }
 
 type Composer = (c: Ctx) => { subject: string; lines: Block[] };
 
 const text = (v: unknown, fallback = ''): string => (typeof v === 'string' && v ? v : fallback);
+
+const bytes = (n: number): string =>
+  n >= 1024 ** 3
+    ? `${(n / 1024 ** 3).toFixed(1)} GB`
+    : n >= 1024 ** 2
+      ? `${(n / 1024 ** 2).toFixed(1)} MB`
+      : n >= 1024
+        ? `${Math.round(n / 1024)} KB`
+        : `${n} bytes`;
+
+/** The files that came with a reply, each named with a link to it on the case page (downloads need sign-in). */
+function attachmentLines(value: unknown, caseLink: string): Block[] {
+  const files = (Array.isArray(value) ? value : []) as { id?: string; name?: string; size?: number; contentType?: string }[];
+  if (files.length === 0) return [];
+  return [
+    { p: `${files.length === 1 ? 'One file' : `${files.length} files`} attached:` },
+    ...files.map((f): Block =>
+      f.id
+        ? {
+            link: {
+              href: `${caseLink}?attachment=${encodeURIComponent(f.id)}`,
+              text: `${text(f.name, 'attachment')} (${bytes(Number(f.size ?? 0))}, ${text(f.contentType, 'file')})`,
+            },
+          }
+        : { p: `${text(f.name, 'attachment')} (${bytes(Number(f.size ?? 0))}; not kept)` },
+    ),
+  ];
+}
 
 const COMPOSERS: { readonly [K in StaffNoticeKind]: Composer } = {
   sla_warning: ({ ref, facts, payload, at, clock, level }) => ({
@@ -44,6 +74,20 @@ const COMPOSERS: { readonly [K in StaffNoticeKind]: Composer } = {
       },
     ],
   }),
+  policy_migrated: ({ ref, facts, payload, at, level }) => {
+    const clocks = Array.isArray(payload.clocks) ? (payload.clocks as Array<Record<string, unknown>>) : [];
+    return {
+      subject: `[Case ${ref}] Moved to policy ${text(payload.to)}: a due time is earlier`,
+      lines: [
+        { p: `Case ${ref} (${level}, ${facts.orgName}) now follows policy version ${text(payload.to)} instead of ${text(payload.from)}.` },
+        ...clocks.map((c) => ({
+          p: c.breachesAtOnce
+            ? `The ${CLOCKS[text(c.clock)] ?? text(c.clock)} clock had already used more coverage time than the new target (${text(c.newTarget)}) allows, so it is breached as of the migration.`
+            : `The ${CLOCKS[text(c.clock)] ?? text(c.clock)} clock is now due ${at(c.newDueAt)} (was ${at(c.oldDueAt)}; target ${text(c.newTarget)}).`,
+        })),
+      ],
+    };
+  },
   sla_breach: ({ ref, facts, payload, at, clock, level }) => ({
     subject: `[Case ${ref}] SLA breached: ${clock}`,
     lines: [{ p: `The ${clock} clock of case ${ref} (${level}, ${facts.orgName}) was due ${at(payload.dueAt)} and is now breached.` }],
@@ -92,7 +136,7 @@ const COMPOSERS: { readonly [K in StaffNoticeKind]: Composer } = {
       },
     ],
   }),
-  customer_reply: ({ ref, facts, payload }) => ({
+  customer_reply: ({ ref, facts, payload, consoleUrl }) => ({
     subject: `[Case ${ref}] Customer replied${payload.reopened ? ' (case reopened)' : ''}: ${facts.title}`,
     lines: [
       {
@@ -101,6 +145,7 @@ const COMPOSERS: { readonly [K in StaffNoticeKind]: Composer } = {
           : `The customer replied on case ${ref} (${facts.orgName}):`,
       },
       { quote: text(payload.message, '(no message)') },
+      ...attachmentLines(payload.attachments, `${consoleUrl}/cases/${facts.number}`),
     ],
   }),
   resolution_rejected: ({ ref, facts, payload }) => ({
@@ -139,7 +184,7 @@ export function composeStaffMail(
   const composer = COMPOSERS[kind as StaffNoticeKind] as Composer | undefined;
   // A row of a kind this build has no text for (written by a newer worker): plain facts, never dropped.
   const { subject, lines } = composer
-    ? composer({ ref, facts, payload, at, clock, level })
+    ? composer({ ref, facts, payload, at, clock, level, consoleUrl })
     : {
         subject: `[Case ${ref}] ${kind.replace(/_/g, ' ')}: ${facts.title}`,
         lines: [{ p: `Notice ${kind} on case ${ref} (${facts.orgName}).` }],

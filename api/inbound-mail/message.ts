@@ -17,6 +17,13 @@ export interface Envelope {
   rcptTo?: string[];
 }
 
+/** A non-inline attachment as it came: its declared name and type, and its bytes. */
+export interface InboundFile {
+  filename: string | undefined;
+  contentType: string;
+  content: Buffer;
+}
+
 export interface InboundMessage {
   /** Message-ID without angle brackets, or `sha256:<hex>` of the raw bytes when the message has none. */
   messageKey: string;
@@ -34,6 +41,8 @@ export interface InboundMessage {
   /** The new text of the reply: quoted history and signature trimmed. */
   text: string;
   attachments: ReplyAttachment[];
+  /** The content of each attachment in `attachments` (same order), to be stored (issue 18). */
+  files: InboundFile[];
   /** Automatic mail (RFC 3834: auto-replies, list and bulk mail, the null sender, delivery reports): never answered, never applied. */
   automatic: AutomaticMail | null;
   /** Nothing new was written: the body is only the quoted previous mail (and its attribution line). */
@@ -72,6 +81,9 @@ export async function parseInboundMessage(raw: Buffer, envelope: Envelope = {}):
   let text = visibleReplyText(storable(body));
   if (text.length > MAX_TEXT) text = `${text.slice(0, MAX_TEXT)}\n[... truncated: ${text.length - MAX_TEXT} more characters]`;
 
+  // Inline images of an HTML signature are not attachments the customer sent.
+  const customerFiles = mail.attachments.filter((a) => !a.related);
+
   return {
     messageKey: messageId ?? `sha256:${createHash('sha256').update(raw).digest('hex')}`,
     messageId,
@@ -83,9 +95,12 @@ export async function parseInboundMessage(raw: Buffer, envelope: Envelope = {}):
     recipients,
     subject: storable(mail.subject ?? ''),
     text,
-    attachments: mail.attachments
-      .filter((a) => !a.related) // inline images of an HTML signature are not attachments the customer sent
-      .map((a) => ({ name: storable(a.filename ?? '(unnamed)'), contentType: storable(a.contentType), size: a.size })),
+    attachments: customerFiles.map((a) => ({
+      name: storable(a.filename ?? '(unnamed)'),
+      contentType: storable(a.contentType),
+      size: a.size,
+    })),
+    files: customerFiles.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
     automatic,
     quoteOnly,
     sizeBytes: raw.length,

@@ -21,6 +21,7 @@ import type { Db } from '../../db/client';
 import { caseEvents, cases, inboundMessages, notificationContacts, notificationDeliveries } from '../../db/schema';
 import { parseReplyAddress, type ReplyAddressConfig } from '../../activities/mail/reply-address';
 import type { MailTransport } from '../../activities/mail/transport';
+import { identityOf, type AttachmentService } from '../attachments/attachments';
 import { customerReplyUpdate, type Actor, type CaseStatus } from '../../contract/case';
 import { answerSuppressed, customerAnswer, refusalText, sendAnswer, type RefusalReason } from './answers';
 import type { AutomaticKind } from './automatic-mail';
@@ -44,6 +45,8 @@ export interface InboundMailDeps {
   answerCounter?: RateLimiterAbstract;
   /** Answers per hour to one address, and about one case (default 5 and 20). */
   answersPerHour?: { perAddress: number; perCase: number };
+  /** Where attachments are stored (issue 18); unset: only their names, types and sizes are listed on the reply. */
+  attachments?: AttachmentService;
 }
 
 /** What an ignored message was: automatic mail of some kind, or a reply with nothing new in it. */
@@ -161,14 +164,16 @@ class Delivery {
     // 5. Nothing new written (the quote alone): not an answer either.
     if (m.quoteOnly && m.attachments.length === 0) return this.ignore(row, 'empty_reply', { why: 'only the quoted previous mail' });
 
-    // 6. Apply: the same update as POST /v1/cases/:id/replies, idempotent by request id and update id.
+    // 6. Store every attachment (ids derived from the message: a redelivery stores nothing twice), then
+    // apply: the same update as POST /v1/cases/:id/replies, idempotent by request id and update id.
+    const stored = await this.storeFiles(row);
     const input = {
       requestId: this.requestId,
       actor: this.actor,
       message: m.text,
       via: 'email' as const,
       messageId: m.messageId ?? m.messageKey,
-      attachments: m.attachments,
+      attachments: stored.attachments,
     };
     let caseStatus: CaseStatus;
     try {
@@ -188,6 +193,7 @@ class Delivery {
       throw err;
     }
 
+    await this.deps.attachments?.markLinked(stored.ids, this.requestId, 'customer_reply');
     const inserted = await db
       .insert(inboundMessages)
       .values({ ...this.base(), caseId: row.id, status: 'accepted', principalId: this.actor.id, requestId: this.requestId, answer: 'none' })
@@ -199,6 +205,23 @@ class Delivery {
       'inbound mail applied as a customer reply',
     );
     return { status: 'accepted', caseId: row.id, caseNumber: row.number, requestId: this.requestId, caseStatus };
+  }
+
+  /** The reply's attachments, each stored when a store is configured (an empty file is listed, not stored). */
+  private async storeFiles(row: CaseRow): Promise<{ attachments: InboundMessage['attachments']; ids: string[] }> {
+    const store = this.deps.attachments;
+    if (!store) return { attachments: this.m.attachments, ids: [] };
+    const ids: string[] = [];
+    const attachments = [];
+    for (const [index, file] of this.m.files.entries()) {
+      const kept = await store.storeMailAttachment(
+        { caseId: row.id, orgId: row.orgId, principalId: this.actor!.id, messageKey: this.m.messageKey, index },
+        file,
+      );
+      if (kept) ids.push(kept.id);
+      attachments.push(kept ? identityOf(kept) : this.m.attachments[index]!);
+    }
+    return { attachments, ids };
   }
 
   /** Recorded once per message and case; nothing about the case changes and nobody is answered. */

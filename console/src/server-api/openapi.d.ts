@@ -754,7 +754,7 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Cancellation requested */
+        /** @description Cancelled: the run stops after the batch in progress, which is not counted; the report of the batches done so far is kept as its result */
         202: {
           headers: {
             /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
@@ -2044,7 +2044,7 @@ export interface paths {
     put?: never;
     /**
      * Add an internal note (staff only)
-     * @description Never shown to the customer side: not in the case resource, its events, the live stream, mail or reports.
+     * @description Never shown to the customer side: not in the case resource, its events, the live stream, mail or reports. attachmentIds attach finished uploads, as internal as the note.
      */
     post: {
       parameters: {
@@ -2062,6 +2062,8 @@ export interface paths {
         content: {
           'application/json': {
             message: string;
+            /** @description ids of finished uploads (POST /v1/cases/{id}/uploads, Attachment-Id) to attach; at most 50 */
+            attachmentIds?: string[];
           };
         };
       };
@@ -2451,7 +2453,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Record a customer reply */
+    /**
+     * Record a customer reply
+     * @description attachmentIds attach finished uploads (POST /v1/cases/{id}/uploads) to the reply.
+     */
     post: {
       parameters: {
         query?: never;
@@ -2468,6 +2473,8 @@ export interface paths {
         content: {
           'application/json': {
             message?: string;
+            /** @description ids of finished uploads (POST /v1/cases/{id}/uploads, Attachment-Id) to attach; at most 50 */
+            attachmentIds?: string[];
           };
         };
       };
@@ -9967,6 +9974,595 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/cases/{id}/attachments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List the case's attachments
+     * @description Files on the case, oldest first: name, size, type, SHA-256, who, when, via (email, console, api) and the reply or note they came with. Files on internal notes only for staff.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The attachments */
+        200: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AttachmentList'];
+          };
+        };
+        /** @description Invalid input (or text a database cannot store); `errors` names each field and reason */
+        400: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Missing, unknown or revoked bearer token */
+        401: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The Bearer challenge (RFC 6750): `Bearer realm="caseflow"`, with `error="invalid_token"` for a token that was refused */
+            'WWW-Authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Role not admitted (admitted: case_admin, license_admin, support_partner, engineer, manager, admin) */
+        403: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found, or not visible to this principal */
+        404: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit for this token exceeded, or (invalid tokens only) too many failed authentications with this token or from this address */
+        429: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            /** @description Seconds until the limit or the block ends */
+            'Retry-After': number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The database or Temporal is unavailable, or the case workflow did not answer in time; retry */
+        503: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/cases/{id}/attachments/{attachmentId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One attachment */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          attachmentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The attachment */
+        200: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Attachment'];
+          };
+        };
+        /** @description Invalid input (or text a database cannot store); `errors` names each field and reason */
+        400: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Missing, unknown or revoked bearer token */
+        401: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The Bearer challenge (RFC 6750): `Bearer realm="caseflow"`, with `error="invalid_token"` for a token that was refused */
+            'WWW-Authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Role not admitted (admitted: case_admin, license_admin, support_partner, engineer, manager, admin) */
+        403: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found, or not visible to this principal */
+        404: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit for this token exceeded, or (invalid tokens only) too many failed authentications with this token or from this address */
+        429: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            /** @description Seconds until the limit or the block ends */
+            'Retry-After': number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The database or Temporal is unavailable, or the case workflow did not answer in time; retry */
+        503: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/cases/{id}/attachments/{attachmentId}/links': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A short-lived download link
+     * @description A URL (/v1/attachment-downloads/{token}) that downloads the file without a bearer token for a few minutes; for browsers, which cannot send the token on a navigation.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          attachmentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The link */
+        201: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AttachmentLink'];
+          };
+        };
+        /** @description Invalid input (or text a database cannot store); `errors` names each field and reason */
+        400: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Missing, unknown or revoked bearer token */
+        401: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The Bearer challenge (RFC 6750): `Bearer realm="caseflow"`, with `error="invalid_token"` for a token that was refused */
+            'WWW-Authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Role not admitted (admitted: case_admin, license_admin, support_partner, engineer, manager, admin) */
+        403: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found, or not visible to this principal */
+        404: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit for this token exceeded, or (invalid tokens only) too many failed authentications with this token or from this address */
+        429: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            /** @description Seconds until the limit or the block ends */
+            'Retry-After': number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The database or Temporal is unavailable, or the case workflow did not answer in time; retry */
+        503: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/cases/{id}/attachments/{attachmentId}/content': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download an attachment */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          attachmentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The file, as a download */
+        200: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            /** @description Always `attachment`, with an ASCII and an RFC 5987 UTF-8 file name */
+            'Content-Disposition': string;
+            /** @description Always `nosniff` */
+            'X-Content-Type-Options': string;
+            /** @description The SHA-256 of the content (hex) */
+            'X-Attachment-Sha256'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/octet-stream': string;
+          };
+        };
+        /** @description No such attachment on a case this principal may read */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/attachment-downloads/{token}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download by a signed link (no bearer token) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          token: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The file, as a download */
+        200: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            /** @description Always `attachment`, with an ASCII and an RFC 5987 UTF-8 file name */
+            'Content-Disposition': string;
+            /** @description Always `nosniff` */
+            'X-Content-Type-Options': string;
+            /** @description The SHA-256 of the content (hex) */
+            'X-Attachment-Sha256'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/octet-stream': string;
+          };
+        };
+        /** @description Unknown or expired link */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/cases/{id}/uploads': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start a resumable upload (tus 1.0 creation)
+     * @description For case_admin, license_admin, support_partner, engineer, manager, admin who may see the case. Headers: Tus-Resumable: 1.0.0, Upload-Length (bytes, > 0, at most the per-file limit), Upload-Metadata (filename, filetype, optional sha256 as hex; base64 values). 201 with Location; then PATCH the bytes (application/offset+octet-stream, Upload-Offset), HEAD to resume. The last PATCH answers Attachment-Id and Attachment-Sha256; send the id in attachmentIds of a reply or internal note.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Created */
+        201: {
+          headers: {
+            /** @description 1.0.0 */
+            'Tus-Resumable'?: string;
+            /** @description The upload URL */
+            Location?: string;
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Upload-Length missing or 0, or a bad file name or sha256 in Upload-Metadata */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description No such case visible to this principal */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Over the per-file limit, the per-case quota or the files-per-case limit (the problem names it) */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -10072,7 +10668,7 @@ export interface components {
           aroundTheClockCoverage: boolean;
           /** @description weekly coverage, local time; null = default business hours */
           coverageWindows: components['schemas']['WeeklyWindow'][] | null;
-          aroundTheClockLevels: 1[];
+          aroundTheClockLevels: (1 | 2 | 3 | 4)[];
           /** @description a Support Account Manager comes with the program (told of Severity 1 in the customer's business hours); absent: version 1's rule */
           supportAccountManager?: boolean;
         };
@@ -10087,7 +10683,7 @@ export interface components {
           aroundTheClockCoverage: boolean;
           /** @description weekly coverage, local time; null = default business hours */
           coverageWindows: components['schemas']['WeeklyWindow'][] | null;
-          aroundTheClockLevels: 1[];
+          aroundTheClockLevels: (1 | 2 | 3 | 4)[];
           /** @description a Support Account Manager comes with the program (told of Severity 1 in the customer's business hours); absent: version 1's rule */
           supportAccountManager?: boolean;
         };
@@ -10102,7 +10698,7 @@ export interface components {
           aroundTheClockCoverage: boolean;
           /** @description weekly coverage, local time; null = default business hours */
           coverageWindows: components['schemas']['WeeklyWindow'][] | null;
-          aroundTheClockLevels: 1[];
+          aroundTheClockLevels: (1 | 2 | 3 | 4)[];
           /** @description a Support Account Manager comes with the program (told of Severity 1 in the customer's business hours); absent: version 1's rule */
           supportAccountManager?: boolean;
         };
@@ -10117,7 +10713,7 @@ export interface components {
           aroundTheClockCoverage: boolean;
           /** @description weekly coverage, local time; null = default business hours */
           coverageWindows: components['schemas']['WeeklyWindow'][] | null;
-          aroundTheClockLevels: 1[];
+          aroundTheClockLevels: (1 | 2 | 3 | 4)[];
           /** @description a Support Account Manager comes with the program (told of Severity 1 in the customer's business hours); absent: version 1's rule */
           supportAccountManager?: boolean;
         };
@@ -10132,7 +10728,7 @@ export interface components {
           aroundTheClockCoverage: boolean;
           /** @description weekly coverage, local time; null = default business hours */
           coverageWindows: components['schemas']['WeeklyWindow'][] | null;
-          aroundTheClockLevels: 1[];
+          aroundTheClockLevels: (1 | 2 | 3 | 4)[];
           /** @description a Support Account Manager comes with the program (told of Severity 1 in the customer's business hours); absent: version 1's rule */
           supportAccountManager?: boolean;
         };
@@ -10147,7 +10743,7 @@ export interface components {
           aroundTheClockCoverage: boolean;
           /** @description weekly coverage, local time; null = default business hours */
           coverageWindows: components['schemas']['WeeklyWindow'][] | null;
-          aroundTheClockLevels: 1[];
+          aroundTheClockLevels: (1 | 2 | 3 | 4)[];
           /** @description a Support Account Manager comes with the program (told of Severity 1 in the customer's business hours); absent: version 1's rule */
           supportAccountManager?: boolean;
         };
@@ -10162,7 +10758,7 @@ export interface components {
           aroundTheClockCoverage: boolean;
           /** @description weekly coverage, local time; null = default business hours */
           coverageWindows: components['schemas']['WeeklyWindow'][] | null;
-          aroundTheClockLevels: 1[];
+          aroundTheClockLevels: (1 | 2 | 3 | 4)[];
           /** @description a Support Account Manager comes with the program (told of Severity 1 in the customer's business hours); absent: version 1's rule */
           supportAccountManager?: boolean;
         };
@@ -10177,7 +10773,7 @@ export interface components {
           aroundTheClockCoverage: boolean;
           /** @description weekly coverage, local time; null = default business hours */
           coverageWindows: components['schemas']['WeeklyWindow'][] | null;
-          aroundTheClockLevels: 1[];
+          aroundTheClockLevels: (1 | 2 | 3 | 4)[];
           /** @description a Support Account Manager comes with the program (told of Severity 1 in the customer's business hours); absent: version 1's rule */
           supportAccountManager?: boolean;
         };
@@ -10192,7 +10788,7 @@ export interface components {
           aroundTheClockCoverage: boolean;
           /** @description weekly coverage, local time; null = default business hours */
           coverageWindows: components['schemas']['WeeklyWindow'][] | null;
-          aroundTheClockLevels: 1[];
+          aroundTheClockLevels: (1 | 2 | 3 | 4)[];
           /** @description a Support Account Manager comes with the program (told of Severity 1 in the customer's business hours); absent: version 1's rule */
           supportAccountManager?: boolean;
         };
@@ -10251,7 +10847,7 @@ export interface components {
           };
           aroundTheClockCoverage?: boolean;
           coverageWindows?: components['schemas']['WeeklyWindow'][] | null;
-          aroundTheClockLevels?: 1[];
+          aroundTheClockLevels?: (1 | 2 | 3 | 4)[];
           supportAccountManager?: boolean;
         };
         production?: {
@@ -10263,7 +10859,7 @@ export interface components {
           };
           aroundTheClockCoverage?: boolean;
           coverageWindows?: components['schemas']['WeeklyWindow'][] | null;
-          aroundTheClockLevels?: 1[];
+          aroundTheClockLevels?: (1 | 2 | 3 | 4)[];
           supportAccountManager?: boolean;
         };
         basic?: {
@@ -10275,7 +10871,7 @@ export interface components {
           };
           aroundTheClockCoverage?: boolean;
           coverageWindows?: components['schemas']['WeeklyWindow'][] | null;
-          aroundTheClockLevels?: 1[];
+          aroundTheClockLevels?: (1 | 2 | 3 | 4)[];
           supportAccountManager?: boolean;
         };
         evaluation?: {
@@ -10287,7 +10883,7 @@ export interface components {
           };
           aroundTheClockCoverage?: boolean;
           coverageWindows?: components['schemas']['WeeklyWindow'][] | null;
-          aroundTheClockLevels?: 1[];
+          aroundTheClockLevels?: (1 | 2 | 3 | 4)[];
           supportAccountManager?: boolean;
         };
         free?: {
@@ -10299,7 +10895,7 @@ export interface components {
           };
           aroundTheClockCoverage?: boolean;
           coverageWindows?: components['schemas']['WeeklyWindow'][] | null;
-          aroundTheClockLevels?: 1[];
+          aroundTheClockLevels?: (1 | 2 | 3 | 4)[];
           supportAccountManager?: boolean;
         };
         vcsp_production?: {
@@ -10311,7 +10907,7 @@ export interface components {
           };
           aroundTheClockCoverage?: boolean;
           coverageWindows?: components['schemas']['WeeklyWindow'][] | null;
-          aroundTheClockLevels?: 1[];
+          aroundTheClockLevels?: (1 | 2 | 3 | 4)[];
           supportAccountManager?: boolean;
         };
         plan_premium?: {
@@ -10323,7 +10919,7 @@ export interface components {
           };
           aroundTheClockCoverage?: boolean;
           coverageWindows?: components['schemas']['WeeklyWindow'][] | null;
-          aroundTheClockLevels?: 1[];
+          aroundTheClockLevels?: (1 | 2 | 3 | 4)[];
           supportAccountManager?: boolean;
         };
         plan_basic?: {
@@ -10335,7 +10931,7 @@ export interface components {
           };
           aroundTheClockCoverage?: boolean;
           coverageWindows?: components['schemas']['WeeklyWindow'][] | null;
-          aroundTheClockLevels?: 1[];
+          aroundTheClockLevels?: (1 | 2 | 3 | 4)[];
           supportAccountManager?: boolean;
         };
         plan_evaluation?: {
@@ -10347,7 +10943,7 @@ export interface components {
           };
           aroundTheClockCoverage?: boolean;
           coverageWindows?: components['schemas']['WeeklyWindow'][] | null;
-          aroundTheClockLevels?: 1[];
+          aroundTheClockLevels?: (1 | 2 | 3 | 4)[];
           supportAccountManager?: boolean;
         };
       };
@@ -10391,6 +10987,8 @@ export interface components {
         patch?: components['schemas']['PolicyPatch'] & unknown;
         /** @description a published version */
         version?: number;
+        /** @description closed dates (local YYYY-MM-DD) added to every case's coverage and business calendars, on top of the holidays each case pinned */
+        closedDates?: string[];
       };
       /** @default {} */
       range: {
@@ -11336,6 +11934,35 @@ export interface components {
       requestId?: string;
       /** @description the case status after the reply (accepted only) */
       caseStatus?: string;
+    };
+    AttachmentList: {
+      items: components['schemas']['Attachment'][];
+    };
+    Attachment: {
+      id: string;
+      name: string;
+      contentType: string;
+      /** @description bytes */
+      size: number;
+      /** @description SHA-256 of the content, hex */
+      sha256: string;
+      /** @description principal id */
+      uploadedBy: string;
+      uploadedAt: string;
+      /** @enum {string} */
+      via: 'email' | 'console' | 'api';
+      /** @description on an internal note: staff only */
+      internal: boolean;
+      /** @description the reply or note it came with (its event type and request id) */
+      linkedTo: {
+        type: string;
+        requestId: string;
+      } | null;
+    };
+    AttachmentLink: {
+      /** @description GET it without a bearer token */
+      url: string;
+      expiresAt: string;
     };
   };
   responses: never;
