@@ -158,7 +158,16 @@ async function planDeliveries(
     }
     if (people.length === 0 && row.caseId) await recordUnreachable(db, row, webhook !== null, now);
   }
-  const inserted = planned.length > 0 ? await db.insert(notificationDeliveries).values(planned).onConflictDoNothing().returning() : [];
+  // Created claimed ('sending', under the lease): another attempt (a retry, the outbox relay's sweep on
+  // another worker) cannot take a delivery this one is about to send.
+  const inserted =
+    planned.length > 0
+      ? await db
+          .insert(notificationDeliveries)
+          .values(planned.map((p) => ({ ...p, status: 'sending' })))
+          .onConflictDoNothing()
+          .returning()
+      : [];
   const fresh = new Set(inserted.map((d) => d.id));
   // A concurrent attempt planned some of them first: read back the whole set.
   const written =

@@ -3,7 +3,8 @@
  * the `CaseActivities` type; the worker registers `createActivities(...)`.
  */
 import type { Database } from '../db/client';
-import { deliverNotifications } from './deliver-notifications';
+import { deliverNotifications, type DeliveryChannels } from './deliver-notifications';
+import type { OutboxRelay } from './outbox-relay';
 import { mailerFromEnv } from './mail/mailer-from-env';
 import type { CaseMailer } from './mail/mailer';
 import { webhookNotifierFromEnv, type Notifier } from './notifier';
@@ -17,21 +18,34 @@ export interface ActivityOptions {
   notifier?: Notifier | null;
   /** Mail channel; default: SMTP_URL/MAIL_FROM/MAIL_REPLY_* from the environment; null: no mail. */
   mailer?: CaseMailer | null;
+  /** Delivers a step's notices after its write (steps of runs with `patched('outbox-relay')`). */
+  relay?: OutboxRelay | null;
 }
 
-export function createActivities({ db, notifier, mailer }: ActivityOptions) {
+/** The delivery channels a worker's activities use (and its outbox relay); null when it delivers nothing. */
+export function deliveryChannels({ notifier, mailer }: Pick<ActivityOptions, 'notifier' | 'mailer'>): DeliveryChannels | null {
   const webhook = notifier === undefined ? webhookNotifierFromEnv() : notifier;
   const mail = mailer === undefined ? mailerFromEnv() : mailer;
-  const canDeliver = webhook !== null || mail !== null;
+  return webhook !== null || mail !== null ? { webhook, mail } : null;
+}
+
+export function createActivities({ db, notifier, mailer, relay }: ActivityOptions) {
+  const channels = deliveryChannels({ notifier, mailer });
+  const { webhook, mail } = channels ?? { webhook: null, mail: null };
+  const canDeliver = channels !== null;
   return {
     async recordCaseChange(batch: CaseChangeBatch): Promise<CaseChangeResult> {
+      let result: CaseChangeResult;
       try {
-        return await recordCaseChange(db.db, batch, canDeliver);
+        result = await recordCaseChange(db.db, batch, canDeliver);
       } catch (err) {
         // Transient failures (database down, serialization) are retried by the workflow's retry policy.
         if (!isPermanentDataError(err)) throw err;
-        return recordDespitePermanentError(db.db, batch, err, canDeliver);
+        result = await recordDespitePermanentError(db.db, batch, err, canDeliver);
       }
+      // Committed: the relay sends them now, outside the workflow task (its sweep catches what this misses).
+      if (batch.deliver === 'relay' && relay) relay.kick(result.toDeliver);
+      return result;
     },
     async deliverNotifications(dedupeKeys: string[]): Promise<DeliveryResult> {
       if (!canDeliver) return { delivered: 0 };
@@ -45,3 +59,4 @@ export type * from './types';
 export { signPayload, verifySignature, webhookNotifier, SIGNATURE_HEADER, TIMESTAMP_HEADER, DEDUPE_HEADER } from './notifier';
 export type { Notifier, OutboxNotification } from './notifier';
 export type { CaseMailer } from './mail/mailer';
+export { createOutboxRelay, type OutboxRelay } from './outbox-relay';

@@ -50,6 +50,11 @@ export interface CaseChangeBatch {
   view: CaseView;
   events: CaseEventRecord[];
   notifications: NotificationRequest[];
+  /**
+   * 'relay': the worker's outbox relay delivers this step's notices right after the commit (runs with
+   * `patched('outbox-relay')`); absent: the workflow schedules the deliverNotifications activity itself.
+   */
+  deliver?: 'relay';
 }
 
 export interface CaseChangeResult {

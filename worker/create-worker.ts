@@ -7,7 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Database } from '../db/client';
-import { createActivities } from '../activities';
+import { createActivities, createOutboxRelay, deliveryChannels } from '../activities';
 import type { Notifier } from '../activities/notifier';
 import type { CaseMailer } from '../activities/mail/mailer';
 import { TASK_QUEUE } from '../contract/case';
@@ -63,20 +63,34 @@ export async function readWorkflowBundle(path: string): Promise<WorkflowBundleWi
 }
 
 export async function createCaseWorker(opts: CaseWorkerOptions): Promise<Worker> {
-  return Worker.create({
+  // The outbox relay delivers notices outside workflow tasks; it runs exactly as long as the worker does.
+  const channels = deliveryChannels({ notifier: opts.notifier, mailer: opts.mailer });
+  const relay = channels ? createOutboxRelay(opts.database.db, channels) : null;
+  const worker = await Worker.create({
     connection: opts.connection,
     namespace: opts.namespace ?? 'default',
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
     workflowBundle: opts.workflowBundle ?? (await caseWorkflowBundle()),
     // Back-tests run on the same queue: their batches read the read model through the same database.
     activities: {
-      ...createActivities({ db: opts.database, notifier: opts.notifier, mailer: opts.mailer }),
+      ...createActivities({ db: opts.database, notifier: opts.notifier, mailer: opts.mailer, relay }),
       ...createBacktestActivities(opts.database.db),
     },
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 50,
     maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions,
     maxCachedWorkflows: opts.maxCachedWorkflows,
   });
+  if (!relay) return worker;
+  const run = worker.run.bind(worker);
+  worker.run = async () => {
+    relay.start();
+    try {
+      return await run();
+    } finally {
+      await relay.stop();
+    }
+  };
+  return worker;
 }
 
 // The bundler logs every build at info level; only problems are worth a line.

@@ -23,7 +23,17 @@ import { CaseMachine } from '../machine/case-machine';
 import { isRefusal } from '../machine/refusal';
 import { getCaseQuery, openedUpdate, type CaseView, type CaseWorkflowInput } from '../contract/case';
 import { CASE_COMMANDS, COMMAND_NAMES, type AnyCommand, type CommandInputs, type CommandName } from '../contract/commands';
-import { CaseProgram, CaseRegion, CaseSeverity, CaseStatus, NextDueAt, SlaState, SupportId } from './search-attributes';
+import {
+  CaseProgram,
+  CaseRegion,
+  CaseSeverity,
+  CaseStatus,
+  caseSearchAttributes,
+  NextDueAt,
+  searchAttributesKey,
+  SlaState,
+  SupportId,
+} from './search-attributes';
 import { resolveSettings } from '../policy/settings';
 import { workflowNow } from './workflow-time';
 import type { CaseState } from '../machine/state';
@@ -51,6 +61,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   const pageEscalation = patched('page-escalation');
   // Likewise: a severity change from a level without a due instant to a timed one re-targets (machine/triage.ts).
   const retargetBestEffort = patched('retarget-best-effort');
+  // A step's notices go out through the worker's outbox relay, not a delivery activity (no second workflow
+  // task per step); the search attributes and memo a run started with are not upserted again unchanged.
+  const outboxRelay = patched('outbox-relay');
   const m = input.carried
     ? new CaseMachine(input, settings, input.carried as CaseState, pageEscalation, retargetBestEffort)
     : CaseMachine.open(input, settings, pageEscalation, retargetBestEffort);
@@ -59,7 +72,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   let wakeMain = false;
   let flushedVersion = -1;
   const deliveries: Promise<void>[] = [];
-  let lastSearch = '';
+  let lastSearch = outboxRelay ? searchAttributesKey(workflowInfo().typedSearchAttributes) : '';
 
   /**
    * Writes everything changed since the last write. Calls are chained, so batches go out one at a time in
@@ -77,10 +90,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     if (m.s.version === flushedVersion && m.pendingEvents.length === 0 && m.pendingNotifications.length === 0) return;
     const view = m.view();
     const { events, notifications } = m.drain();
-    const result = await recordCaseChange({ record, view, events, notifications });
+    const result = await recordCaseChange({ record, view, events, notifications, ...(outboxRelay ? { deliver: 'relay' as const } : {}) });
     flushedVersion = view.version;
     recorded = true;
-    if (result.toDeliver.length > 0) deliveries.push(deliver(result.toDeliver));
+    if (!outboxRelay && result.toDeliver.length > 0) deliveries.push(deliver(result.toDeliver));
     syncSearchAttributes();
   }
 
@@ -95,6 +108,16 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
 
   function syncSearchAttributes(): void {
     const v = m.view();
+    if (outboxRelay) {
+      const pairs = caseSearchAttributes(v, input);
+      const key = searchAttributesKey(pairs);
+      if (key === lastSearch) return;
+      lastSearch = key;
+      // NextDueAt is cleared explicitly when no clock runs (the pairs leave it out).
+      upsertSearchAttributes([...pairs, ...(v.nextDueAt ? [] : [{ key: NextDueAt, value: null }])] as SearchAttributeUpdatePair[]);
+      return;
+    }
+    // Runs from before the outbox relay: exactly the upserts they recorded.
     const next = { sev: v.level, program: v.entitlement, status: v.status, sla: v.slaState, due: v.nextDueAt, region: v.ownerRegion };
     const key = JSON.stringify(next);
     if (key === lastSearch) return;
@@ -157,7 +180,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   });
   for (const name of COMMAND_NAMES) register(name);
 
-  if (!input.carried) upsertMemo({ title: input.title, caseId: input.caseId });
+  // The API gives a new case its memo at start; a run started without one (a script, a test) sets it here.
+  if (!input.carried && !(outboxRelay && workflowInfo().memo?.caseId === input.caseId))
+    upsertMemo({ title: input.title, caseId: input.caseId });
   await flush();
 
   const continueAsNewDue = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > settings.maxHistoryLength;

@@ -9,6 +9,9 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
 import { ENTITLEMENTS, pinnedPolicy, settingsFor, type PinnedPolicy } from '../../policy';
 import { versionAt } from '../policy/versions-store';
+import { CaseMachine } from '../../machine/case-machine';
+import { resolveSettings } from '../../policy/settings';
+import { caseSearchAttributes } from '../../workflows/search-attributes';
 import type { EntitlementId, Level, MarketRegion } from '../../policy/types';
 import { cases } from '../../db/schema';
 import { CASE_WORKFLOW_TYPE, caseWorkflowId, openedUpdate, type CaseView, type CaseWorkflowInput } from '../../contract/case';
@@ -92,10 +95,15 @@ export async function openCase(svc: Services, principal: Principal, body: Body, 
 
 /** Update-with-start; a case whose workflow already finished (a very late retry) is answered from the read model. */
 async function startCase(svc: Services, input: CaseWorkflowInput, requestId: string): Promise<CaseView | null> {
+  // The case as it opens (the same pure machine the workflow runs): its first search attributes and memo go
+  // with the start, so the workflow's first task has nothing to upsert.
+  const opening = CaseMachine.open(input, resolveSettings(input.settings), true).view();
   const startWorkflowOperation = new WithStartWorkflowOperation(CASE_WORKFLOW_TYPE, {
     workflowId: caseWorkflowId(input.caseId),
     taskQueue: svc.taskQueue,
     args: [input],
+    memo: { title: input.title, caseId: input.caseId },
+    typedSearchAttributes: caseSearchAttributes(opening, input),
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
   });

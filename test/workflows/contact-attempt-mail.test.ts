@@ -6,7 +6,7 @@
  * then the closure mail. A reply after the second attempt means no third.
  */
 import { DateTime } from 'luxon';
-import { inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { customerReplyUpdate, requestInfoUpdate } from '../../contract/case';
 import type { CaseMailer } from '../../activities/mail/mailer';
 import { notifications } from '../../db/schema';
@@ -31,12 +31,24 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-/** Anna's mails about a case, oldest first, with the business date each outbox row was raised for. */
+/**
+ * Anna's mails about a case, oldest first, with the business date each outbox row was raised for. The
+ * worker's outbox relay sends them just after each step commits, so the last ones may still be on their way
+ * when the workflow has finished: wait until every outbox row for Anna's side is delivered.
+ */
 async function annasMails(caseId: string): Promise<Array<ReceivedMail & { kind: string; businessDate?: string }>> {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const rows = await h.database.db.select().from(notifications).where(eq(notifications.caseId, caseId));
+    if (rows.every((r) => r.deliveredAt !== null) || Date.now() > until) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
   const mails = smtp.received.filter((m) => m.header('x-caseflow-case') === caseId && m.envelopeTo.includes('anna@acme.example'));
   const keys = mails.map((m) => m.header('x-caseflow-dedupe-key')!);
   const rows = await h.database.db.select().from(notifications).where(inArray(notifications.dedupeKey, keys));
   const byKey = new Map(rows.map((r) => [r.dedupeKey, r]));
+  // In the order the case raised them (the relay sends side by side, so arrival order may differ).
+  mails.sort((a, b) => byKey.get(a.header('x-caseflow-dedupe-key')!)!.id - byKey.get(b.header('x-caseflow-dedupe-key')!)!.id);
   return mails.map((m) => {
     const row = byKey.get(m.header('x-caseflow-dedupe-key')!)!;
     return Object.assign(m, { kind: row.kind, businessDate: (row.payload as { businessDate?: string }).businessDate });
@@ -98,7 +110,10 @@ test('no answer: three German attempt mails on three business days around a publ
 
   expect(closure.subject).toBe(`Fall ${number} geschlossen: Test case mail-holiday`);
   expect(closure.text).toContain('an 3 verschiedenen Geschäftstagen versucht, Sie zu erreichen');
-  expect(closure.text).toContain(`geben Sie ${number} als zugehörigen Fall an`);
+  // No "reply to this mail" on a closed case: a portal link that opens the related case instead.
+  expect(closure.text).toContain(`Der Link unten gibt ${number} als zugehörigen Fall an`);
+  expect(closure.text).toContain('/portal/new?related=mail-holiday');
+  expect(closure.text).not.toContain('antworten Sie einfach auf diese E-Mail');
   // One thread, no Message-ID twice, and Klaus (a contact who wants only attempts) got exactly those three.
   expect(new Set(mails.map((m) => m.header('references'))).size).toBe(1);
   const all = smtp.received.filter((m) => m.header('x-caseflow-case') === 'mail-holiday');
