@@ -24,6 +24,8 @@ import { authenticate } from './auth';
 import { DEFAULT_AUTH_FAILURE_LIMITS, limitFailedAuthentications } from './auth-failure-limit';
 import { createCaches } from './caches';
 import { createCaseFeed } from './live/case-feed';
+import { createPeopleAuth } from './oidc/people';
+import type { PeopleSignIn } from './oidc/types';
 import { nudgeFeedAfterWrites } from './live/nudge';
 import { buildOpenApiDocument } from './openapi';
 import { notFound, Problem, problemHandler, sendProblem } from './problem';
@@ -85,6 +87,8 @@ export interface AppDeps {
   eventStreamsPerPrincipal?: number;
   /** How often the live event stream polls the read model for case changes (default 250 ms). */
   liveIntervalMs?: number;
+  /** People's sign-in through OpenID Connect and server-side sessions (/auth/*); unset: bearer tokens only. */
+  peopleSignIn?: PeopleSignIn;
   /** Attachments: blob store and limits (runtime/config.ts); default: files in a temporary folder, default limits. */
   attachments?: AttachmentOptions;
   /** Or the attachment service itself (the runtime shares it with the metrics and the sweep). */
@@ -176,6 +180,9 @@ export function createApp(deps: AppDeps): express.Express {
   registerAttachmentRoutes(services);
   answerUndeclaredMethods(api);
 
+  const people = deps.peopleSignIn ? createPeopleAuth(deps.database.db, caches, deps.peopleSignIn, deps.logger) : undefined;
+  if (people) app.use('/auth', people.router);
+
   app.get('/health', livenessHandler);
   app.get('/ready', readinessHandler(deps.database, deps.temporal, deps.namespace ?? deps.temporal.options.namespace));
   const openapi = buildOpenApiDocument(api.registry);
@@ -199,7 +206,7 @@ export function createApp(deps: AppDeps): express.Express {
   );
   app.use(
     API_PREFIX,
-    authenticate(deps.database.db, caches, recordRefusal),
+    authenticate(deps.database.db, caches, recordRefusal, people),
     rateLimit({
       windowMs: LIMIT_WINDOW_SECONDS * 1000,
       limit: deps.rateLimitPerMinute ?? 600,

@@ -6,6 +6,8 @@ import { resolve } from 'node:path';
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
 import { createHash } from 'node:crypto';
 import { DEV_REPLY_SECRET } from '../activities/mail/reply-config';
+import type { Role } from '../contract/case';
+import { DEFAULT_SESSION_LIFETIMES, type OidcProviderSettings, type PeopleSignIn } from '../api/oidc/types';
 import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentOptions, type StorageConfig } from '../api/attachments/options';
 
 export interface Config {
@@ -45,6 +47,13 @@ export interface Config {
   mailInbound: { smtpPort: number | undefined; smtpHost: string };
   /** Attachments (issue 18): the blob store (ATTACHMENT_STORAGE=fs|s3, S3_*), the limits, the download-link key. */
   attachments: AttachmentOptions;
+  /**
+   * People's sign-in (OpenID Connect, server-side sessions): PUBLIC_URL, the configured providers
+   * (OIDC_STAFF_*, OIDC_CUSTOMER_*) and SESSION_*; see peopleSignInFromEnv.
+   */
+  peopleSignIn: PeopleSignIn;
+  /** npm start's embedded OpenID provider (dev only: no provider configured, not production): its loopback port; null = none. */
+  localOidc: { port: number } | null;
   temporal: {
     /** true when TEMPORAL_ADDRESS (or a config-file profile) points at an existing cluster. */
     external: boolean;
@@ -179,6 +188,70 @@ export function attachmentOptionsFromEnv(env: NodeJS.ProcessEnv, dataDir: string
   };
 }
 
+const STAFF_ROLE_NAMES: Role[] = ['engineer', 'manager', 'admin'];
+
+/** OIDC_STAFF_ROLES: `group=role` pairs, comma-separated (roles: engineer, manager, admin). */
+export function roleMapFromEnv(raw: string | undefined): Record<string, Role> | undefined {
+  if (!raw) return undefined;
+  const map: Record<string, Role> = {};
+  for (const pair of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const eq = pair.lastIndexOf('=');
+    const group = pair.slice(0, eq).trim();
+    const role = pair.slice(eq + 1).trim() as Role;
+    if (eq <= 0 || !STAFF_ROLE_NAMES.includes(role))
+      throw new Error(`OIDC_STAFF_ROLES must be group=role pairs with roles ${STAFF_ROLE_NAMES.join(', ')}, got '${pair}'`);
+    map[group] = role;
+  }
+  return map;
+}
+
+function providerFromEnv(env: NodeJS.ProcessEnv, prefix: 'OIDC_STAFF' | 'OIDC_CUSTOMER'): OidcProviderSettings | null {
+  const issuer = env[`${prefix}_ISSUER`];
+  if (!issuer) return null;
+  const clientId = env[`${prefix}_CLIENT_ID`];
+  const clientSecret = env[`${prefix}_CLIENT_SECRET`];
+  if (!clientId || !clientSecret)
+    throw new Error(`${prefix}_ISSUER is set: ${prefix}_CLIENT_ID and ${prefix}_CLIENT_SECRET are required (a confidential client)`);
+  try {
+    new URL(issuer);
+  } catch {
+    throw new Error(`${prefix}_ISSUER must be the provider's issuer URL, got '${issuer}'`);
+  }
+  const staff = prefix === 'OIDC_STAFF';
+  return {
+    id: staff ? 'staff' : 'customers',
+    label: env[`${prefix}_LABEL`] || (staff ? 'Staff sign-in' : 'Customer sign-in'),
+    issuer,
+    clientId,
+    clientSecret,
+    audience: staff ? 'staff' : 'customers',
+    ...(staff ? { roleClaim: env.OIDC_STAFF_ROLE_CLAIM || 'groups', roleMap: roleMapFromEnv(env.OIDC_STAFF_ROLES) } : {}),
+  };
+}
+
+/**
+ * PUBLIC_URL (default http://localhost:PORT): the redirect URI is PUBLIC_URL/auth/callback; the session cookie
+ * is Secure (and __Host-) unless it is plain HTTP on the loopback. Staff (OIDC_STAFF_ISSUER, _CLIENT_ID,
+ * _CLIENT_SECRET, _LABEL, _ROLE_CLAIM default groups, _ROLES group=role,...) and customers (OIDC_CUSTOMER_ISSUER,
+ * _CLIENT_ID, _CLIENT_SECRET, _LABEL) may use different providers. SESSION_IDLE_MINUTES (30), SESSION_MAX_HOURS
+ * (12), SESSION_PROVIDER_CHECK_SECONDS (300).
+ */
+export function peopleSignInFromEnv(env: NodeJS.ProcessEnv): PeopleSignIn {
+  const publicUrl = (env.PUBLIC_URL || `http://localhost:${env.PORT || 3000}`).replace(/\/+$/, '');
+  const providers = [providerFromEnv(env, 'OIDC_STAFF'), providerFromEnv(env, 'OIDC_CUSTOMER')].filter((p) => p !== null);
+  const d = DEFAULT_SESSION_LIFETIMES;
+  return {
+    publicUrl,
+    providers,
+    idleMs: intFromEnv(env, 'SESSION_IDLE_MINUTES', d.idleMs / 60_000, 7 * 24 * 60) * 60_000,
+    absoluteMs: intFromEnv(env, 'SESSION_MAX_HOURS', d.absoluteMs / 3_600_000, 24 * 90) * 3_600_000,
+    providerCheckMs: intFromEnv(env, 'SESSION_PROVIDER_CHECK_SECONDS', d.providerCheckMs / 1000, 24 * 3600) * 1000,
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const devServerPort = intFromEnv(env, 'TEMPORAL_DEV_PORT', 7233);
   // An address or a config-file profile names an existing cluster; otherwise npm start runs a dev server.
@@ -192,6 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (problems.length > 0) throw new Error(`refusing to start with NODE_ENV=production: ${problems.join('; ')}`);
   }
   const dataDir = resolve(env.DATA_DIR ?? '.data');
+  const peopleSignIn = peopleSignInFromEnv(env);
   return {
     production: env.NODE_ENV === 'production',
     port: intFromEnv(env, 'PORT', 3000),
@@ -217,6 +291,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       smtpHost: env.MAIL_INBOUND_SMTP_HOST || env.HOST || '0.0.0.0',
     },
     attachments: attachmentOptionsFromEnv(env, dataDir),
+    peopleSignIn,
+    localOidc:
+      env.NODE_ENV === 'production' || peopleSignIn.providers.length > 0 || env.LOCAL_OIDC === 'off'
+        ? null
+        : { port: intFromEnv(env, 'LOCAL_OIDC_PORT', 3100) },
     temporal: {
       external,
       namespace: loaded.namespace ?? env.TEMPORAL_NAMESPACE ?? 'default',

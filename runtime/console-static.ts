@@ -25,7 +25,7 @@ export interface DevPersona {
 }
 
 /** Paths the API owns; everything else under GET is the console's. */
-const API_PATHS = /^\/(v1|health|ready|openapi\.json|metrics)(\/|$)/;
+const API_PATHS = /^\/(v1|auth|health|ready|openapi\.json|metrics)(\/|$)/;
 
 /** The connection's own peer address (never X-Forwarded-For: a proxy in front would make every client "local"). */
 export function isLoopbackAddress(address: string | undefined): boolean {
@@ -47,11 +47,21 @@ export const loopbackOnly: RequestHandler = (req, res, next) => {
   sendProblem(res, notFound(`${req.method} ${req.path}`), req.originalUrl);
 };
 
-export function consoleRouter(opts: { dist?: string; devPersonas?: DevPersona[] } = {}): express.Router {
+/**
+ * `devSignInProvider`: the embedded OpenID provider runs (npm start), so each persona is offered as a sign-in
+ * through it (`loginUrl`, the real Authorization Code flow with a login hint) and no token is handed out.
+ */
+export function consoleRouter(opts: { dist?: string; devPersonas?: DevPersona[]; devSignInProvider?: string } = {}): express.Router {
   const dist = opts.dist ?? CONSOLE_DIST;
   const router = express.Router();
   if (opts.devPersonas) {
-    const personas = opts.devPersonas;
+    const provider = opts.devSignInProvider;
+    const personas = provider
+      ? opts.devPersonas.map(({ token: _token, ...p }) => ({
+          ...p,
+          loginUrl: `/auth/login?provider=${encodeURIComponent(provider)}&login_hint=${encodeURIComponent(p.principalId)}`,
+        }))
+      : opts.devPersonas;
     router.get('/dev/personas', loopbackOnly, (_req, res) => {
       res.set('Cache-Control', 'no-store').json({ personas });
     });

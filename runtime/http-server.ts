@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import express from 'express';
 import type { Logger } from 'pino';
 import { createApp, type InboundMailOptions } from '../api/app';
+import type { OidcProviderSettings, PeopleSignIn } from '../api/oidc/types';
 import type { Database } from '../db/client';
 import type { Config } from './config';
 import { consoleRouter, type DevPersona } from './console-static';
@@ -21,6 +22,8 @@ export interface HttpDeps {
   devPersonas?: DevPersona[];
   /** Default: from the environment (api/app.ts inboundMailOptionsFromEnv). */
   inboundMail?: InboundMailOptions;
+  /** npm start's embedded OpenID provider (dev only): added to the configured providers, its personas offered. */
+  localProvider?: OidcProviderSettings;
 }
 
 export function createHttpApp(config: Config, deps: HttpDeps): express.Express {
@@ -50,7 +53,17 @@ export function createHttpApp(config: Config, deps: HttpDeps): express.Express {
     for (const res of streams) res.end(() => res.socket?.destroy());
   };
   // Dev-only routes never exist in production, whatever the caller passes.
-  outer.use(consoleRouter({ devPersonas: config.production ? undefined : deps.devPersonas }));
+  const localProvider = config.production ? undefined : deps.localProvider;
+  const peopleSignIn: PeopleSignIn = {
+    ...config.peopleSignIn,
+    providers: [...config.peopleSignIn.providers, ...(localProvider ? [localProvider] : [])],
+  };
+  outer.use(
+    consoleRouter({
+      devPersonas: config.production ? undefined : deps.devPersonas,
+      devSignInProvider: localProvider?.id,
+    }),
+  );
   outer.use(
     createApp({
       database: deps.database,
@@ -63,6 +76,7 @@ export function createHttpApp(config: Config, deps: HttpDeps): express.Express {
       authFailuresPerAddressPerMinute: config.authFailuresPerAddressPerMinute,
       eventStreamsPerPrincipal: config.eventStreamsPerPrincipal,
       trustProxy: config.trustProxy,
+      peopleSignIn,
       attachmentService: attachments,
     }),
   );

@@ -8,6 +8,8 @@ import { loadConfig } from '../runtime/config';
 import { ensureConsoleBuilt } from '../runtime/console-build';
 import { openConfiguredDatabase } from '../runtime/database';
 import { loadOrSeedDemo } from '../runtime/demo';
+import { DEMO_PRINCIPALS } from '../runtime/demo-seed';
+import { startLocalOidc } from '../runtime/local-oidc';
 import { startDevServer } from '../runtime/dev-server';
 import { startHttpServer } from '../runtime/http-server';
 import { startInboundSmtp } from '../runtime/inbound-smtp';
@@ -70,7 +72,22 @@ async function main(): Promise<void> {
   ensureConsoleBuilt(logger);
   // Answers to inbound mail (bounces, closed-case notes) go out over the same SMTP as case mail.
   const inboundMail = inboundMailOptionsFromEnv({ ...process.env, SMTP_URL: config.mail.smtpUrl });
-  const http = await startHttpServer(config, { database, temporal: temporal.client, logger, devPersonas: demo.tokens, inboundMail });
+  // No identity provider configured (and not production): people sign in through an embedded one, as the demo personas.
+  const local = config.localOidc
+    ? await startLocalOidc({ port: config.localOidc.port, publicUrl: config.peopleSignIn.publicUrl, logger })
+    : undefined;
+  if (local) register('local OpenID provider', local.close);
+  const devPersonas = local
+    ? DEMO_PRINCIPALS.map((p) => ({ principalId: p.id, name: p.name, role: p.role, orgId: p.orgId ?? null, token: '' }))
+    : demo.tokens;
+  const http = await startHttpServer(config, {
+    database,
+    temporal: temporal.client,
+    logger,
+    devPersonas,
+    inboundMail,
+    localProvider: local?.settings,
+  });
   register('http server', http.close);
 
   // Replies to case mail: on by default locally, so answering a contact-attempt mail works out of the box.
@@ -89,7 +106,9 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `Caseflow is running (database: ${database.kind}, Temporal: ${config.temporal.connect.address}, namespace ${config.temporal.namespace})`,
-    `  Console        ${api}/   (dev mode: pick a demo persona)`,
+    local
+      ? `  Console        ${config.peopleSignIn.publicUrl}/   (dev mode: pick a demo persona; signs in through the local OpenID provider ${local.issuer})`
+      : `  Console        ${config.peopleSignIn.publicUrl}/   (sign in with ${config.peopleSignIn.providers.map((p) => p.label).join(' or ') || 'a bearer token'})`,
     `  API            ${api}   (try: curl ${api}/ready)`,
     `  OpenAPI        ${api}/openapi.json`,
     `  Mail in (SMTP) smtp://localhost:${smtp.port}   (replies to case+<caseId>.<token>@${inboundMail.reply.domain}; also POST ${api}/v1/inbound-mail)`,

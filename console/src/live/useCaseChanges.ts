@@ -8,7 +8,7 @@
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { getToken, reportUnauthorized } from '../server-api/client';
+import { getToken, hasCookieSession, reportUnauthorized } from '../server-api/client';
 import type { CaseChange } from '../server-api/types';
 import { noteChangedEvent } from './changed-events';
 import { refetchScheduler } from './refetch-policy';
@@ -17,13 +17,14 @@ import { afterStreamFailure, StreamRefused } from './stream-retry';
 export type LiveState = 'connecting' | 'live' | 'offline' | 'stopped';
 
 async function readStream(
-  token: string,
+  token: string | null,
   signal: AbortSignal,
   lastId: { value: string | null },
   onEvent: (event: string, data: string) => void,
   onOpen: () => void,
 ) {
-  const headers: Record<string, string> = { Accept: 'text/event-stream', Authorization: `Bearer ${token}` };
+  const headers: Record<string, string> = { Accept: 'text/event-stream' };
+  if (token) headers.Authorization = `Bearer ${token}`; // otherwise the session cookie signs the request
   if (lastId.value) headers['Last-Event-ID'] = lastId.value;
   const res = await fetch('/v1/events', { headers, signal, cache: 'no-store' });
   if (!res.ok || !res.body) {
@@ -71,7 +72,7 @@ export function useCaseChanges(enabled: boolean): { state: LiveState; last: Case
     };
     void (async () => {
       const token = getToken();
-      if (!token) return;
+      if (!token && !hasCookieSession()) return;
       let failures = 0;
       while (!abort.signal.aborted) {
         let refused: StreamRefused | null = null;

@@ -26,6 +26,15 @@ export function setToken(value: string | null): void {
   else sessionStorage.removeItem('caseflow.token');
 }
 
+/** People signed in through OpenID Connect hold an HttpOnly session cookie; state changes send its CSRF token. */
+let csrfToken: string | null = null;
+
+export const hasCookieSession = (): boolean => csrfToken !== null;
+
+export function setCookieSession(csrf: string | null): void {
+  csrfToken = csrf;
+}
+
 /**
  * Who hears that the server refused the token (401: revoked, expired, principal disabled): the session drops
  * it and shows the sign-in page. Every caller (queries, actions, the live stream) reports here.
@@ -45,6 +54,8 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   const headers: Record<string, string> = { Accept: 'application/json', ...init.headers };
   const sent = token;
   if (sent) headers.Authorization = `Bearer ${sent}`;
+  const sentCsrf = sent ? null : csrfToken;
+  if (sentCsrf) headers['X-CSRF-Token'] = sentCsrf;
   if (init.body !== undefined) headers['Content-Type'] = 'application/json';
   const res = await fetch(path, {
     method: init.method ?? 'GET',
@@ -64,7 +75,8 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
       retryAfter: res.headers.get('retry-after'),
     };
     // Only when a token was sent and is still the current one: a late answer to an old token ends nothing.
-    if (res.status === 401 && sent !== null && sent === token) reportUnauthorized(problem);
+    if (res.status === 401 && ((sent !== null && sent === token) || (sentCsrf !== null && sentCsrf === csrfToken)))
+      reportUnauthorized(problem);
     throw new ApiError(problem);
   }
   return data as T;
