@@ -6,10 +6,10 @@
  * API and workflow decide; a refusal is shown with its reason.
  */
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useId, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api } from '../server-api/client';
-import type { CaseSummary, CreateCase, Policy, Product } from '../server-api/types';
+import type { CaseDetail, CaseSummary, CreateCase, Policy, Product } from '../server-api/types';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { I18nContext, levelLabel, messagesFor, supportedLanguage } from '../i18n';
 import { useOrganisations } from './useOrganisations';
@@ -19,8 +19,21 @@ const TYPES = ['technical', 'licensing', 'general_inquiry'] as const;
 export function OpenCaseForm() {
   const id = useId();
   const navigate = useNavigate();
-  const { org } = useOrganisations();
+  const { org, choose } = useOrganisations();
   const [params] = useSearchParams();
+  // A follow-up link (?related=, from the closed-case mail) names no organisation: a partner's form opens
+  // for the related case's.
+  const related = params.get('related');
+  const relatedCase = useQuery({
+    queryKey: ['case', related],
+    queryFn: () => api<CaseDetail>(`/v1/cases/${encodeURIComponent(related ?? '')}`),
+    enabled: !!related && !params.get('org'),
+    retry: false,
+  });
+  const relatedOrg = relatedCase.data?.orgId;
+  useEffect(() => {
+    if (relatedOrg && !params.get('org')) choose(relatedOrg);
+  }, [relatedOrg, params, choose]);
   const policy = useQuery({ queryKey: ['policy'], queryFn: () => api<Policy>('/v1/policy'), staleTime: Infinity });
   const products = useQuery({ queryKey: ['products'], queryFn: () => api<{ items: Product[] }>('/v1/products'), staleTime: 60_000 });
   const entitlement = policy.data?.entitlements.find((e) => e.id === org?.entitlement);
