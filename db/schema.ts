@@ -418,8 +418,14 @@ export const notificationDeliveries = pgTable(
     bounceDiagnostic: text('bounce_diagnostic'),
     bouncedAt: ts('bounced_at'),
     updatedAt: ts('updated_at').notNull().defaultNow(),
+    /** Webhook deliveries (issue 23): the subscription, the receiver's last HTTP status, its latency, when it is tried again. */
+    subscriptionId: text('subscription_id'),
+    responseCode: integer('response_code'),
+    latencyMs: integer('latency_ms'),
+    nextAttemptAt: ts('next_attempt_at'),
   },
   (t) => [
+    index('notification_deliveries_subscription_idx').on(t.subscriptionId, t.id),
     uniqueIndex('notification_deliveries_key_idx').on(t.notificationId, t.channel, t.address),
     index('notification_deliveries_case_idx').on(t.caseId),
     index('notification_deliveries_message_idx').on(t.messageId),
@@ -600,4 +606,73 @@ export const attachments = pgTable(
       .on(t.createdAt)
       .where(sql`status <> 'linked'`),
   ],
+);
+
+/**
+ * Webhook subscriptions (Standard Webhooks, issue 23): who owns it, where it goes, which notice kinds and
+ * cases it wants. org_id set = an organisation's own subscription (its case admin's): only its cases, only
+ * customer notices. Two secrets during a rotation: deliveries are signed with both until the previous one
+ * expires. source 'env' = the one NOTIFY_WEBHOOK_URL maps to (kept in step with the environment).
+ */
+export const webhookSubscriptions = pgTable(
+  'webhook_subscriptions',
+  {
+    id: text('id').primaryKey(),
+    ownerId: text('owner_id').notNull(), // principal id, or 'system' for the environment's subscription
+    orgId: text('org_id').references(() => organisations.id),
+    url: text('url').notNull(),
+    description: text('description'),
+    secret: text('secret').notNull(), // whsec_<base64>
+    previousSecret: text('previous_secret'),
+    previousSecretExpiresAt: ts('previous_secret_expires_at'),
+    /** Notice kinds wanted (contract/notices.ts); null = every kind the owner may receive. */
+    kinds: jsonb('kinds').$type<string[] | null>(),
+    filterOrgIds: jsonb('filter_org_ids').$type<string[] | null>(),
+    filterPrograms: jsonb('filter_programs').$type<string[] | null>(),
+    filterSeverities: jsonb('filter_severities').$type<number[] | null>(),
+    source: text('source').notNull().default('api'), // api | env
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    disabledAt: ts('disabled_at'),
+    disabledReason: text('disabled_reason'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('webhook_subscriptions_org_idx').on(t.orgId), uniqueIndex('webhook_subscriptions_env_idx').on(t.source).where(sql`source = 'env'`)],
+);
+
+/** Secret iCalendar feed URLs of the on-call rota (issue 23): per region or per engineer; only the SHA-256 of the token is kept. */
+export const calendarFeeds = pgTable('calendar_feeds', {
+  id: text('id').primaryKey(),
+  tokenHash: text('token_hash').notNull().unique(),
+  scope: text('scope').notNull(), // region | engineer
+  region: text('region'),
+  engineerId: text('engineer_id').references(() => principals.id),
+  label: text('label'),
+  createdBy: text('created_by').notNull(),
+  createdAt: createdAt(),
+  revokedAt: ts('revoked_at'),
+});
+
+/**
+ * Office closures imported from iCalendar (issue 23), versioned per organisation: a new import is a new
+ * version; a case pins the closed dates of the version in force when it opens (into its calendars), so a
+ * later import never moves a running case's deadline.
+ */
+export const closureImports = pgTable(
+  'closure_imports',
+  {
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    version: integer('version').notNull(),
+    source: text('source').notNull(), // file | url
+    url: text('url'),
+    /** Local dates YYYY-MM-DD in the organisation's zone, sorted. */
+    dates: jsonb('dates').$type<string[]>().notNull(),
+    /** Each closure as read: summary, first and last local date. */
+    closures: jsonb('closures').$type<{ summary: string; from: string; to: string }[]>().notNull(),
+    importedBy: text('imported_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.version] })],
 );
