@@ -10,7 +10,21 @@
  *
  * console/ (the browser app) stands apart: a client of the HTTP API, it imports only `import type` from contract/.
  */
-const layers = ['policy', 'contract', 'db', 'activities', 'machine', 'workflows', 'backtest', 'api', 'worker', 'runtime', 'scripts', 'bench', 'test'];
+const layers = [
+  'policy',
+  'contract',
+  'db',
+  'activities',
+  'machine',
+  'workflows',
+  'backtest',
+  'api',
+  'worker',
+  'runtime',
+  'scripts',
+  'bench',
+  'test',
+];
 
 /** Per layer, the folders above it: importing from any of them is an upward import. */
 const upward = layers.slice(0, -2).map((layer, i) => ({
@@ -60,9 +74,9 @@ module.exports = {
     },
     {
       name: 'server-does-not-import-console',
-      comment: 'the API serves console/dist as files; no server module imports console/ code',
+      comment: 'the API serves console/dist as files; no server module imports console/ code (tests of console logic may)',
       severity: 'error',
-      from: { pathNot: '^console/' },
+      from: { pathNot: '^(console|test)/' },
       to: { path: '^console/' },
     },
     {

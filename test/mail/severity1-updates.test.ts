@@ -28,7 +28,8 @@ async function updatesMailed(caseId: string, count: number): Promise<string[]> {
     const mails = smtp.received.filter(
       (m) => m.header('x-caseflow-case') === caseId && (m.header('x-caseflow-dedupe-key') ?? '').includes(':engineer_response:'),
     );
-    if (mails.length >= count || Date.now() > until) return mails.filter((m) => m.envelopeTo.includes('anna@acme.example')).map((m) => m.text);
+    if (mails.length >= count || Date.now() > until)
+      return mails.filter((m) => m.envelopeTo.includes('anna@acme.example')).map((m) => m.text);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

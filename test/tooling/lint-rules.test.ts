@@ -47,7 +47,10 @@ describe('determinism rules in workflows/ and policy/', () => {
   test('machine/ holds rules only: no Temporal API (the workflow wires it) and no workflows/ module', async () => {
     const temporal = await lint('machine/lint-probe.ts', "import { sleep } from '@temporalio/workflow';\nexport const f = sleep;\n");
     expect(temporal.some((m) => /import only policy/.test(m))).toBe(true);
-    const wiring = await lint('machine/lint-probe.ts', "import { workflowNow } from '../workflows/workflow-time';\nexport const f = workflowNow;\n");
+    const wiring = await lint(
+      'machine/lint-probe.ts',
+      "import { workflowNow } from '../workflows/workflow-time';\nexport const f = workflowNow;\n",
+    );
     expect(wiring.some((m) => /import only policy/.test(m))).toBe(true);
     expect(await lint('workflows/lint-probe.ts', "import { sleep } from '@temporalio/workflow';\nexport const f = sleep;\n")).toEqual([]);
   });
