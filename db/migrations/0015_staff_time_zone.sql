@@ -1,0 +1,1 @@
+ALTER TABLE "principals" ADD COLUMN "time_zone" text;
