@@ -8,7 +8,7 @@
  */
 import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { caseEvents, notificationDeliveries, notifications } from '../db/schema';
+import { caseEvents, notificationDeliveries, notifications, principals } from '../db/schema';
 import { loadCaseFacts, loadInfoRequest, type CaseFacts, type InfoRequestFacts } from './mail/case-facts';
 import { composeCustomerMail } from './mail/customer-mail';
 import { sendCaseMail, type CaseMailer } from './mail/mailer';
@@ -16,12 +16,15 @@ import { resolveRecipients } from './mail/recipients';
 import { composeStaffMail } from './mail/staff-mail';
 import type { Notifier } from './notifier';
 import type { DeliveryResult } from './types';
+import { RecordedDeliveryFailure, type SubscriptionChannel } from './webhooks/subscriptions';
 
 export interface DeliveryChannels {
   /** Every outbox row also goes to the webhook, as before there was mail. */
   webhook: Notifier | null;
   /** Mail to the people a row resolves to. */
   mail: CaseMailer | null;
+  /** Webhook subscriptions (Standard Webhooks), the environment's webhook among them; absent = none. */
+  subscriptions?: SubscriptionChannel | null;
 }
 
 type OutboxRow = typeof notifications.$inferSelect;
@@ -36,7 +39,7 @@ export async function deliverNotifications(
   dedupeKeys: string[],
   now: () => Date = () => new Date(),
 ): Promise<DeliveryResult> {
-  const { webhook, mail } = 'deliver' in channels ? { webhook: channels, mail: null } : channels;
+  const { webhook, mail, subscriptions = null } = 'deliver' in channels ? { webhook: channels, mail: null, subscriptions: null } : channels;
   if (dedupeKeys.length === 0) return { delivered: 0 };
   const pending = await db
     .select()
@@ -54,24 +57,43 @@ export async function deliverNotifications(
     if (!infos.has(key)) infos.set(key, loadInfoRequest(db, caseId, round));
     return infos.get(key)!;
   };
+  // Staff read times in their own zone (principals.time_zone), once per person per batch.
+  const zones = new Map<string, Promise<string | null>>();
+  const staffZone = (principalId: string | null) => {
+    if (!principalId) return Promise.resolve(null);
+    if (!zones.has(principalId))
+      zones.set(
+        principalId,
+        db
+          .select({ zone: principals.timeZone })
+          .from(principals)
+          .where(eq(principals.id, principalId))
+          .then((r) => r[0]?.zone ?? null),
+      );
+    return zones.get(principalId)!;
+  };
   let delivered = 0;
   const failures: string[] = [];
   // The rows of one batch, and the recipients of one row, are independent: sent side by side, so a notice
   // to several people (and a batch of notices) takes about one SMTP round trip, not one per mail.
   await allSettled(
     pending.map(async (row) => {
-      const { deliveries, fresh } = await planDeliveries(db, row, webhook, mail, caseFacts, now());
+      const { deliveries, fresh } = await planDeliveries(db, row, webhook, mail, subscriptions, caseFacts, now());
       const errors: string[] = [];
       await allSettled(
         deliveries.map(async (d) => {
-          if (d.status === 'sent' || d.status === 'bounced') return;
+          // cancelled: a webhook delivery of a subscription since disabled or deleted.
+          if (d.status === 'sent' || d.status === 'bounced' || d.status === 'cancelled') return;
           // Rows this attempt just created are its own; older ones are claimed, in case another attempt holds them.
           if (!fresh.has(d.id) && !(await claim(db, d))) {
             errors.push(`${d.address}: in flight in another attempt`);
             return;
           }
           try {
-            if (d.channel === 'webhook') {
+            if (d.subscriptionId) {
+              if (!subscriptions) throw new Error('webhook subscriptions are not delivered by this worker');
+              await subscriptions.deliver(db, row, d, row.caseId ? await caseFacts(row.caseId) : null);
+            } else if (d.channel === 'webhook') {
               await webhook!.deliver({
                 dedupeKey: row.dedupeKey,
                 caseId: row.caseId,
@@ -83,12 +105,13 @@ export async function deliverNotifications(
               });
               await finish(db, d, { status: 'sent', messageId: null, response: 'accepted' });
             } else {
-              const outcome = await sendMail(mail!, row, d, await caseFacts(row.caseId!), infoRequest);
+              const outcome = await sendMail(mail!, row, d, await caseFacts(row.caseId!), infoRequest, staffZone);
               await finish(db, d, outcome);
             }
           } catch (err) {
             const message = err instanceof Error ? err.message : String(err);
             errors.push(d.channel === 'webhook' ? message : `${d.address}: ${message}`);
+            if (err instanceof RecordedDeliveryFailure) return; // its row already says what happened
             await db
               .update(notificationDeliveries)
               .set({ status: 'failed', attempts: sql`${notificationDeliveries.attempts} + 1`, lastError: message, updatedAt: sql`now()` })
@@ -127,6 +150,7 @@ async function planDeliveries(
   row: OutboxRow,
   webhook: Notifier | null,
   mail: CaseMailer | null,
+  subscriptions: SubscriptionChannel | null,
   caseFacts: (caseId: string) => Promise<CaseFacts | null>,
   now: Date,
 ): Promise<{ deliveries: DeliveryRow[]; fresh: Set<number> }> {
@@ -135,6 +159,7 @@ async function planDeliveries(
   const planned: (typeof notificationDeliveries.$inferInsert)[] = [];
   const base = { notificationId: row.id, caseId: row.caseId };
   if (webhook) planned.push({ ...base, channel: 'webhook', address: webhook.address ?? 'webhook', audience: 'staff', language: 'en' });
+  if (subscriptions) planned.push(...(await subscriptions.plan(db, row, row.caseId ? await caseFacts(row.caseId) : null)));
   if (mail) {
     const facts = row.caseId ? await caseFacts(row.caseId) : null;
     const people = facts
@@ -156,7 +181,7 @@ async function planDeliveries(
         language: p.language,
       });
     }
-    if (people.length === 0 && row.caseId) await recordUnreachable(db, row, webhook !== null, now);
+    if (people.length === 0 && row.caseId) await recordUnreachable(db, row, webhook !== null || planned.length > 0, now);
   }
   // Created claimed ('sending', under the lease): another attempt (a retry, the outbox relay's sweep on
   // another worker) cannot take a delivery this one is about to send.
@@ -242,13 +267,15 @@ async function sendMail(
   d: DeliveryRow,
   facts: CaseFacts | null,
   infoRequest: (caseId: string, round: number) => Promise<InfoRequestFacts | null>,
+  staffZone: (principalId: string | null) => Promise<string | null>,
 ) {
   if (!facts) throw new Error(`case ${row.caseId} is not in the read model`);
   const payload = row.payload as Record<string, unknown>;
   const customerFacing = d.audience === 'customer';
   const round = typeof payload.round === 'number' ? payload.round : null;
   const info = customerFacing && round !== null ? await infoRequest(facts.caseId, round) : null;
-  const staffMail = () => composeStaffMail(row.kind, payload, facts, { name: d.name ?? d.address, zone: null }, mailer.consoleUrl);
+  const zone = customerFacing ? null : await staffZone(d.principalId);
+  const staffMail = () => composeStaffMail(row.kind, payload, facts, { name: d.name ?? d.address, zone }, mailer.consoleUrl);
   const text = customerFacing
     ? // Every customer kind has its text (a compile-time table); a staff kind never reaches the customer side.
       (composeCustomerMail({

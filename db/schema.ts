@@ -38,7 +38,7 @@ export const principals = pgTable(
     role: text('role').notNull(), // contract Role
     homeRegion: text('home_region'), // engineers: APAC | EMEA | AMERICAS
     managerLevel: integer('manager_level'), // managers: 1 = duty manager, 2.. = escalation levels
-    /** IANA zone staff mail writes times in (null: the home region's, else UTC). */
+    /** IANA zone staff mail writes times in (null: UTC). */
     timeZone: text('time_zone'),
     disabledAt: ts('disabled_at'),
     createdAt: createdAt(),

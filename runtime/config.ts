@@ -34,6 +34,11 @@ export interface Config {
   trustProxy: boolean | number | string | undefined;
   /** host:port for the worker's Prometheus endpoint (the SDK's metrics); unset = off. */
   workerMetricsAddress: string | undefined;
+  /**
+   * Memory the worker may spend on its sticky cache of cases (WORKER_CACHE_MB, default 512): the cache holds
+   * this budget divided by the measured size of one cached case (worker/create-worker.ts, CACHED_CASE_KB).
+   */
+  workerCacheMb: number;
   mail: {
     /** SMTP_URL; unset under `npm start` means: start the local mail server and point this at it. */
     smtpUrl: string | undefined;
@@ -280,6 +285,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: trustProxyFromEnv(env.TRUST_PROXY),
     taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'cases',
     workerMetricsAddress: env.WORKER_METRICS_ADDRESS || undefined,
+    workerCacheMb: intFromEnv(env, 'WORKER_CACHE_MB', 512, 1_000_000),
     mail: {
       smtpUrl: env.SMTP_URL || undefined,
       concurrency: intFromEnv(env, 'MAIL_CONCURRENCY', 10, 1000),

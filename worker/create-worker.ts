@@ -26,7 +26,22 @@ export interface CaseWorkerOptions {
   workflowBundle?: WorkflowBundleWithSourceMap;
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
+  /** Sticky cache size; default: from cacheBudgetMb when given, else the SDK's default. */
   maxCachedWorkflows?: number;
+  /** Memory for the sticky cache (WORKER_CACHE_MB): it holds cachedCasesFor(budget) cases. */
+  cacheBudgetMb?: number;
+}
+
+/**
+ * Worker memory one cached case costs (RSS growth per case in the sticky cache, workflows in their thread
+ * as in production), measured by bench/worker-memory.ts: see the newest worker-memory note in bench/notes/.
+ * Re-measure after a change to what a case holds, and update this with the note.
+ */
+export const CACHED_CASE_KB = 300;
+
+/** How many cases a sticky cache of `budgetMb` megabytes holds (at least one). */
+export function cachedCasesFor(budgetMb: number): number {
+  return Math.max(1, Math.floor((budgetMb * 1024) / CACHED_CASE_KB));
 }
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -78,7 +93,7 @@ export async function createCaseWorker(opts: CaseWorkerOptions): Promise<Worker>
     },
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 50,
     maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions,
-    maxCachedWorkflows: opts.maxCachedWorkflows,
+    maxCachedWorkflows: opts.maxCachedWorkflows ?? (opts.cacheBudgetMb === undefined ? undefined : cachedCasesFor(opts.cacheBudgetMb)),
   });
   if (!relay) return worker;
   const run = worker.run.bind(worker);

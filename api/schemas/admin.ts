@@ -89,6 +89,7 @@ export const CreatePrincipalBody = z
     orgId: IdSchema.optional().openapi({ description: 'required for case and license administrators' }),
     homeRegion: z.enum(SUN_REGIONS).optional().openapi({ description: 'required for engineers: follow-the-sun region' }),
     managerLevel: z.int().min(1).max(5).optional().openapi({ description: 'required for managers: 1 = duty manager' }),
+    timeZone: TimeZone.optional().openapi({ description: 'staff: the IANA zone their mail shows times in (default UTC)' }),
   })
   .openapi('CreatePrincipal');
 
@@ -98,6 +99,7 @@ export const UpdatePrincipalBody = z
     disabled: z.boolean().optional().openapi({ description: 'true disables the principal and every token it holds' }),
     homeRegion: z.enum(SUN_REGIONS).optional(),
     managerLevel: z.int().min(1).max(5).optional(),
+    timeZone: TimeZone.nullable().optional().openapi({ description: 'staff: the IANA zone their mail shows times in; null: UTC' }),
   })
   .openapi('UpdatePrincipal');
 
@@ -110,6 +112,7 @@ export const PrincipalSchema = z
     orgId: z.string().nullable(),
     homeRegion: z.string().nullable(),
     managerLevel: z.number().nullable(),
+    timeZone: z.string().nullable(),
     disabled: z.boolean(),
     linkedOrgIds: z.array(z.string()).optional(),
     createdAt: IsoInstant,

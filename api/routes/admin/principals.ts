@@ -51,6 +51,7 @@ export function registerPrincipalRoutes({ api, db, caches }: Services): void {
           orgId: body.orgId ?? null,
           homeRegion: body.homeRegion ?? null,
           managerLevel: body.managerLevel ?? null,
+          timeZone: body.timeZone ?? null,
         })
         .onConflictDoNothing()
         .returning();

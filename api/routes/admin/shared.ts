@@ -28,6 +28,7 @@ export const principalResource = (p: PrincipalRow, linkedOrgIds?: string[]) => (
   orgId: p.orgId,
   homeRegion: p.homeRegion,
   managerLevel: p.managerLevel,
+  timeZone: p.timeZone,
   disabled: p.disabledAt !== null,
   ...(linkedOrgIds ? { linkedOrgIds } : {}),
   createdAt: p.createdAt.toISOString(),
