@@ -7,15 +7,21 @@ import { deliverNotifications, type DeliveryChannels } from './deliver-notificat
 import type { OutboxRelay } from './outbox-relay';
 import { mailerFromEnv } from './mail/mailer-from-env';
 import type { CaseMailer } from './mail/mailer';
-import { webhookNotifierFromEnv, type Notifier } from './notifier';
+import type { Notifier } from './notifier';
 import { isPermanentDataError } from '../db/errors';
 import { recordCaseChange, recordDespitePermanentError } from './record-case-change';
 import type { CaseChangeBatch, CaseChangeResult, DeliveryResult } from './types';
+import { subscriptionChannel, webhookSettingsFromEnv, type WebhookSettings } from './webhooks/subscriptions';
 
 export interface ActivityOptions {
   db: Database;
-  /** Webhook channel for outbox rows; default: the env-configured webhook; null: none. */
+  /**
+   * A fixed webhook for every outbox row (the pre-subscription channel, tests); default (undefined): webhook
+   * subscriptions, NOTIFY_WEBHOOK_URL being one of them; null: none.
+   */
   notifier?: Notifier | null;
+  /** Webhook subscription delivery settings (default: from the environment); used when `notifier` is undefined. */
+  webhooks?: WebhookSettings;
   /** Mail channel; default: SMTP_URL/MAIL_FROM/MAIL_REPLY_* from the environment; null: no mail. */
   mailer?: CaseMailer | null;
   /** Delivers a step's notices after its write (steps of runs with `patched('outbox-relay')`). */
@@ -23,15 +29,21 @@ export interface ActivityOptions {
 }
 
 /** The delivery channels a worker's activities use (and its outbox relay); null when it delivers nothing. */
-export function deliveryChannels({ notifier, mailer }: Pick<ActivityOptions, 'notifier' | 'mailer'>): DeliveryChannels | null {
-  const webhook = notifier === undefined ? webhookNotifierFromEnv() : notifier;
+export function deliveryChannels({
+  notifier,
+  mailer,
+  webhooks,
+}: Pick<ActivityOptions, 'notifier' | 'mailer' | 'webhooks'>): DeliveryChannels | null {
   const mail = mailer === undefined ? mailerFromEnv() : mailer;
-  return webhook !== null || mail !== null ? { webhook, mail } : null;
+  // By default the environment's webhook is one subscription among others (issue 23), not a fixed channel.
+  const subscriptions = notifier === undefined ? subscriptionChannel(webhooks ?? webhookSettingsFromEnv(), mail) : null;
+  const webhook = notifier ?? null;
+  return webhook !== null || mail !== null || subscriptions !== null ? { webhook, mail, subscriptions } : null;
 }
 
-export function createActivities({ db, notifier, mailer, relay }: ActivityOptions) {
-  const channels = deliveryChannels({ notifier, mailer });
-  const { webhook, mail } = channels ?? { webhook: null, mail: null };
+export function createActivities({ db, notifier, mailer, relay, webhooks }: ActivityOptions) {
+  const channels = deliveryChannels({ notifier, mailer, webhooks });
+  const { webhook, mail, subscriptions } = channels ?? { webhook: null, mail: null, subscriptions: null };
   const canDeliver = channels !== null;
   return {
     async recordCaseChange(batch: CaseChangeBatch): Promise<CaseChangeResult> {
@@ -49,7 +61,7 @@ export function createActivities({ db, notifier, mailer, relay }: ActivityOption
     },
     async deliverNotifications(dedupeKeys: string[]): Promise<DeliveryResult> {
       if (!canDeliver) return { delivered: 0 };
-      return deliverNotifications(db.db, { webhook, mail }, dedupeKeys);
+      return deliverNotifications(db.db, { webhook, mail, subscriptions }, dedupeKeys);
     },
   };
 }

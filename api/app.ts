@@ -53,6 +53,8 @@ import { registerPolicyRoutes } from './routes/policy';
 import { registerQueueRoutes } from './routes/queue';
 import { registerReportSeriesRoutes } from './routes/report-series';
 import { registerReportRoutes } from './routes/reports';
+import { registerWebhookSubscriptionRoutes } from './routes/webhook-subscriptions';
+import { webhookSettingsFromEnv } from '../activities/webhooks/subscriptions';
 import type { Services } from './services';
 
 export interface AppDeps {
@@ -93,6 +95,8 @@ export interface AppDeps {
   attachments?: AttachmentOptions;
   /** Or the attachment service itself (the runtime shares it with the metrics and the sweep). */
   attachmentService?: AttachmentService;
+  /** Webhook subscriptions: whether loopback and private receivers are allowed (default: WEBHOOK_ALLOW_PRIVATE_NETWORKS). */
+  webhooks?: { allowPrivateNetworks: boolean };
 }
 
 export interface InboundMailOptions {
@@ -178,6 +182,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   registerInboundMailRoutes(services);
   registerAttachmentRoutes(services);
+  registerWebhookSubscriptionRoutes(services, deps.webhooks ?? webhookSettingsFromEnv());
   answerUndeclaredMethods(api);
 
   const people = deps.peopleSignIn ? createPeopleAuth(deps.database.db, caches, deps.peopleSignIn, deps.logger) : undefined;

@@ -23,25 +23,33 @@ export const MAX_OFFSET_SPAN = 15 * HOUR;
 const MAX_CACHED_CHUNKS = 50_000;
 
 interface ZoneTable {
-  /** Formats an instant as e.g. '1 AM GMT+05:30': the cheapest Intl output that carries the offset. */
-  offsets: Intl.DateTimeFormat;
+  zone: string;
   chunks: Map<number, OffsetPiece[]>;
 }
 
 const tables = new Map<string, ZoneTable>();
 let cachedChunks = 0;
 
+/**
+ * Formats an instant as e.g. '1 AM GMT+05:30': the cheapest Intl output that carries the offset. Made for
+ * each chunk built and dropped after it, never kept in a table: an Intl.DateTimeFormat holds some 35 KB of
+ * ICU memory outside the V8 heap, and every case cached by a worker has module state of its own (the
+ * sandbox), so a kept formatter cost every cached case that much (bench/worker-memory.ts); the pieces it
+ * yields are plain numbers. Intl rejects unknown zones here, so this is also the validity check.
+ */
+function offsetFormat(zoneName: string): Intl.DateTimeFormat {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: zoneName, hour: 'numeric', timeZoneName: 'longOffset' });
+  } catch {
+    throw new RangeError(`Unknown IANA time zone '${zoneName}'`);
+  }
+}
+
 function table(zoneName: string): ZoneTable {
   let t = tables.get(zoneName);
   if (!t) {
-    let offsets: Intl.DateTimeFormat;
-    try {
-      // Intl rejects unknown zones here, so this is also the validity check.
-      offsets = new Intl.DateTimeFormat('en-US', { timeZone: zoneName, hour: 'numeric', timeZoneName: 'longOffset' });
-    } catch {
-      throw new RangeError(`Unknown IANA time zone '${zoneName}'`);
-    }
-    t = { offsets, chunks: new Map() };
+    offsetFormat(zoneName);
+    t = { zone: zoneName, chunks: new Map() };
     tables.set(zoneName, t);
   }
   return t;
@@ -103,7 +111,7 @@ function chunk(t: ZoneTable, index: number): OffsetPiece[] {
       for (const other of tables.values()) other.chunks.clear();
       cachedChunks = 0;
     }
-    pieces = buildChunk(t.offsets, index);
+    pieces = buildChunk(offsetFormat(t.zone), index);
     t.chunks.set(index, pieces);
     cachedChunks++;
   }
@@ -154,15 +162,9 @@ export function firstInstantAtOrAfterLocal(zoneName: string, localMs: number): n
 
 const abbreviations = new Map<string, Map<number, string>>();
 
-const zoneNameFormats = new Map<string, Intl.DateTimeFormat>();
-
+/** The zone's name part in `locale` (a formatter made for the call, not kept: see offsetFormat; the names are memoised). */
 function zoneNamePart(locale: string, zoneName: string, at: number): string {
-  const key = `${locale} ${zoneName}`;
-  let format = zoneNameFormats.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat(locale, { timeZone: zoneName, timeZoneName: 'short' });
-    zoneNameFormats.set(key, format);
-  }
+  const format = new Intl.DateTimeFormat(locale, { timeZone: zoneName, timeZoneName: 'short' });
   return format.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? '';
 }
 

@@ -7,7 +7,7 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
 import { mailerFromEnv } from '../activities/mail/mailer-from-env';
-import { createCaseWorker } from '../worker/create-worker';
+import { cachedCasesFor, createCaseWorker } from '../worker/create-worker';
 import type { Config } from './config';
 import { connectWorker } from './temporal';
 
@@ -43,9 +43,18 @@ export function superviseWorker(config: Config, database: Database, logger: Logg
           taskQueue: opts.taskQueue,
           database,
           mailer,
+          cacheBudgetMb: config.workerCacheMb,
         });
         current = { worker, connection };
-        log.info({ taskQueue: opts.taskQueue, namespace: opts.namespace }, 'worker running');
+        log.info(
+          {
+            taskQueue: opts.taskQueue,
+            namespace: opts.namespace,
+            cacheBudgetMb: config.workerCacheMb,
+            maxCachedWorkflows: cachedCasesFor(config.workerCacheMb),
+          },
+          'worker running',
+        );
         backoffMs = 1000;
         await worker.run();
         if (!stopping) log.error('worker stopped unexpectedly; restarting');

@@ -89,7 +89,7 @@ export const DeliverySchema = z
     name: z.string().nullable(),
     audience: z.enum(['customer', 'staff']),
     language: z.string(),
-    status: z.enum(['pending', 'sending', 'sent', 'failed', 'bounced']),
+    status: z.enum(['pending', 'sending', 'sent', 'failed', 'bounced', 'cancelled']),
     messageId: z.string().nullable(),
     response: z.string().nullable().openapi({ description: "the SMTP server's answer (or the bounce)" }),
     attempts: z.number().int(),
