@@ -10563,6 +10563,1213 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/webhook-subscriptions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List webhook subscriptions
+     * @description Admins see every subscription (the environment’s among them); a case administrator their organisation’s.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Subscriptions */
+        200: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['WebhookSubscription'][];
+            };
+          };
+        };
+        /** @description Invalid input (or text a database cannot store); `errors` names each field and reason */
+        400: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Missing, unknown or revoked bearer token */
+        401: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The Bearer challenge (RFC 6750): `Bearer realm="caseflow"`, with `error="invalid_token"` for a token that was refused */
+            'WWW-Authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Role not admitted (admitted: admin, case_admin) */
+        403: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit for this token exceeded, or (invalid tokens only) too many failed authentications with this token or from this address */
+        429: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            /** @description Seconds until the limit or the block ends */
+            'Retry-After': number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The database or Temporal is unavailable, or the case workflow did not answer in time; retry */
+        503: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Create a webhook subscription
+     * @description The URL must be http(s) and resolve to public addresses only (link-local and metadata addresses always refused; loopback and private unless WEBHOOK_ALLOW_PRIVATE_NETWORKS). The secret (generated unless given) is shown once.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['CreateWebhookSubscription'];
+        };
+      };
+      responses: {
+        /** @description Created */
+        201: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookSubscriptionWithSecret'];
+          };
+        };
+        /** @description Invalid input (or text a database cannot store); `errors` names each field and reason */
+        400: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Missing, unknown or revoked bearer token */
+        401: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The Bearer challenge (RFC 6750): `Bearer realm="caseflow"`, with `error="invalid_token"` for a token that was refused */
+            'WWW-Authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Role not admitted (admitted: admin, case_admin) */
+        403: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Request body too large */
+        413: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The body is not JSON (or not in UTF-8) */
+        415: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Well-formed but not acceptable (e.g. Support ID mismatch) */
+        422: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit for this token exceeded, or (invalid tokens only) too many failed authentications with this token or from this address */
+        429: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            /** @description Seconds until the limit or the block ends */
+            'Retry-After': number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The database or Temporal is unavailable, or the case workflow did not answer in time; retry */
+        503: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhook-subscriptions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Read a webhook subscription */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The subscription */
+        200: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookSubscription'];
+          };
+        };
+        /** @description Invalid input (or text a database cannot store); `errors` names each field and reason */
+        400: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Missing, unknown or revoked bearer token */
+        401: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The Bearer challenge (RFC 6750): `Bearer realm="caseflow"`, with `error="invalid_token"` for a token that was refused */
+            'WWW-Authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Role not admitted (admitted: admin, case_admin) */
+        403: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found, or not visible to this principal */
+        404: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit for this token exceeded, or (invalid tokens only) too many failed authentications with this token or from this address */
+        429: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            /** @description Seconds until the limit or the block ends */
+            'Retry-After': number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The database or Temporal is unavailable, or the case workflow did not answer in time; retry */
+        503: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /**
+     * Delete a webhook subscription
+     * @description Its pending deliveries are cancelled; its delivery log stays with the notices.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Deleted */
+        204: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid input (or text a database cannot store); `errors` names each field and reason */
+        400: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Missing, unknown or revoked bearer token */
+        401: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The Bearer challenge (RFC 6750): `Bearer realm="caseflow"`, with `error="invalid_token"` for a token that was refused */
+            'WWW-Authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Role not admitted (admitted: admin, case_admin) */
+        403: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found, or not visible to this principal */
+        404: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflicts with the current state (or an Idempotency-Key reused with another body) */
+        409: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit for this token exceeded, or (invalid tokens only) too many failed authentications with this token or from this address */
+        429: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            /** @description Seconds until the limit or the block ends */
+            'Retry-After': number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The database or Temporal is unavailable, or the case workflow did not answer in time; retry */
+        503: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /**
+     * Change a webhook subscription
+     * @description `enabled: true` re-enables a disabled subscription (its failure run starts again at 0); `enabled: false` disables it.
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          'application/json': components['schemas']['UpdateWebhookSubscription'];
+        };
+      };
+      responses: {
+        /** @description Changed */
+        200: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookSubscription'];
+          };
+        };
+        /** @description Invalid input (or text a database cannot store); `errors` names each field and reason */
+        400: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Missing, unknown or revoked bearer token */
+        401: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The Bearer challenge (RFC 6750): `Bearer realm="caseflow"`, with `error="invalid_token"` for a token that was refused */
+            'WWW-Authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Role not admitted (admitted: admin, case_admin) */
+        403: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found, or not visible to this principal */
+        404: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflicts with the current state (or an Idempotency-Key reused with another body) */
+        409: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Request body too large */
+        413: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The body is not JSON (or not in UTF-8) */
+        415: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Well-formed but not acceptable (e.g. Support ID mismatch) */
+        422: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit for this token exceeded, or (invalid tokens only) too many failed authentications with this token or from this address */
+        429: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            /** @description Seconds until the limit or the block ends */
+            'Retry-After': number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The database or Temporal is unavailable, or the case workflow did not answer in time; retry */
+        503: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/v1/webhook-subscriptions/{id}/secret': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Rotate the signing secret
+     * @description A new secret (generated unless given, shown once); the previous one stays valid for `overlapHours`: until then every delivery carries a signature with each, so a receiver can switch at any moment.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          'application/json': components['schemas']['RotateWebhookSecret'];
+        };
+      };
+      responses: {
+        /** @description Rotated */
+        200: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookSubscriptionWithSecret'];
+          };
+        };
+        /** @description Invalid input (or text a database cannot store); `errors` names each field and reason */
+        400: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Missing, unknown or revoked bearer token */
+        401: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The Bearer challenge (RFC 6750): `Bearer realm="caseflow"`, with `error="invalid_token"` for a token that was refused */
+            'WWW-Authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Role not admitted (admitted: admin, case_admin) */
+        403: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found, or not visible to this principal */
+        404: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflicts with the current state (or an Idempotency-Key reused with another body) */
+        409: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Request body too large */
+        413: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The body is not JSON (or not in UTF-8) */
+        415: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit for this token exceeded, or (invalid tokens only) too many failed authentications with this token or from this address */
+        429: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            /** @description Seconds until the limit or the block ends */
+            'Retry-After': number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The database or Temporal is unavailable, or the case workflow did not answer in time; retry */
+        503: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhook-subscriptions/{id}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The delivery log of a subscription
+     * @description Newest first: status, the receiver’s HTTP status, latency, attempts and the next attempt. `before` pages on.
+     */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          before?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Deliveries */
+        200: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['WebhookDelivery'][];
+            };
+          };
+        };
+        /** @description Invalid input (or text a database cannot store); `errors` names each field and reason */
+        400: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Missing, unknown or revoked bearer token */
+        401: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The Bearer challenge (RFC 6750): `Bearer realm="caseflow"`, with `error="invalid_token"` for a token that was refused */
+            'WWW-Authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Role not admitted (admitted: admin, case_admin) */
+        403: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found, or not visible to this principal */
+        404: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit for this token exceeded, or (invalid tokens only) too many failed authentications with this token or from this address */
+        429: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            /** @description Seconds until the limit or the block ends */
+            'Retry-After': number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The database or Temporal is unavailable, or the case workflow did not answer in time; retry */
+        503: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhook-subscriptions/{id}/deliveries/{deliveryId}/redeliver': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send a delivery again
+     * @description Queues the delivery for the outbox relay (within seconds), with the same webhook-id, whatever its state; its notice’s other deliveries (mail) are not sent again. 409 while the subscription is disabled.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          deliveryId: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Queued */
+        202: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Invalid input (or text a database cannot store); `errors` names each field and reason */
+        400: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Missing, unknown or revoked bearer token */
+        401: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The Bearer challenge (RFC 6750): `Bearer realm="caseflow"`, with `error="invalid_token"` for a token that was refused */
+            'WWW-Authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Role not admitted (admitted: admin, case_admin) */
+        403: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found, or not visible to this principal */
+        404: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflicts with the current state (or an Idempotency-Key reused with another body) */
+        409: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit for this token exceeded, or (invalid tokens only) too many failed authentications with this token or from this address */
+        429: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            /** @description Seconds until the limit or the block ends */
+            'Retry-After': number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The database or Temporal is unavailable, or the case workflow did not answer in time; retry */
+        503: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -11461,6 +12668,7 @@ export interface components {
       orgId: string | null;
       homeRegion: string | null;
       managerLevel: number | null;
+      timeZone: string | null;
       disabled: boolean;
       linkedOrgIds?: string[];
       /** Format: date-time */
@@ -11482,6 +12690,11 @@ export interface components {
       homeRegion?: 'APAC' | 'EMEA' | 'AMERICAS';
       /** @description required for managers: 1 = duty manager */
       managerLevel?: number;
+      /**
+       * @description staff: the IANA zone their mail shows times in (default UTC)
+       * @example Europe/Berlin
+       */
+      timeZone?: string;
     };
     UpdatePrincipal: {
       name?: string;
@@ -11490,6 +12703,11 @@ export interface components {
       /** @enum {string} */
       homeRegion?: 'APAC' | 'EMEA' | 'AMERICAS';
       managerLevel?: number;
+      /**
+       * @description staff: the IANA zone their mail shows times in; null: UTC
+       * @example Europe/Berlin
+       */
+      timeZone?: string | null;
     };
     IssuedToken: {
       id: string;
@@ -11671,7 +12889,7 @@ export interface components {
       audience: 'customer' | 'staff';
       language: string;
       /** @enum {string} */
-      status: 'pending' | 'sending' | 'sent' | 'failed' | 'bounced';
+      status: 'pending' | 'sending' | 'sent' | 'failed' | 'bounced' | 'cancelled';
       messageId: string | null;
       /** @description the SMTP server's answer (or the bounce) */
       response: string | null;
@@ -11963,6 +13181,149 @@ export interface components {
       /** @description GET it without a bearer token */
       url: string;
       expiresAt: string;
+    };
+    WebhookSubscription: {
+      id: string;
+      url: string;
+      description: string | null;
+      ownerId: string;
+      orgId: string | null;
+      /** @enum {string} */
+      source: 'api' | 'env';
+      kinds: string[] | null;
+      orgIds: string[] | null;
+      programs: string[] | null;
+      severities: number[] | null;
+      enabled: boolean;
+      disabledAt: string | null;
+      disabledReason: string | null;
+      consecutiveFailures: number;
+      previousSecretExpiresAt: string | null;
+      createdAt: string;
+    };
+    WebhookSubscriptionWithSecret: components['schemas']['WebhookSubscription'] & {
+      /** @description shown once */
+      secret: string;
+    };
+    CreateWebhookSubscription: {
+      url: string;
+      description?: string;
+      secret?: string;
+      /** @description notice kinds wanted (contract/notices.ts); null or absent = every kind the owner may receive */
+      kinds?:
+        | (
+            | 'case_received'
+            | 'engineer_response'
+            | 'info_request'
+            | 'contact_attempt'
+            | 'closed_no_customer_response'
+            | 'case_closed'
+            | 'case_resolved'
+            | 'rca_delivered'
+            | 'manager_request_ack'
+            | 'customer_reply'
+            | 'resolution_rejected'
+            | 'case_assigned'
+            | 'rca_required'
+            | 'page'
+            | 'handoff'
+            | 'page_escalation'
+            | 'sam_severity1'
+            | 'manager_escalation'
+            | 'sla_warning'
+            | 'sla_breach'
+          )[]
+        | null;
+      /** @description admins only: only these organisations' cases */
+      orgIds?: string[] | null;
+      programs?:
+        | (
+            | 'premier'
+            | 'production'
+            | 'basic'
+            | 'evaluation'
+            | 'free'
+            | 'vcsp_production'
+            | 'plan_premium'
+            | 'plan_basic'
+            | 'plan_evaluation'
+          )[]
+        | null;
+      severities?: number[] | null;
+    };
+    UpdateWebhookSubscription: {
+      url?: string;
+      description?: string | null;
+      enabled?: boolean;
+      /** @description notice kinds wanted (contract/notices.ts); null or absent = every kind the owner may receive */
+      kinds?:
+        | (
+            | 'case_received'
+            | 'engineer_response'
+            | 'info_request'
+            | 'contact_attempt'
+            | 'closed_no_customer_response'
+            | 'case_closed'
+            | 'case_resolved'
+            | 'rca_delivered'
+            | 'manager_request_ack'
+            | 'customer_reply'
+            | 'resolution_rejected'
+            | 'case_assigned'
+            | 'rca_required'
+            | 'page'
+            | 'handoff'
+            | 'page_escalation'
+            | 'sam_severity1'
+            | 'manager_escalation'
+            | 'sla_warning'
+            | 'sla_breach'
+          )[]
+        | null;
+      /** @description admins only: only these organisations' cases */
+      orgIds?: string[] | null;
+      programs?:
+        | (
+            | 'premier'
+            | 'production'
+            | 'basic'
+            | 'evaluation'
+            | 'free'
+            | 'vcsp_production'
+            | 'plan_premium'
+            | 'plan_basic'
+            | 'plan_evaluation'
+          )[]
+        | null;
+      severities?: number[] | null;
+    };
+    RotateWebhookSecret: {
+      secret?: string;
+      /**
+       * @description how long the previous secret stays valid (default 24)
+       * @default 24
+       */
+      overlapHours: number;
+    };
+    WebhookDelivery: {
+      id: number;
+      /** @description the webhook-id header: the same on every retry */
+      webhookId: string;
+      notice: {
+        kind: string;
+        dedupeKey: string;
+        caseId: string | null;
+        createdAt: string;
+      };
+      /** @enum {string} */
+      status: 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';
+      attempts: number;
+      responseCode: number | null;
+      latencyMs: number | null;
+      lastError: string | null;
+      nextAttemptAt: string | null;
+      sentAt: string | null;
+      updatedAt: string;
     };
   };
   responses: never;
