@@ -10,21 +10,8 @@
  *
  * console/ (the browser app) stands apart: a client of the HTTP API, it imports only `import type` from contract/.
  */
-const layers = [
-  'policy',
-  'contract',
-  'db',
-  'activities',
-  'machine',
-  'workflows',
-  'backtest',
-  'api',
-  'worker',
-  'runtime',
-  'scripts',
-  'bench',
-  'test',
-];
+// One list, which scripts/lint.ts hands to dependency-cruiser too (console/ stands apart, below).
+const layers = require('./scripts/layers.json');
 
 /** Per layer, the folders above it: importing from any of them is an upward import. */
 const upward = layers.slice(0, -2).map((layer, i) => ({

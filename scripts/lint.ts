@@ -3,24 +3,12 @@
  * (dependency-cruiser). `npm run lint -- --fix` lets ESLint and Prettier fix what they can.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const fix = process.argv.includes('--fix');
-const LAYERS = [
-  'policy',
-  'contract',
-  'db',
-  'activities',
-  'machine',
-  'workflows',
-  'backtest',
-  'api',
-  'worker',
-  'runtime',
-  'scripts',
-  'bench',
-  'test',
-  'console',
-];
+// The layers of .dependency-cruiser.cjs (one list, scripts/layers.json), and the console beside them.
+const LAYERS = [...(JSON.parse(readFileSync(join(__dirname, 'layers.json'), 'utf8')) as string[]), 'console'];
 
 const steps: Array<[string, string[]]> = [
   ['eslint', ['eslint', '--max-warnings=0', ...(fix ? ['--fix'] : []), '.']],

@@ -157,16 +157,7 @@ function deadlineParts(iso: string, lang: string, zone: string): { weekday: numb
   const at = new Date(iso);
   const short = new Intl.DateTimeFormat('en-US', { weekday: 'short', timeZone: zone }).format(at);
   const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(short) + 1;
-  const date = new Intl.DateTimeFormat(localeOf(lang), {
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone: zone,
-    timeZoneName: 'short',
-  }).format(at);
-  return { weekday, date };
+  return { weekday, date: formatInstant(at, lang, zone, { weekday: false }) };
 }
 
 /** "Mo.–Fr. 08:00–20:00" in the reader's language: consecutive days with the same hours are one range. */

@@ -26,11 +26,14 @@ export function translate(language: string, key: MessageKey, values: Values = {}
   return String(format.format(values));
 }
 
-/** "Montag, 28. Dezember 2026 um 10:00 MEZ": weekday, date, time and zone, in the reader's language and zone. */
-export function formatInstant(iso: string | number | Date, language: string, zone: string): string {
+/**
+ * "Montag, 28. Dezember 2026 um 10:00 MEZ": weekday, date, time and zone, in the reader's language and zone.
+ * Without the weekday when a sentence names it itself (an ICU select puts it in the case the sentence needs).
+ */
+export function formatInstant(iso: string | number | Date, language: string, zone: string, opts: { weekday?: boolean } = {}): string {
   const date = iso instanceof Date ? iso : new Date(iso);
   return new Intl.DateTimeFormat(localeOf(catalogLanguage(language)), {
-    weekday: 'long',
+    ...(opts.weekday === false ? {} : { weekday: 'long' }),
     year: 'numeric',
     month: 'long',
     day: 'numeric',
