@@ -5,12 +5,21 @@
 import type { Db } from '../db/client';
 import type { PolicyDocument } from '../policy';
 import { backtestCase, type Candidate } from './engine/backtest';
+import type { BacktestPool } from './parallel';
 import { addPair, emptyAccumulator, finishReport, type Report } from './engine/report';
 import { rangeAsOf, readCasePage, type CaseRange, type Cursor } from './read-model';
 
 export async function runLocal(
   db: Db,
-  opts: { candidate: Candidate; range: CaseRange; asOf: number; documents: Map<string, PolicyDocument>; pageSize?: number },
+  opts: {
+    candidate: Candidate;
+    range: CaseRange;
+    asOf: number;
+    documents: Map<string, PolicyDocument>;
+    pageSize?: number;
+    /** Worker threads for the replays (backtest/parallel.ts, made for this candidate and documents); the report is the same. */
+    pool?: BacktestPool;
+  },
 ): Promise<Report & { withoutInput: number }> {
   const acc = emptyAccumulator();
   let cursor: Cursor | null = null;
@@ -18,6 +27,12 @@ export async function runLocal(
   for (;;) {
     const page = await readCasePage(db, rangeAsOf(opts.range, new Date(opts.asOf).toISOString()), cursor, opts.pageSize ?? 1000);
     withoutInput += page.withoutInput;
+    if (opts.pool) {
+      for (const pair of await opts.pool.run(page.cases, { until: opts.asOf, roles: page.roles })) addPair(acc, pair);
+      if (!page.next) break;
+      cursor = page.next;
+      continue;
+    }
     for (const c of page.cases)
       addPair(
         acc,

@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { applyPatch, POLICY_V1, policyProblems, type DeepPartial, type PolicyDocument } from '../policy';
 import { formatReport } from '../backtest/engine/format';
 import { runLocal } from '../backtest/run-local';
+import { createBacktestPool } from '../backtest/parallel';
 import { listVersions, versionAt } from '../api/policy/versions-store';
 import { PolicyDocumentSchema, PolicyPatchSchema } from '../api/schemas/policy-versions';
 import { loadConfig } from '../runtime/config';
@@ -54,12 +55,17 @@ async function main(): Promise<void> {
     }
     const problems = policyProblems(document);
     if (problems.length > 0) throw new Error(`invalid candidate: ${problems.map((p) => `${p.field}: ${p.reason}`).join('; ')}`);
+    const candidate = { key: 'candidate', document };
+    const documents = new Map([[POLICY_V1.key, POLICY_V1.document], ...versions.map((v) => [v.key, v.document] as const)]);
+    // One worker thread per core (BACKTEST_THREADS=1: none); the report is the one a single thread makes.
+    const pool = createBacktestPool({ candidate, documents });
     const report = await runLocal(db, {
-      candidate: { key: 'candidate', document },
+      candidate,
       range: { openedFrom: values.from, openedTo: values.to, orgIds: values.org, programs: values.program },
       asOf: now.getTime(),
-      documents: new Map([[POLICY_V1.key, POLICY_V1.document], ...versions.map((v) => [v.key, v.document] as const)]),
-    });
+      documents,
+      pool,
+    }).finally(() => pool.close());
     process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
     if (report.withoutInput > 0)
       process.stdout.write(`(${report.withoutInput} cases in range were opened before inputs were kept and are not replayed)\n`);
