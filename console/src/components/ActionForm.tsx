@@ -3,8 +3,9 @@
  * case, its refusal (409 problem+json) is shown as it came. No rule is checked here: the workflow decides.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId, useState, type FormEvent } from 'react';
+import { useCallback, useId, useState, type FormEvent } from 'react';
 import { api } from '../server-api/client';
+import { AttachmentUpload } from './AttachmentUpload';
 import { ProblemAlert } from './ProblemAlert';
 
 /** Shown (and sent) only while another field has this value, e.g. the out-of-scope category of a referral. */
@@ -36,9 +37,11 @@ export interface ActionSpec {
   fields: Field[];
   /** Fixed body fields (e.g. accepted: true). */
   fixed?: Record<string, unknown>;
+  /** Files may come with it (uploaded with tus, sent as `attachmentIds`): replies and internal notes. */
+  attachments?: boolean;
 }
 
-const CASE_QUERIES = new Set(['case', 'case-events', 'case-notifications']);
+const CASE_QUERIES = new Set(['case', 'case-events', 'case-notifications', 'case-attachments']);
 
 export function ActionForm({ caseId, spec, onDone }: { caseId: string; spec: ActionSpec; onDone?: () => void }) {
   const id = useId();
@@ -46,10 +49,15 @@ export function ActionForm({ caseId, spec, onDone }: { caseId: string; spec: Act
   const initial = () =>
     Object.fromEntries(spec.fields.map((f) => [f.name, f.kind === 'boolean' ? (f.initial ?? false) : (f.initial ?? '')]));
   const [values, setValues] = useState<Record<string, string | boolean>>(initial);
+  // Finished uploads to send along, whether one is still under way, and a key that empties the uploader.
+  const [files, setFiles] = useState<{ ids: string[]; busy: boolean }>({ ids: [], busy: false });
+  const [uploader, setUploader] = useState(0);
+  const onFiles = useCallback((ids: string[], busy: boolean) => setFiles({ ids, busy }), []);
   const mutation = useMutation({
     mutationFn: (body: Record<string, unknown>) => api(`/v1/cases/${caseId}/${spec.path}`, { method: 'POST', body }),
     onSuccess: () => {
       setValues(initial());
+      setUploader((n) => n + 1);
       // The case page's queries (keyed by id or number; only the one on screen refetches); lists and
       // reports follow through the live stream.
       void client.invalidateQueries({ predicate: ({ queryKey: [kind] }) => CASE_QUERIES.has(String(kind)) });
@@ -67,6 +75,7 @@ export function ActionForm({ caseId, spec, onDone }: { caseId: string; spec: Act
       if (f.kind === 'boolean') body[f.name] = v;
       else if (v !== '') body[f.name] = f.kind === 'select' && f.asNumber ? Number(v) : v;
     }
+    if (files.ids.length > 0) body.attachmentIds = files.ids;
     mutation.mutate(body);
   }
 
@@ -104,7 +113,8 @@ export function ActionForm({ caseId, spec, onDone }: { caseId: string; spec: Act
           </div>
         );
       })}
-      <button type="submit" disabled={mutation.isPending}>
+      {spec.attachments && <AttachmentUpload key={uploader} caseId={caseId} onChange={onFiles} />}
+      <button type="submit" disabled={mutation.isPending || files.busy}>
         {mutation.isPending ? '…' : spec.submit}
       </button>
       {mutation.isSuccess && (

@@ -7,6 +7,7 @@ import { takeLowestChangedEvent } from '../live/changed-events';
 import { api } from '../server-api/client';
 import type { CaseDetail, CaseEvent, CaseNotice } from '../server-api/types';
 import { formatInstant, humanize } from '../format';
+import { EventAttachments } from './AttachmentList';
 
 function summary(data: Record<string, unknown>): string {
   const parts: string[] = [];
@@ -48,6 +49,7 @@ export function Timeline({ detail, locale }: { detail: CaseDetail; locale: strin
             <time dateTime={e.occurredAt}>{formatInstant(e.occurredAt, locale)}</time> <strong>{humanize(e.type)}</strong>{' '}
             <span className="muted">by {e.actorId}</span>
             {summary(e.data) && <div className="event-data">{summary(e.data)}</div>}
+            <EventAttachments caseId={detail.id} data={e.data} />
           </li>
         ))}
       </ol>

@@ -40,7 +40,7 @@ const REFERENCE = new Set([
   'dev-personas',
 ]);
 /** Queries about one case, keyed [kind, case id or number]. */
-const CASE_SCOPED = new Set(['case', 'case-events', 'case-notifications']);
+const CASE_SCOPED = new Set(['case', 'case-events', 'case-notifications', 'case-attachments']);
 
 export interface QueueParams {
   scope?: string;

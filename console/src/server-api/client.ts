@@ -50,6 +50,12 @@ export function reportUnauthorized(problem: Problem): void {
   for (const listener of unauthorizedListeners) listener(problem);
 }
 
+/** The credential headers api() sends, for requests another client makes (the tus uploader). */
+export function authHeaders(): Record<string, string> {
+  if (token) return { Authorization: `Bearer ${token}` };
+  return csrfToken ? { 'X-CSRF-Token': csrfToken } : {};
+}
+
 export async function api<T>(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...init.headers };
   const sent = token;

@@ -35,6 +35,9 @@ export type SlaDay = Schemas['SlaReportDaily']['days'][number];
 export type SlaReportCase = Schemas['SlaReportCases']['items'][number];
 export type PhoneSession = Schemas['PhoneSession'];
 export type CreateCase = Schemas['CreateCase'];
+/** A file on a case (GET /v1/cases/{id}/attachments) and a signed download link for it. */
+export type Attachment = Schemas['Attachment'];
+export type AttachmentLink = Schemas['AttachmentLink'];
 
 /** The JSON body of POST `path`. */
 export type RequestBody<P extends keyof paths> = paths[P] extends { post: { requestBody?: { content: { 'application/json': infer B } } } }

@@ -9,6 +9,7 @@ import { Link, useParams } from 'react-router';
 import { api, ApiError } from '../server-api/client';
 import type { CaseDetail, PhoneSession, Policy } from '../server-api/types';
 import { ActionForm } from '../components/ActionForm';
+import { AttachmentList } from '../components/AttachmentList';
 import { ClockList } from '../components/ClockList';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { SlaBadge } from '../components/SlaBadge';
@@ -139,6 +140,7 @@ export function CasePage() {
               {t.datesIn} {viewerZone()}
             </p>
             <ClockList clocks={c.sla} locale={lang} />
+            <AttachmentList caseId={c.id} />
             <h2>{t.timeline}</h2>
             <Timeline detail={c} locale={lang} />
           </section>

@@ -99,6 +99,7 @@ function formsOf(action: CaseAction, me: Me, scheme: 'severity' | 'priority', t:
         {
           title: 'Internal note',
           submit: 'Add note',
+          attachments: true,
           fields: [{ name: 'message', label: 'Note (staff only, never shown to the customer)', kind: 'textarea', required: true }],
         },
       ];
@@ -111,7 +112,14 @@ function formsOf(action: CaseAction, me: Me, scheme: 'severity' | 'priority', t:
         },
       ];
     case 'customerReply':
-      return [{ title: t.reply, submit: t.send, fields: [{ name: 'message', label: t.message, kind: 'textarea', required: true }] }];
+      return [
+        {
+          title: t.reply,
+          submit: t.send,
+          attachments: true,
+          fields: [{ name: 'message', label: t.message, kind: 'textarea', required: true }],
+        },
+      ];
     case 'resolve':
       return [
         {
