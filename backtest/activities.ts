@@ -13,6 +13,7 @@ import { backtestCase, type Candidate } from './engine/backtest';
 import { canonical } from './engine/exactness';
 import { addPair, emptyAccumulator, finishReport, mergeAccumulators, type Accumulator } from './engine/report';
 import { countCases, rangeAsOf, readCasePage, type CaseRange, type Cursor } from './read-model';
+import { finishMigration, isMigration, migrationBatch, migrationCount } from './migration-activities';
 
 /** What POST /v1/policy/backtests stores as the run's request. */
 export interface BacktestRequest {
@@ -42,6 +43,7 @@ export async function runBatch(db: Db, id: string, batchSize: number): Promise<B
   const run = await loadRun(db, id);
   const stored = run.cursor as StoredCursor;
   if (run.status !== 'running') return { processed: run.processed, withoutInput: run.withoutInput, done: true, stopped: true };
+  if (isMigration(run.request)) return migrationBatch(db, run, batchSize);
   if (stored && 'done' in stored) return { processed: run.processed, withoutInput: run.withoutInput, done: true };
   const req = run.request as BacktestRequest;
   const page = await readCasePage(db, rangeAsOf(req.range, req.asOf), stored, batchSize);
@@ -87,7 +89,9 @@ export async function endRun(
     const [row] = await tx.select().from(policyBacktests).where(eq(policyBacktests.id, id)).for('update');
     if (!row) throw new Error(`back-test ${id} not found`);
     if (row.status !== 'running') return { status: row.status as BacktestStatus, ended: false };
-    const result = finishReport((row.partial as Accumulator | null) ?? emptyAccumulator());
+    const result = isMigration(row.request)
+      ? finishMigration(row.request, row.partial)
+      : finishReport((row.partial as Accumulator | null) ?? emptyAccumulator());
     await tx
       .update(policyBacktests)
       .set({ status, result, error: error ?? null, finishedAt: new Date() })
@@ -101,7 +105,7 @@ export function createBacktestActivities(db: Db): BacktestActivities {
     async backtestCount(id) {
       const run = await loadRun(db, id);
       const req = run.request as BacktestRequest;
-      const total = await countCases(db, rangeAsOf(req.range, req.asOf));
+      const total = isMigration(run.request) ? await migrationCount(db, run) : await countCases(db, rangeAsOf(req.range, req.asOf));
       await db.update(policyBacktests).set({ total }).where(eq(policyBacktests.id, id));
       return total;
     },

@@ -3,7 +3,7 @@
  * audit trail (case_events), a page at a time in (opened_at, id) order so a long back-test resumes where it
  * stopped. Cases opened before inputs were kept (no case_inputs row) are skipped and counted.
  */
-import { and, asc, eq, gt, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { caseEvents, caseInputs, cases, principals } from '../db/schema';
 import type { CaseWorkflowInput, Role } from '../contract/case';
@@ -14,6 +14,10 @@ export interface CaseRange {
   openedTo?: string; // ISO, exclusive
   orgIds?: string[];
   programs?: string[];
+  /** Only cases not closed (a policy migration's selection). */
+  openOnly?: boolean;
+  /** Only cases at these levels now. */
+  levels?: number[];
 }
 
 export interface Cursor {
@@ -27,6 +31,8 @@ export interface CasePage {
   withoutInput: number;
   next: Cursor | null;
   roles: Record<string, Role>;
+  /** Each case's state version as the read model holds it (cases.snapshot_version). */
+  stateVersions: Record<string, number>;
 }
 
 /**
@@ -45,6 +51,8 @@ function rangeWhere(range: CaseRange, after: Cursor | null): SQL | undefined {
   if (range.openedTo) conds.push(lt(cases.openedAt, new Date(range.openedTo)));
   if (range.orgIds && range.orgIds.length > 0) conds.push(inArray(cases.orgId, range.orgIds));
   if (range.programs && range.programs.length > 0) conds.push(inArray(cases.entitlement, range.programs));
+  if (range.openOnly) conds.push(ne(cases.status, 'closed'));
+  if (range.levels && range.levels.length > 0) conds.push(inArray(cases.level, range.levels));
   if (after) {
     const at = new Date(after.openedAt);
     conds.push(or(gt(cases.openedAt, at), and(eq(cases.openedAt, at), gt(cases.id, after.id)))!);
@@ -63,7 +71,7 @@ export async function countCases(db: Db, range: CaseRange): Promise<number> {
 
 export async function readCasePage(db: Db, range: CaseRange, after: Cursor | null, limit: number): Promise<CasePage> {
   const rows = await db
-    .select({ id: cases.id, openedAt: cases.openedAt, input: caseInputs.input })
+    .select({ id: cases.id, openedAt: cases.openedAt, input: caseInputs.input, stateVersion: cases.snapshotVersion })
     .from(cases)
     .leftJoin(caseInputs, eq(caseInputs.caseId, cases.id))
     .where(rangeWhere(range, after))
@@ -96,5 +104,6 @@ export async function readCasePage(db: Db, range: CaseRange, after: Cursor | nul
     withoutInput: rows.length - withInput.length,
     next: rows.length === limit && last ? { openedAt: last.openedAt.toISOString(), id: last.id } : null,
     roles: Object.fromEntries(roleRows.map((r) => [r.id, r.role as Role])),
+    stateVersions: Object.fromEntries(withInput.map((r) => [r.id, r.stateVersion])),
   };
 }

@@ -43,6 +43,7 @@ export const AUDIT_EVENT_TYPES = [
   'rca_delivered',
   'sla_warning',
   'sla_breach',
+  'policy_migrated',
   // Written by activities, not by the machine: a notice that found nobody to mail.
   'notice_unreachable',
   // Written by the API: a reply by mail it refused (who tried, and why), for staff to look into.

@@ -10,6 +10,13 @@ export function backtestWorkflowId(id: string): string {
   return `backtest-${id}`;
 }
 
+/** A policy migration's preview or apply (workflows/policy-migration-workflow.ts), same input and progress. */
+export const MIGRATION_WORKFLOW_TYPE = 'policyMigrationWorkflow';
+
+export function migrationWorkflowId(id: string): string {
+  return `policy-migration-${id}`;
+}
+
 export type BacktestStatus = 'running' | 'completed' | 'cancelled' | 'failed';
 
 export interface BacktestWorkflowInput {

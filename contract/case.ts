@@ -170,6 +170,21 @@ export interface CustomerAvailabilityInput extends Command {
   available: boolean;
   note?: string;
 }
+/**
+ * Moves an open case to another published policy version (docs/policy.md, "Migrating open cases"): its
+ * running clocks are re-targeted under the version's targets and coverage, which later severity changes use too.
+ */
+export interface MigratePolicyInput extends Command {
+  /** The version's key (what cases opened under it pin as policyVersion). */
+  toVersion: string;
+  /** The case's program under that version, and its coverage calendar built from the version's windows. */
+  policy: PinnedPolicy;
+  coverage: CalendarSpec;
+  /** The state version the preview saw: the case refuses when it changed since (preview again). */
+  expectedStateVersion?: number;
+  /** The migration run that sends it (for the audit trail). */
+  migrationId?: string;
+}
 
 export const CLOCK_STATES = ['running', 'paused', 'met', 'breached', 'no_target', 'not_available', 'best_effort', 'stopped'] as const;
 export type ClockState = (typeof CLOCK_STATES)[number];
@@ -274,6 +289,7 @@ export const closeCaseUpdate = defineUpdate<CaseView, [CloseCaseInput]>('closeCa
 export const assignUpdate = defineUpdate<CaseView, [AssignInput]>('assign');
 export const rcaDeliveredUpdate = defineUpdate<CaseView, [RcaDeliveredInput]>('rcaDelivered');
 export const pageAckUpdate = defineUpdate<CaseView, [PageAckInput]>('pageAck');
+export const migratePolicyUpdate = defineUpdate<CaseView, [MigratePolicyInput]>('migratePolicy');
 
 export const customerAvailabilitySignal = defineSignal<[CustomerAvailabilityInput]>('customerAvailability');
 

@@ -17,6 +17,7 @@ export const COMMAND_NAMES = [
   'rcaDelivered',
   'pageAck',
   'customerAvailability',
+  'migratePolicy',
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];

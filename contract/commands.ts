@@ -17,6 +17,7 @@ import {
   engineerResponseUpdate,
   internalNoteUpdate,
   managerAckUpdate,
+  migratePolicyUpdate,
   pageAckUpdate,
   rcaDeliveredUpdate,
   requestInfoUpdate,
@@ -32,6 +33,7 @@ import {
   type EngineerResponseInput,
   type InternalNoteInput,
   type ManagerAckInput,
+  type MigratePolicyInput,
   type PageAckInput,
   type RcaDeliveredInput,
   type RequestInfoInput,
@@ -57,6 +59,7 @@ export interface CommandInputs {
   rcaDelivered: RcaDeliveredInput;
   pageAck: PageAckInput;
   customerAvailability: CustomerAvailabilityInput;
+  migratePolicy: MigratePolicyInput;
 }
 
 export { COMMAND_NAMES, type CommandName } from './command-names';
@@ -130,6 +133,13 @@ export const CASE_COMMANDS: { readonly [N in CommandName]: CommandSpec<N> } = {
     roles: CUSTOMERS_AND_CASE_WORKERS,
     title: "Saying whether the customer's technical resource is available",
     events: ['customer_available', 'customer_unavailable'],
+  },
+  // Sent by a policy migration run (api/routes/policy-migrations.ts) or an administrator for one case.
+  migratePolicy: {
+    message: update(migratePolicyUpdate),
+    roles: ['admin'],
+    title: 'Migrating a case to another policy version',
+    events: ['policy_migrated'],
   },
 };
 

@@ -60,6 +60,20 @@ export interface NoticePayloads {
   manager_escalation: { level: number; ackDueAt: string | null; title: string };
   sla_warning: Record<string, unknown>;
   sla_breach: Record<string, unknown>;
+  /** A policy migration (machine/migration.ts) moved these clocks' due instants earlier, or breaches them at once. */
+  policy_migrated: {
+    from: string;
+    to: string;
+    title: string;
+    clocks: Array<{
+      clock: string;
+      oldDueAt: string | null;
+      newDueAt: string | null;
+      newTarget: string;
+      elapsedMs: number;
+      breachesAtOnce: boolean;
+    }>;
+  };
 }
 
 export type NoticeKind = keyof NoticePayloads;
@@ -86,6 +100,7 @@ export const NOTICE_AUDIENCE = {
   manager_escalation: 'staff',
   sla_warning: 'staff',
   sla_breach: 'staff',
+  policy_migrated: 'staff',
 } as const satisfies { readonly [K in NoticeKind]: NoticeAudience };
 
 type KindsFor<A extends NoticeAudience> = { [K in NoticeKind]: (typeof NOTICE_AUDIENCE)[K] extends A ? K : never }[NoticeKind];

@@ -12,13 +12,15 @@ import { record, setStatus } from './recording';
 
 /** The first-response target of `level`, counted from `at` on the program's coverage calendar. */
 export function firstResponseDeadline(m: Machine, at: number, level: Level): DeadlineResult {
+  // A migrated case follows the version it was moved to (migration.ts); others their pinned input.
+  const policy = m.s.migratedPolicy?.policy ?? m.input.policy;
   return computeDeadline({
     openedAt: at,
     entitlement: m.input.entitlement,
     level,
     caseType: m.input.type,
-    coverage: m.input.coverage,
-    ...(m.input.policy ? { target: targetOf(m.input.entitlement, level, m.input.policy) } : {}),
+    coverage: m.s.migratedPolicy?.coverage ?? m.input.coverage,
+    ...(policy ? { target: targetOf(m.input.entitlement, level, policy) } : {}),
   });
 }
 

@@ -10,6 +10,7 @@ import * as aroundTheClock from './around-the-clock';
 import type { Machine } from './context';
 import * as conversation from './conversation';
 import * as escalation from './escalation';
+import * as migration from './migration';
 import * as pages from './pages';
 import { rejectUnless } from './refusal';
 import * as resolution from './resolution';
@@ -81,6 +82,7 @@ const RULES: { readonly [N in CommandName]: CommandRules<N> } = {
   },
   // A signal: nothing to refuse; the machine ignores a change to the state it already has.
   customerAvailability: { apply: aroundTheClock.customerAvailability },
+  migratePolicy: { state: migration.migrateStateRefusal, input: migration.migrateInputRefusal, apply: migration.migratePolicy },
 };
 
 const rulesOf = <N extends CommandName>(name: N): CommandRules<N> => RULES[name] as CommandRules<N>;

@@ -24,6 +24,7 @@
  * | `manager_escalation`          | manager of the escalation level         | email   | talk to a manager; each escalation level |
  * | `sla_warning`                 | owner (managerAck: the level's manager) | email   | a warning threshold of a clock passes    |
  * | `sla_breach`                  | owner and the duty manager              | email   | a clock (other than managerAck) breaches |
+ * | `policy_migrated`             | owner                                   | email   | a migration moved a due instant earlier  |
  *
  * Kinds, audiences and payloads are contract/notices.ts's; recipients are its tagged `Recipient`, which the
  * delivery side resolves into people. Internal notes are never in a notice's payload.
@@ -31,7 +32,7 @@
 import { explanationFacts, type DeadlineResult } from '../policy';
 import type { Level, SunRegion } from '../policy/types';
 import type { Actor, CloseReason, ResolutionType } from '../contract/case';
-import { formatRecipient, type Recipient } from '../contract/notices';
+import { formatRecipient, type NoticePayloads, type Recipient } from '../contract/notices';
 import { iso, MANAGER_ACK, type Machine } from './context';
 import { notify } from './recording';
 
@@ -199,6 +200,11 @@ export function slaWarning(m: Machine, clock: string, cause: string, facts: Reco
 }
 
 /** The owner and the duty manager (a missed manager acknowledgement escalates instead: escalation.ts). */
+/** A policy migration moved a due instant earlier (or breaches a clock at once): the owner hears which and why. */
+export function policyMigrated(m: Machine, cause: string, payload: NoticePayloads['policy_migrated']): void {
+  notify(m, 'policy_migrated', owner(m), 'email', cause, payload);
+}
+
 export function slaBreach(m: Machine, cause: string, payload: Record<string, unknown>): void {
   notify(m, 'sla_breach', owner(m), 'email', cause, payload);
   notify(m, 'sla_breach', managerRecipient(1), 'email', cause, payload);

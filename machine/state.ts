@@ -2,9 +2,9 @@
  * The case workflow's whole state: plain data, so it can be carried through continue-as-new unchanged.
  * Instants are epoch milliseconds of workflow time.
  */
-import type { SlaClock } from '../policy';
+import type { PinnedPolicy, SlaClock } from '../policy';
 import type { OutOfScopeCategory } from '../policy/scope';
-import type { Level, SunRegion } from '../policy/types';
+import type { CalendarSpec, Level, SunRegion } from '../policy/types';
 import type { CaseStatus, CloseReason, HistoryEntry, ResolutionType } from '../contract/case';
 
 export interface ContactAttemptState {
@@ -66,4 +66,9 @@ export interface CaseState {
   /** Recent request ids, oldest first: the same request id twice has one effect. */
   seenRequests: string[];
   version: number;
+  /**
+   * Set by a policy migration (migration.ts): the version the case follows since, whose targets and coverage
+   * later re-targetings use instead of the input's. Absent for cases never migrated (and in older state).
+   */
+  migratedPolicy?: { policyVersion: string; policy: PinnedPolicy; coverage: CalendarSpec; at: number };
 }

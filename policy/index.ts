@@ -68,6 +68,7 @@ export {
   type ClockWake,
   type ClockEvent,
 } from './sla-clock';
+export { migrateClock, type ClockMigration } from './clock-migration';
 export {
   POLICY_V1,
   versionKey,

@@ -8,9 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import { ENTITLEMENTS } from '../../policy';
 import type { EntitlementId, Level } from '../../policy/types';
-import { principals } from '../../db/schema';
+import { caseInputs, principals } from '../../db/schema';
+import { migrationArgs } from '../../backtest/engine/migration';
+import { listVersions } from '../policy/versions-store';
 import type { SunRegion } from '../../policy/types';
-import type { Actor } from '../../contract/case';
+import type { Actor, CaseWorkflowInput } from '../../contract/case';
 import { CASE_COMMANDS, type CommandName } from '../../contract/commands';
 import { caseResource, type CaseRow } from '../cases/case-resource';
 import { identityOf } from '../attachments/attachments';
@@ -85,6 +87,18 @@ async function assignInput(body: z.output<Bodies['assign']>, { svc }: ActionCtx)
 
 const same = <B>(b: B) => b as object;
 
+/** The version's targets and coverage for this case, from its kept input (docs/policy.md, "Migrating open cases"). */
+async function migrateInput(body: z.output<Bodies['migratePolicy']>, { svc, row }: ActionCtx) {
+  const version = (await listVersions(svc.db)).find((v) => v.version === body.toVersion);
+  if (!version) throw unprocessable('toVersion', 'no such version');
+  const [kept] = await svc.db.select({ input: caseInputs.input }).from(caseInputs).where(eq(caseInputs.caseId, row.id));
+  if (!kept) throw unprocessable('toVersion', 'the case was opened before inputs were kept and cannot be migrated');
+  return {
+    ...migrationArgs(kept.input as CaseWorkflowInput, version),
+    ...(body.expectedStateVersion !== undefined ? { expectedStateVersion: body.expectedStateVersion } : {}),
+  };
+}
+
 /** Every command of contract/commands.ts has its route (the compiler refuses one without). */
 const ACTIONS: { [N in CommandName]: Action<N> } = {
   changeSeverity: { path: 'severity', summary: 'Change severity (or priority)', input: severityInput },
@@ -119,6 +133,13 @@ const ACTIONS: { [N in CommandName]: Action<N> } = {
   assign: { path: 'assignment', summary: 'Assign or hand off to an engineer', input: assignInput },
   pageAck: { path: 'page-acknowledgement', summary: 'Acknowledge the Severity 1 page', input: same },
   rcaDelivered: { path: 'rca', summary: 'Record delivery of a root-cause analysis', input: same },
+  migratePolicy: {
+    path: 'policy-migration',
+    summary: 'Move the case to another published policy version (administrators)',
+    description:
+      'Re-targets its running clocks under the version (elapsed coverage time kept, the new target from the clock start; a clock past it breaches now), records both versions and every due instant in its history and tells the owner of a due time moved earlier. Closed cases are refused. For many cases at once: POST /v1/policy/migrations.',
+    input: migrateInput,
+  },
   customerAvailability: {
     path: 'availability',
     summary: 'Say whether the customer has a technical resource available',

@@ -11,6 +11,7 @@ import { policyBacktests } from '../../db/schema';
 import { BACKTEST_WORKFLOW_TYPE, backtestWorkflowId, backtestProgressQuery, type BacktestWorkflowInput } from '../../contract/backtest';
 import { endRun, type BacktestRequest } from '../../backtest/activities';
 import { listVersions, versionAt } from '../policy/versions-store';
+import { registerMigrationRoutes } from './policy-migrations';
 import { invalid, notFound, conflict, unprocessable } from '../problem';
 import { defineRoute } from '../route';
 import { ENTITLEMENT_IDS } from '../schemas/admin';
@@ -73,7 +74,12 @@ const BacktestSchema = z
   })
   .openapi('Backtest');
 
-export function registerBacktestRoutes({ api, db, temporal, taskQueue, withDeadline }: Services): void {
+export function registerBacktestRoutes(services: Services): void {
+  registerBacktestRunRoutes(services);
+  registerMigrationRoutes(services); // policy-migrations.ts: runs of the same machinery
+}
+
+function registerBacktestRunRoutes({ api, db, temporal, taskQueue, withDeadline }: Services): void {
   async function view(id: string) {
     const [row] = await db.select().from(policyBacktests).where(eq(policyBacktests.id, id));
     if (!row) throw notFound('back-test');

@@ -219,6 +219,15 @@ export const ACTION_BODIES = {
   assign: z.strictObject({ ownerId: IdSchema, region: z.enum(SUN_REGIONS).optional(), note: z.string().trim().max(2000).optional() }),
   rcaDelivered: z.strictObject({ summary: z.string().trim().min(1).max(20000) }),
   pageAck: z.strictObject({ note: z.string().trim().max(2000).optional() }),
+  migratePolicy: z.strictObject({
+    toVersion: z.number().int().min(1).openapi({ description: 'a published version number' }),
+    expectedStateVersion: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .openapi({ description: "the case's version as previewed: refused (409) when the case changed since" }),
+  }),
 } satisfies { [N in CommandName]: z.ZodType };
 
 export const PhoneSessionBody = z

@@ -4,7 +4,8 @@
  * the trail (clocks, attempts, closures, hand-offs) is what the machine made of them, and is recomputed.
  */
 import type { OutOfScopeCategory } from '../../policy/scope';
-import type { Level, SunRegion } from '../../policy/types';
+import type { PinnedPolicy } from '../../policy';
+import type { CalendarSpec, Level, SunRegion } from '../../policy/types';
 import type { Actor, ResolutionType, Role } from '../../contract/case';
 import { CASE_COMMANDS, type AnyCommand, type CommandInputs, type CommandName } from '../../contract/commands';
 import type { RecordedEvent, RoleOf } from './types';
@@ -57,6 +58,17 @@ const TRIGGERS: Record<CommandEvent, { role: Role; command: (d: Record<string, u
   customer_available: { role: 'case_admin', command: (d) => ({ kind: 'customerAvailability', available: true, note: str(d.note) }) },
   page_acknowledged: { role: 'engineer', command: (d) => ({ kind: 'pageAck', note: str(d.note) }) },
   customer_unavailable: { role: 'case_admin', command: (d) => ({ kind: 'customerAvailability', available: false, note: str(d.note) }) },
+  // The state version the preview saw is not replayed: the recorded run accepted it.
+  policy_migrated: {
+    role: 'admin',
+    command: (d) => ({
+      kind: 'migratePolicy',
+      toVersion: String(d.to),
+      policy: d.policy as PinnedPolicy,
+      coverage: d.coverage as CalendarSpec,
+      ...(typeof d.migrationId === 'string' ? { migrationId: d.migrationId } : {}),
+    }),
+  },
 };
 
 /** The request id a command event's key carries (`<type>:<requestId>`, `#n` when a batch repeated the key). */

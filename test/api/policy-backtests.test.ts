@@ -54,3 +54,37 @@ test('a candidate adds closed dates; a cancel answered 202 leaves the run cancel
   expect(again.status).toBe(409);
   expect((await start({ candidate: { version: 1, closedDates: ['24.12.2026'] } })).status).toBe(400);
 });
+
+describe('policy migrations through the API', () => {
+  test('administrators only; an unknown version is 422; a running preview cannot be applied; cancel keeps what it did', async () => {
+    const as = (who: string) => h.http().post('/v1/policy/migrations').set(h.as(who));
+    expect((await as(MGR).send({ toVersion: 1 })).status).toBe(403);
+    const unknown = await as('demo-admin').send({ toVersion: 42 });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.errors[0].field).toBe('toVersion');
+    const bad = await as('demo-admin').send({ toVersion: 1, selection: { levels: [5] } });
+    expect(bad.status).toBe(400);
+    const started = await as('demo-admin').send({ toVersion: 1, selection: { programs: ['premier'], levels: [2] } });
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({ kind: 'preview', status: 'running', target: { version: 1, key: '2026-11-01' } });
+    expect(started.headers.location).toBe(`/v1/policy/migrations/${started.body.id}`);
+    const apply = await h.http().post(`/v1/policy/migrations/${started.body.id}/apply`).set(h.as('demo-admin'));
+    expect(apply.status).toBe(409);
+    const cases = await h.http().get(`/v1/policy/migrations/${started.body.id}/cases`).set(h.as(MGR));
+    expect(cases.status).toBe(409);
+    const cancel = await h.http().post(`/v1/policy/migrations/${started.body.id}/cancel`).set(h.as('demo-admin'));
+    expect(cancel.status).toBe(202);
+    expect(cancel.body).toMatchObject({ status: 'cancelled', result: { kind: 'migration-preview', totals: { cases: 0 } } });
+    const csv = await h.http().get(`/v1/policy/migrations/${started.body.id}/cases?format=csv`).set(h.as(MGR));
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.text.split('\r\n')[0]).toMatch(/^caseId,orgId,program,level/);
+    const json = await h.http().get(`/v1/policy/migrations/${started.body.id}/cases`).set(h.as(MGR));
+    expect(json.body).toEqual({ items: [], total: 0 });
+  });
+
+  test('one case through its action route: administrators only, unknown version 422', async () => {
+    const r = await h.http().post('/v1/cases/00000000-0000-4000-8000-000000000999/policy-migration').set(h.as(MGR)).send({ toVersion: 1 });
+    expect(r.status).toBe(403);
+  });
+});
