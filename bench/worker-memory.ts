@@ -200,7 +200,18 @@ async function main(): Promise<void> {
         calm = (await ask('read')).busy === 0 ? calm + 1 : 0;
       }
     };
-    const open = (count: number) => runConcurrent(count, CONCURRENCY, () => startPremierCase(env.client, acme!, randomUUID()));
+    // Idempotent (existing workflow reused, fixed update id): a call the loaded dev server aborted is made again.
+    const openOne = async (id: string) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await startPremierCase(env.client, acme!, id);
+        } catch (err) {
+          if (attempt >= 10) throw err;
+          await new Promise((r) => setTimeout(r, 500 * attempt));
+        }
+      }
+    };
+    const open = (count: number) => runConcurrent(count, CONCURRENCY, () => openOne(randomUUID()));
 
     // Warm-up: the bundle, the first workflows, the connection pools.
     await open(50);
