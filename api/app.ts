@@ -54,6 +54,7 @@ import { registerQueueRoutes } from './routes/queue';
 import { registerReportSeriesRoutes } from './routes/report-series';
 import { registerReportRoutes } from './routes/reports';
 import { registerWebhookSubscriptionRoutes } from './routes/webhook-subscriptions';
+import { calendarFeedHandler, FEED_PATH, registerCalendarRoutes } from './routes/calendars';
 import { webhookSettingsFromEnv } from '../activities/webhooks/subscriptions';
 import type { Services } from './services';
 
@@ -182,7 +183,9 @@ export function createApp(deps: AppDeps): express.Express {
   });
   registerInboundMailRoutes(services);
   registerAttachmentRoutes(services);
-  registerWebhookSubscriptionRoutes(services, deps.webhooks ?? webhookSettingsFromEnv());
+  const webhookNetworks = deps.webhooks ?? webhookSettingsFromEnv();
+  registerWebhookSubscriptionRoutes(services, webhookNetworks);
+  registerCalendarRoutes(services, webhookNetworks);
   answerUndeclaredMethods(api);
 
   const people = deps.peopleSignIn ? createPeopleAuth(deps.database.db, caches, deps.peopleSignIn, deps.logger) : undefined;
@@ -197,6 +200,8 @@ export function createApp(deps: AppDeps): express.Express {
 
   // Signed download links carry their own authorization (a browser navigation sends no bearer token).
   app.get(`${API_PREFIX}${DOWNLOAD_PATH}/:token`, signedDownloadHandler(services));
+  // The on-call rota's iCalendar feeds: the secret URL is the credential (calendar clients send no bearer token).
+  app.get(`${API_PREFIX}${FEED_PATH}/:token`, calendarFeedHandler(services));
   app.locals.attachments = services.attachments;
 
   const tooMany = (detail: string) => (req: express.Request, res: express.Response) =>

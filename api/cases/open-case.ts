@@ -21,6 +21,7 @@ import { invalid, notFound, unprocessable } from '../problem';
 import type { CreateCaseBody } from '../schemas/cases';
 import type { Services } from '../services';
 import type { z } from '../zod';
+import { withImportedClosures } from '../calendars/closures-store';
 import { caseCalendars } from './calendars';
 import { caseResource, type CaseRow } from './case-resource';
 import { caseIdForKey, claimKey, completeKey, requestHash } from './idempotency';
@@ -76,7 +77,8 @@ export async function openCase(svc: Services, principal: Principal, body: Body, 
     language,
     openedAt: openedAt.toISOString(),
     openedBy: actorOf(principal),
-    ...caseCalendars(org, openedAt, policy.document),
+    // The organisation's imported closures in force now are pinned with its holidays (issue 23).
+    ...caseCalendars(await withImportedClosures(db, org), openedAt, policy.document),
     hotfixEligible,
     policyVersion: policy.key,
     policy: pinned,

@@ -14,6 +14,7 @@ import { versionAt } from '../policy/versions-store';
 import { registerBacktestRoutes } from './policy-backtests';
 import { registerPolicyVersionRoutes } from './policy-versions';
 import { caseCalendars } from '../cases/calendars';
+import { withImportedClosures } from '../calendars/closures-store';
 import { canSeeOrg, CASE_OPENERS, STAFF_ROLES, type Principal } from '../principal';
 import { notFound } from '../problem';
 import { defineRoute } from '../route';
@@ -81,7 +82,7 @@ export function registerPolicyRoutes(services: Services): void {
     if (!id) return undefined;
     const org = canSeeOrg(principal, id) ? await caches.organisation(id) : undefined;
     if (!org) throw notFound('organisation');
-    return { id: org.id, ...caseCalendars(org, new Date(), doc) };
+    return { id: org.id, ...caseCalendars(await withImportedClosures(db, org), new Date(), doc) };
   }
 
   defineRoute(
