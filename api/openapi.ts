@@ -32,6 +32,14 @@ export function buildOpenApiDocument(registry: OpenAPIRegistry) {
     scheme: 'bearer',
     description: 'An API token issued by an administrator (POST /v1/principals/{id}/tokens); stored server-side as SHA-256.',
   });
+  registry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'caseflow_session',
+    description:
+      "A person's console session after OpenID Connect sign-in (GET /auth/login); HttpOnly, and named __Host-caseflow_session " +
+      'outside plain-HTTP loopback. Used only without an Authorization header; state changes also need X-CSRF-Token (GET /auth/session).',
+  });
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
@@ -42,7 +50,7 @@ export function buildOpenApiDocument(registry: OpenAPIRegistry) {
         'POST /v1/cases accepts an Idempotency-Key header: the same key and body give the same case.',
     },
     servers: [{ url: '/' }],
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { session: [] }],
   });
   return fixNullableRefs(document);
 }

@@ -219,7 +219,7 @@ function openApiPath(prefix: string, spec: RouteSpec<Shape, Shape, Shape>): Rout
     summary: spec.summary,
     description: spec.description,
     tags: [spec.tag],
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { session: [] }],
     request,
     responses,
   };

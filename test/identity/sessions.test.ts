@@ -7,7 +7,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Express } from 'express';
 import pino from 'pino';
 import request from 'supertest';
@@ -222,6 +222,31 @@ describe('sessions across instances', () => {
     expect([byRole.status, byRole.body.detail]).toEqual([403, expect.not.stringContaining('CSRF')]);
     // A garbled or unknown cookie is a 401 (and counted like a bad token), never a 500.
     expect((await request(a).get('/v1/me').set('Cookie', 'caseflow_session=nonsense-nonsense-nonsense')).status).toBe(401);
-    await database.db.execute(sql`update sessions set revoked_at = now() where principal_id = 'eng-emea'`);
+  });
+
+  test("an administrator ends a person's sessions: open streams close within a second on the other instance", async () => {
+    const [s1, s2] = [await open(), await open()];
+    const stream = await fetch(`${bUrl}/v1/events`, { headers: { cookie: `caseflow_session=${s1.value}`, accept: 'text/event-stream' } });
+    const reader = stream.body!.getReader();
+    await reader.read();
+    const ended = (async () => {
+      while (!(await reader.read()).done);
+      return performance.now();
+    })();
+    const before = performance.now();
+    const res = await request(a).delete('/v1/principals/eng-emea/sessions').set('Authorization', `Bearer ${tokens['demo-admin']}`);
+    expect(res.status).toBe(204);
+    const ms = (await ended) - before;
+    console.info(`sessions ended by an admin through A: B's stream ended after ${Math.round(ms)} ms`);
+    expect(ms).toBeLessThan(1000);
+    for (const s of [s1, s2]) expect((await request(b).get('/v1/me').set('Cookie', `caseflow_session=${s.value}`)).status).toBe(401);
+    // Tokens are untouched; an unknown principal is a 404; only admins may.
+    expect((await request(b).get('/v1/me').set('Authorization', `Bearer ${tokens['eng-emea']}`)).status).toBe(200);
+    expect((await request(a).delete('/v1/principals/nobody/sessions').set('Authorization', `Bearer ${tokens['demo-admin']}`)).status).toBe(
+      404,
+    );
+    expect((await request(a).delete('/v1/principals/eng-emea/sessions').set('Authorization', `Bearer ${tokens['mgr-duty']}`)).status).toBe(
+      403,
+    );
   });
 });

@@ -10,6 +10,7 @@ import { defineRoute } from '../../route';
 import { CreatePrincipalBody, IssueTokenBody, IssuedTokenSchema, PrincipalSchema, UpdatePrincipalBody } from '../../schemas/admin';
 import { IdSchema } from '../../schemas/common';
 import type { Services } from '../../services';
+import { revokeSessionsOf } from '../../session/store';
 import { hashToken, newToken } from '../../tokens';
 import { z } from '../../zod';
 import { ADMIN, clearCachesOnWrite, IdParams, principalResource } from './shared';
@@ -155,6 +156,29 @@ export function registerPrincipalRoutes({ api, db, caches }: Services): void {
         .where(and(eq(apiTokens.id, params.tokenId), eq(apiTokens.principalId, params.id)))
         .returning({ id: apiTokens.id });
       if (!row) throw notFound('token');
+      return write({ status: 204 });
+    },
+  );
+
+  defineRoute(
+    api,
+    {
+      method: 'delete',
+      path: '/principals/:id/sessions',
+      tag: 'Administration',
+      summary: "End a person's sessions",
+      description:
+        'Signs the principal out everywhere: every open console session (OpenID Connect sign-in) ends, and its event ' +
+        'streams close within a second on every instance. API tokens are not affected (revoke those one by one).',
+      roles: ADMIN,
+      params: IdParams,
+      response: { status: 204, description: 'Ended (also when there was none)' },
+      problems: [404],
+    },
+    async ({ params }) => {
+      const [owner] = await db.select({ id: principals.id }).from(principals).where(eq(principals.id, params.id));
+      if (!owner) throw notFound('principal');
+      await revokeSessionsOf(db, params.id);
       return write({ status: 204 });
     },
   );
