@@ -1,13 +1,14 @@
 /**
  * `npm run cluster`: Caseflow's production topology on this machine (runtime/cluster/topology.ts):
- * PostgreSQL, a Temporal server with its Web UI, Mailpit, two workers and two API instances, as separate
- * processes. Data stays in DATA_DIR (default .data/cluster) between runs; Ctrl-C stops every process.
+ * PostgreSQL, a Temporal server with its Web UI, Mailpit, an S3-protocol store for attachments (gofakes3),
+ * two workers and two API instances, as separate processes. Data stays in DATA_DIR (default .data/cluster) between runs; Ctrl-C stops every process.
  * The first run builds the Temporal server from the Go module proxy (minutes; cached in .tools/);
  * `npm run cluster -- --build-only` does just that (CI) and prints how long each build took.
  */
 import { resolve } from 'node:path';
 import { ensureConsoleBuilt } from '../runtime/console-build';
 import { ensureMailpit } from '../runtime/mailpit-toolchain';
+import { ensureS3Server } from '../runtime/s3-server-toolchain';
 import { ensureTemporalServer } from '../runtime/temporal-server-toolchain';
 import { ensureTemporalUiServer } from '../runtime/cluster/ui';
 import { clusterPortsFromEnv } from '../runtime/cluster/ports';
@@ -28,6 +29,10 @@ async function buildOnly(): Promise<void> {
   await timed('Mailpit', async () => {
     const mailpit = await ensureMailpit(say);
     if (!mailpit.path) throw new Error(mailpit.reason);
+  });
+  await timed('S3 server (gofakes3)', async () => {
+    const s3 = await ensureS3Server(say);
+    if (!s3.path) throw new Error(s3.reason);
   });
 }
 
@@ -58,6 +63,7 @@ async function main(): Promise<void> {
     `  PostgreSQL     ${cluster.databaseUrl}   (Temporal: databases temporal, temporal_visibility)`,
     `  Mail           ${cluster.mail.readAt}   (every mail the workers send)`,
     `  Mail in (SMTP) ${cluster.inboundSmtp}   (API 1 only)`,
+    `  Attachments    ${cluster.s3.endpoint}   (S3 bucket ${cluster.s3.bucket}, gofakes3; files in ${cluster.s3.dataDir})`,
     `  Workers        2 (pids ${cluster.workers.map((w) => w.pid).join(', ')}); logs in ${cluster.logDir}`,
     ...cluster.describeDemo(),
     'Press Ctrl-C to stop (data is kept).',

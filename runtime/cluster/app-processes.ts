@@ -3,6 +3,7 @@
  * `scripts/api.ts` on its own, as a supervisor (systemd, Kubernetes) would run them. They share one
  * PostgreSQL, one Temporal namespace and one mail-reply key; only the first API instance listens for
  * inbound SMTP (mail's MX names one host; a second listener would be a second MX record, not needed here).
+ * The API instances store attachments in the object store (ATTACHMENT_STORAGE=s3), as production does.
  */
 import { join, resolve } from 'node:path';
 import type { ServiceSpec } from './service';
@@ -18,6 +19,8 @@ export interface AppEnv {
   mailReplySecret: string;
   workflowBundle?: string;
   logLevel?: string;
+  /** The S3-compatible store the API instances keep attachments in (unset: files under their data folder). */
+  attachments?: { endpoint: string; bucket: string; accessKeyId: string; secretAccessKey: string };
   /** Extra variables for every process (e.g. a webhook receiver in the chaos run). */
   extra?: NodeJS.ProcessEnv;
 }
@@ -57,6 +60,17 @@ export function apiSpec(n: number, env: AppEnv, logDir: string, port: number, in
       ...common(env),
       PORT: String(port),
       HOST: '127.0.0.1',
+      ...(env.attachments
+        ? {
+            ATTACHMENT_STORAGE: 's3',
+            S3_ENDPOINT: env.attachments.endpoint,
+            S3_BUCKET: env.attachments.bucket,
+            S3_REGION: 'us-east-1',
+            S3_ACCESS_KEY_ID: env.attachments.accessKeyId,
+            S3_SECRET_ACCESS_KEY: env.attachments.secretAccessKey,
+            S3_FORCE_PATH_STYLE: 'true',
+          }
+        : {}),
       ...(inboundSmtpPort ? { MAIL_INBOUND_SMTP_PORT: String(inboundSmtpPort), MAIL_INBOUND_SMTP_HOST: '127.0.0.1' } : {}),
     },
     logFile: join(logDir, `api-${n}.log`),

@@ -20,6 +20,8 @@ export interface ClusterPorts {
   mailSmtp: number;
   mailUi: number;
   inboundSmtp: number;
+  /** The S3-protocol server the API instances store attachments in (gofakes3). */
+  s3: number;
 }
 
 export function defaultClusterPorts(offset = 0): ClusterPorts {
@@ -40,6 +42,7 @@ export function defaultClusterPorts(offset = 0): ClusterPorts {
     mailSmtp: p(1125),
     mailUi: p(8125),
     inboundSmtp: p(2625),
+    s3: p(9100),
   };
 }
 

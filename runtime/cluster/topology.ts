@@ -1,8 +1,10 @@
 /**
  * `npm run cluster`: the production topology on one machine. PostgreSQL (Debian's), the Temporal server
  * on it (schemas migrated by its SQL tool, `default` namespace and search attributes registered), the
- * Temporal Web UI pointed at it, Mailpit, two workers and two API instances, each its own process. All
- * state lives under one data folder and survives restarts; `stop` takes everything down in reverse order.
+ * Temporal Web UI pointed at it, Mailpit, an S3-protocol object store for attachments (gofakes3, files under
+ * the data folder; production uses S3 or any S3-compatible store), two workers and two API instances, each
+ * its own process. All state lives under one data folder and survives restarts; `stop` takes everything
+ * down in reverse order.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { openDatabase } from '../../db/client';
 import { writeWorkflowBundle } from '../../worker/create-worker';
 import { loadOrSeedDemo } from '../demo';
 import { startLocalMailServer } from '../mail-server';
+import { ensureS3Server, s3ServerArgs, s3ServerAnswers } from '../s3-server-toolchain';
 import { ensureTemporalServer } from '../temporal-server-toolchain';
 import { apiReady, apiSpec, workerSpec, type AppEnv } from './app-processes';
 import { ensureNamespace } from './namespace';
@@ -24,6 +27,8 @@ import { temporalServerSpec, temporalServing } from './temporal-server';
 import { startTemporalUi } from './ui';
 
 export const NAMESPACE = 'default';
+/** The bucket the cluster's API instances keep attachments in. */
+export const ATTACHMENT_BUCKET = 'caseflow-attachments';
 
 export interface ClusterOptions {
   dataDir: string;
@@ -40,6 +45,8 @@ export interface Cluster {
   uiUrl: string | null;
   mail: { smtpUrl: string; readAt: string };
   inboundSmtp: string;
+  /** The S3 endpoint and bucket the API instances store attachments in, and where its files are. */
+  s3: { endpoint: string; bucket: string; dataDir: string };
   logDir: string;
   describeDemo: () => string[];
   workers: RunningService[];
@@ -88,6 +95,25 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const mail = await startLocalMailServer({ dataDir, smtpPort: ports.mailSmtp, uiPort: ports.mailUi, logger });
   register('mail server', mail.stop);
 
+  // Attachments go to the object store (ATTACHMENT_STORAGE=s3), so both API instances serve every file.
+  const s3Binary = await ensureS3Server((m) => log.info(m));
+  if (!s3Binary.path) throw new Error(`the cluster needs the S3 server (gofakes3): ${s3Binary.reason}`);
+  const s3DataDir = join(dataDir, 's3');
+  mkdirSync(s3DataDir, { recursive: true });
+  const s3 = startService(
+    {
+      name: 's3',
+      command: s3Binary.path,
+      args: s3ServerArgs({ dataDir: s3DataDir, port: ports.s3, bucket: ATTACHMENT_BUCKET }),
+      logFile: join(logDir, 's3.log'),
+    },
+    onExit,
+  );
+  register('s3 server', () => s3.stop());
+  const s3Endpoint = `http://127.0.0.1:${ports.s3}`;
+  await waitReady(s3, 's3 server', () => s3ServerAnswers(s3Endpoint));
+  log.info({ endpoint: s3Endpoint, bucket: ATTACHMENT_BUCKET }, 'S3 server running');
+
   // One bundle for both workers (and every restart), rebuilt each start so it matches the code.
   const workflowBundle = join(dataDir, 'workflow-bundle.js');
   await writeWorkflowBundle(workflowBundle);
@@ -98,6 +124,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     smtpUrl: mail.smtpUrl,
     mailReplySecret: replySecret(dataDir),
     workflowBundle,
+    // gofakes3 checks no signature; the SDK still signs, so it needs a key pair (not a secret).
+    attachments: { endpoint: s3Endpoint, bucket: ATTACHMENT_BUCKET, accessKeyId: 'caseflow', secretAccessKey: 'caseflow-local' },
   };
   const workers = [1, 2].map((n) => startService(workerSpec(n, env, logDir, ports.workerMetrics[n - 1]), onExit));
   workers.forEach((w) => register(w.name, () => w.stop()));
@@ -117,6 +145,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     uiUrl: ui?.url ?? null,
     mail: { smtpUrl: mail.smtpUrl, readAt: mail.readAt },
     inboundSmtp: `smtp://127.0.0.1:${ports.inboundSmtp}`,
+    s3: { endpoint: s3Endpoint, bucket: ATTACHMENT_BUCKET, dataDir: s3DataDir },
     logDir,
     describeDemo: demo.describe,
     workers,

@@ -1,7 +1,7 @@
 /**
  * `npm run cluster` as a child process for the cluster suite: started on a data folder and a port offset,
  * ready when it prints its banner, stopped with SIGINT (Ctrl-C), after which no process may remain that
- * belongs to the data folder (PostgreSQL, Temporal, UI, Mailpit, workers, APIs: no orphans).
+ * belongs to the data folder (PostgreSQL, Temporal, UI, Mailpit, the S3 server, workers, APIs: no orphans).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';

@@ -1,15 +1,16 @@
 /**
  * The production topology for real (`npm run cluster`: PostgreSQL, the Temporal server built from the Go
- * module proxy, its UI, Mailpit, two workers, two API instances), not part of `npm test` because its first
+ * module proxy, its UI, Mailpit, the S3-protocol store of attachments, two workers, two API instances), not part of `npm test` because its first
  * run builds the Temporal server (~10 minutes): `.ci/run` runs it after `npm run cluster` has built it
  * (`npm run jest -- --testMatch '**\/test/cluster/*.cluster.ts'`).
  *
- * One case opened through API 1 and acted on through API 2; a durable timer firing on the cluster; the read
+ * One case opened through API 1 and acted on through API 2; a file uploaded through API 1 into the object
+ * store and downloaded through API 2; a durable timer firing on the cluster; the read
  * model agreeing with the workflow; Ctrl-C leaving no process behind; a second start (schemas already
  * there) finding every case where it was.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -20,6 +21,7 @@ import { organisations } from '../../db/schema';
 import { defaultClusterPorts } from '../../runtime/cluster/ports';
 import { processesUsing, startClusterScript, type ClusterRun } from './cluster-process';
 import { startPremierCase } from '../helpers/direct-case';
+import { sha256, tusUpload } from '../helpers/tus';
 
 jest.setTimeout(900_000);
 
@@ -70,7 +72,13 @@ describe('npm run cluster', () => {
 
   it('prints the URLs of both API instances, Temporal, its UI and the mail', () => {
     const out = run!.output();
-    for (const url of [...apis, `127.0.0.1:${ports.frontend}`, `http://127.0.0.1:${ports.ui}`, `http://localhost:${ports.mailUi}`]) {
+    for (const url of [
+      ...apis,
+      `127.0.0.1:${ports.frontend}`,
+      `http://127.0.0.1:${ports.ui}`,
+      `http://localhost:${ports.mailUi}`,
+      `http://127.0.0.1:${ports.s3}`,
+    ]) {
       expect(out).toContain(url);
     }
   });
@@ -119,6 +127,24 @@ describe('npm run cluster', () => {
     } finally {
       await connection.close();
     }
+  });
+
+  it('a file uploaded through API 1 lands in the object store and downloads through API 2 with the same bytes', async () => {
+    const file = Buffer.alloc(6 * 1024 * 1024 + 5, 7);
+    const up = await tusUpload(apis[0]!, caseId, tokens['acme-premier-anna']!, file, { filename: 'cluster.log' }, 4 * 1024 * 1024);
+    expect(up.status).toBe(204);
+    const linked = await api(apis[0]!, 'POST', `/v1/cases/${caseId}/replies`, tokens['acme-premier-anna']!, {
+      message: 'Logs attached',
+      attachmentIds: [up.attachmentId],
+    });
+    expect(linked.status).toBe(200);
+    const res = await fetch(`${apis[1]}/v1/cases/${caseId}/attachments/${up.attachmentId}/content`, {
+      headers: { Authorization: `Bearer ${tokens['eng-emea']}` },
+    });
+    expect(res.status).toBe(200);
+    expect(sha256(Buffer.from(await res.arrayBuffer()))).toBe(sha256(file));
+    // In the S3 server's bucket (ATTACHMENT_STORAGE=s3), not in either API's data folder.
+    expect(statSync(join(dataDir, 's3', 'buckets', 'caseflow-attachments', up.attachmentId!)).size).toBe(file.length);
   });
 
   it('a durable timer fires on the cluster: the breach is recorded once and its notices are delivered', async () => {
