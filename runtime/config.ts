@@ -301,7 +301,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     localOidc:
       env.NODE_ENV === 'production' || peopleSignIn.providers.length > 0 || env.LOCAL_OIDC === 'off'
         ? null
-        : { port: intFromEnv(env, 'LOCAL_OIDC_PORT', 3100) },
+        : { port: intFromEnv(env, 'LOCAL_OIDC_PORT', 3900) },
     temporal: {
       external,
       namespace: loaded.namespace ?? env.TEMPORAL_NAMESPACE ?? 'default',
