@@ -13,6 +13,7 @@ import type { Config } from './config';
 import { consoleRouter, type DevPersona } from './console-static';
 import { AttachmentService } from '../api/attachments/attachments';
 import { createApiMetrics, registerAttachmentStorageMetric } from './metrics';
+import { registerSlaNoticeMetrics } from './sla-metrics';
 
 export interface HttpDeps {
   database: Database;
@@ -31,6 +32,8 @@ export function createHttpApp(config: Config, deps: HttpDeps): express.Express {
   // Attachments: storage used per organisation on /metrics, and the hourly sweep of abandoned uploads.
   const attachments = new AttachmentService(deps.database.db, config.attachments, deps.logger);
   registerAttachmentStorageMetric(metrics.registry, () => attachments.usageByOrg());
+  // Breach and warning lateness and breaches by program and level, for the support lead (issue 23).
+  registerSlaNoticeMetrics(metrics.registry, deps.database.db);
   const sweep = () =>
     attachments.sweep().then(
       (r) => r.removed + r.relinked > 0 && deps.logger.info(r, 'attachment sweep'),
