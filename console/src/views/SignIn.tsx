@@ -84,6 +84,9 @@ export function SignIn() {
       {personas.data && personas.data.length > 0 && (
         <section className="card" aria-labelledby={`${id}-demo`}>
           <h2 id={`${id}-demo`}>Demo personas (dev mode)</h2>
+          {personas.data.some((p) => p.loginUrl) && (
+            <p className="muted">Each signs in through the local OpenID provider: the real sign-in flow, one click.</p>
+          )}
           <ul className="personas">
             {personas.data.map((p) => (
               <li key={p.principalId}>
