@@ -9,6 +9,7 @@ import { DEV_REPLY_SECRET } from '../activities/mail/reply-config';
 import type { Role } from '../contract/case';
 import { DEFAULT_SESSION_LIFETIMES, type OidcProviderSettings, type PeopleSignIn } from '../api/oidc/types';
 import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentOptions, type StorageConfig } from '../api/attachments/options';
+import { webhookSettingsFromEnv, type WebhookSettings } from '../activities/webhooks/subscriptions';
 
 export interface Config {
   /** NODE_ENV=production: secrets are checked (productionSecretProblems) and nothing dev-only is served. */
@@ -52,6 +53,8 @@ export interface Config {
   mailInbound: { smtpPort: number | undefined; smtpHost: string };
   /** Attachments (issue 18): the blob store (ATTACHMENT_STORAGE=fs|s3, S3_*), the limits, the download-link key. */
   attachments: AttachmentOptions;
+  /** Webhook subscriptions (issue 23): WEBHOOK_TIMEOUT_MS, WEBHOOK_CONCURRENCY, WEBHOOK_DISABLE_AFTER_FAILURES, WEBHOOK_ALLOW_PRIVATE_NETWORKS, NOTIFY_WEBHOOK_URL/SECRET. */
+  webhooks: WebhookSettings;
   /**
    * People's sign-in (OpenID Connect, server-side sessions): PUBLIC_URL, the configured providers
    * (OIDC_STAFF_*, OIDC_CUSTOMER_*) and SESSION_*; see peopleSignInFromEnv.
@@ -297,6 +300,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       smtpHost: env.MAIL_INBOUND_SMTP_HOST || env.HOST || '0.0.0.0',
     },
     attachments: attachmentOptionsFromEnv(env, dataDir),
+    webhooks: webhookSettingsFromEnv(env),
     peopleSignIn,
     localOidc:
       env.NODE_ENV === 'production' || peopleSignIn.providers.length > 0 || env.LOCAL_OIDC === 'off'

@@ -79,6 +79,7 @@ export function createHttpApp(config: Config, deps: HttpDeps): express.Express {
       authFailuresPerAddressPerMinute: config.authFailuresPerAddressPerMinute,
       eventStreamsPerPrincipal: config.eventStreamsPerPrincipal,
       trustProxy: config.trustProxy,
+      webhooks: config.webhooks,
       peopleSignIn,
       attachmentService: attachments,
     }),

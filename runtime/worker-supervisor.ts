@@ -43,6 +43,7 @@ export function superviseWorker(config: Config, database: Database, logger: Logg
           taskQueue: opts.taskQueue,
           database,
           mailer,
+          webhooks: config.webhooks,
           cacheBudgetMb: config.workerCacheMb,
         });
         current = { worker, connection };

@@ -9,6 +9,7 @@ import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleW
 import type { Database } from '../db/client';
 import { createActivities, createOutboxRelay, deliveryChannels } from '../activities';
 import type { Notifier } from '../activities/notifier';
+import type { WebhookSettings } from '../activities/webhooks/subscriptions';
 import type { CaseMailer } from '../activities/mail/mailer';
 import { TASK_QUEUE } from '../contract/case';
 import { createBacktestActivities } from '../backtest/activities';
@@ -22,6 +23,8 @@ export interface CaseWorkerOptions {
   notifier?: Notifier | null;
   /** Mail channel; default: SMTP_URL/MAIL_FROM/MAIL_REPLY_* from the environment; null: no mail. */
   mailer?: CaseMailer | null;
+  /** Webhook subscription delivery (runtime/config.ts); default: from the environment. */
+  webhooks?: WebhookSettings;
   /** A prebuilt bundle (tests share one across workers); default: built once per process. */
   workflowBundle?: WorkflowBundleWithSourceMap;
   maxConcurrentActivityTaskExecutions?: number;
@@ -79,7 +82,7 @@ export async function readWorkflowBundle(path: string): Promise<WorkflowBundleWi
 
 export async function createCaseWorker(opts: CaseWorkerOptions): Promise<Worker> {
   // The outbox relay delivers notices outside workflow tasks; it runs exactly as long as the worker does.
-  const channels = deliveryChannels({ notifier: opts.notifier, mailer: opts.mailer });
+  const channels = deliveryChannels({ notifier: opts.notifier, mailer: opts.mailer, webhooks: opts.webhooks });
   const relay = channels ? createOutboxRelay(opts.database.db, channels) : null;
   const worker = await Worker.create({
     connection: opts.connection,
@@ -88,7 +91,7 @@ export async function createCaseWorker(opts: CaseWorkerOptions): Promise<Worker>
     workflowBundle: opts.workflowBundle ?? (await caseWorkflowBundle()),
     // Back-tests run on the same queue: their batches read the read model through the same database.
     activities: {
-      ...createActivities({ db: opts.database, notifier: opts.notifier, mailer: opts.mailer, relay }),
+      ...createActivities({ db: opts.database, notifier: opts.notifier, mailer: opts.mailer, webhooks: opts.webhooks, relay }),
       ...createBacktestActivities(opts.database.db),
     },
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 50,
