@@ -7,6 +7,8 @@
  * connect time (guardedLookup), so a name that resolves differently later (DNS rebinding) is refused too.
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 
 export class UnsafeAddressError extends Error {}
@@ -103,4 +105,40 @@ export function guardedLookup(policy: AddressPolicy) {
       callback(null, first.address, first.family);
     });
   };
+}
+
+/**
+ * Does the URL redirect? One HEAD request (address checked at connect time, 3 s): a 3xx answer is refused
+ * with where it points, since deliveries never follow redirects (and a redirect towards a link-local or
+ * private address must not look like a working subscription). No answer, or any other status, is no problem
+ * here: the receiver may be down while it is being set up.
+ */
+export function redirectProblem(url: string, policy: AddressPolicy, timeoutMs = 3000): Promise<string | null> {
+  return new Promise((resolvePromise) => {
+    const target = new URL(url);
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(target, { method: 'HEAD', lookup: guardedLookup(policy) as never }, (res) => {
+      res.resume();
+      const status = res.statusCode ?? 0;
+      if (status < 300 || status >= 400) return resolvePromise(null);
+      const raw = typeof res.headers.location === 'string' ? res.headers.location : '';
+      let location = raw;
+      try {
+        location = new URL(raw, target).toString();
+      } catch {
+        /* keep it as sent */
+      }
+      void urlProblem(location, policy).then((problem) =>
+        resolvePromise(
+          problem
+            ? `redirects (${status}) to ${location}, which ${problem.replace(/^host /, 'has host ')}`
+            : `redirects (${status}) to ${location}; redirects are not followed: subscribe the final URL`,
+        ),
+      );
+    });
+    const timer = setTimeout(() => req.destroy(), timeoutMs);
+    req.on('close', () => clearTimeout(timer));
+    req.on('error', () => resolvePromise(null));
+    req.end();
+  });
 }

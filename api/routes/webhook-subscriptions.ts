@@ -10,7 +10,7 @@ import { notificationDeliveries, notifications, organisations, webhookSubscripti
 import { CUSTOMER_NOTICE_KINDS, NOTICE_KINDS } from '../../contract/notices';
 import type { Role } from '../../contract/case';
 import { ENTITLEMENT_IDS } from '../../policy/types';
-import { urlProblem } from '../../activities/webhooks/address-guard';
+import { redirectProblem, urlProblem } from '../../activities/webhooks/address-guard';
 import { newWebhookSecret, webhookMessageId, type WebhookSettings } from '../../activities/webhooks/subscriptions';
 import type { Principal } from '../principal';
 import { conflict, notFound, Problem, unprocessable } from '../problem';
@@ -149,7 +149,7 @@ export function registerWebhookSubscriptionRoutes({ api, db }: Services, setting
   }
 
   async function checkUrl(url: string): Promise<void> {
-    const problem = await urlProblem(url, policy);
+    const problem = (await urlProblem(url, policy)) ?? (await redirectProblem(url, policy));
     if (problem) throw unprocessable('url', problem);
   }
 

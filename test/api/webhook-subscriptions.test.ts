@@ -34,7 +34,7 @@ async function receiver(answer: (req: Received) => { status: number; headers?: R
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const r = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
-      got.push(r);
+      if (req.method === 'POST') got.push(r); // not the creation's HEAD (redirect check)
       const a = answer(r);
       if (a === 'hang') return; // never answers
       res.writeHead(a.status, a.headers).end('ok');
@@ -148,6 +148,17 @@ test('bad URLs and out-of-scope filters are refused with a 422 naming the field'
   expect((staff.body as { errors: { field: string }[] }).errors[0]!.field).toBe('kinds');
   const orgs = await post('acme-premier-anna', { url: 'https://example.com/hook', orgIds: ['northwind-production'] });
   expect(orgs.status).toBe(422);
+  // A URL that redirects (towards the metadata address, or anywhere: redirects are never followed) is refused.
+  const redirecting = await receiver(() => ({ status: 301, headers: { location: 'http://169.254.169.254/latest/meta-data/' } }));
+  try {
+    const res = await request(appFor(true)).post('/v1/webhook-subscriptions').set(as('demo-admin')).send({ url: redirecting.url });
+    expect(res.status).toBe(422);
+    const e = (res.body as { errors: { field: string; reason: string }[] }).errors[0]!;
+    expect(e.field).toBe('url');
+    expect(e.reason).toMatch(/redirects \(301\) to http:\/\/169\.254\.169\.254\/latest\/meta-data\/, which .*link-local/);
+  } finally {
+    await redirecting.close();
+  }
   // Engineers manage none.
   expect((await post('eng-emea', { url: 'https://example.com/hook' })).status).toBe(403);
 });
@@ -249,7 +260,10 @@ test('a hanging, a failing and a redirecting receiver never hold up a good one; 
   const good = await receiver(() => ({ status: 200 }));
   const hang = await receiver(() => 'hang');
   const fail = await receiver(() => ({ status: 500 }));
-  const loop = await receiver((r) => ({ status: 302, headers: { location: `http://169.254.169.254/${r.body.length}` } }));
+  // Redirects once in service (the creation's HEAD saw a 200), towards the metadata address.
+  const loop = await receiver((r) =>
+    r.body ? { status: 302, headers: { location: `http://169.254.169.254/${r.body.length}` } } : { status: 200 },
+  );
   const sent: { to: unknown; subject: unknown }[] = [];
   const mailer = {
     transport: {
