@@ -5,7 +5,10 @@
 import { resolve } from 'node:path';
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
 import { createHash } from 'node:crypto';
-import { DEV_REPLY_SECRET } from '../activities/mail/reply-config';
+import { DEV_REPLY_SECRET, replyConfigFromEnv } from '../activities/mail/reply-config';
+import type { ReplyAddressConfig } from '../activities/mail/reply-address';
+import { DEFAULT_MAIL_FROM } from '../activities/mail/transport';
+import { DEFAULT_INBOUND_MAIL_MAX_BYTES } from '../api/app';
 import type { Role } from '../contract/case';
 import { DEFAULT_SESSION_LIFETIMES, type OidcProviderSettings, type PeopleSignIn } from '../api/oidc/types';
 import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentOptions, type StorageConfig } from '../api/attachments/options';
@@ -43,6 +46,17 @@ export interface Config {
   mail: {
     /** SMTP_URL; unset under `npm start` means: start the local mail server and point this at it. */
     smtpUrl: string | undefined;
+    /** MAIL_FROM: the sender of case mail. */
+    from: string;
+    /**
+     * MAIL_REPLY_SECRET / MAIL_REPLY_DOMAIN: the HMAC key and domain of case reply addresses; null in
+     * production without a key (a process that mints or checks reply addresses then refuses to start).
+     */
+    reply: ReplyAddressConfig | null;
+    /** PUBLIC_URL: where people open the console; every mail links there. */
+    consoleUrl: string;
+    /** MAIL_INBOUND_MAX_BYTES: the largest inbound message taken (default 10 MiB). */
+    inboundMaxBytes: number;
     /** Mails in flight at once per SMTP server, and the pool's connections (MAIL_CONCURRENCY, default 10). */
     concurrency: number;
     /** Ports of the local mail server `npm start` runs when SMTP_URL is unset. */
@@ -291,6 +305,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerCacheMb: intFromEnv(env, 'WORKER_CACHE_MB', 512, 1_000_000),
     mail: {
       smtpUrl: env.SMTP_URL || undefined,
+      from: env.MAIL_FROM || DEFAULT_MAIL_FROM,
+      reply: env.MAIL_REPLY_SECRET || env.NODE_ENV !== 'production' ? replyConfigFromEnv(env) : null,
+      consoleUrl: peopleSignIn.publicUrl,
+      inboundMaxBytes: intFromEnv(env, 'MAIL_INBOUND_MAX_BYTES', DEFAULT_INBOUND_MAIL_MAX_BYTES, 1024 * 1024 * 1024),
       concurrency: intFromEnv(env, 'MAIL_CONCURRENCY', 10, 1000),
       localSmtpPort: intFromEnv(env, 'MAILPIT_SMTP_PORT', 1025),
       localUiPort: intFromEnv(env, 'MAILPIT_UI_PORT', 8025),

@@ -6,7 +6,7 @@
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
-import { mailerFromEnv } from '../activities/mail/mailer-from-env';
+import { caseMailer } from './mail';
 import { cachedCasesFor, createCaseWorker } from '../worker/create-worker';
 import type { Config } from './config';
 import { connectWorker } from './temporal';
@@ -22,9 +22,7 @@ export function superviseWorker(config: Config, database: Database, logger: Logg
   let current: { worker: Worker; connection: NativeConnection } | undefined;
   let wake: (() => void) | undefined;
   // One SMTP pool for the life of the process (rebuilt workers reuse it); no SMTP_URL = no mail.
-  const mailer = config.mail.smtpUrl
-    ? mailerFromEnv({ ...process.env, SMTP_URL: config.mail.smtpUrl, MAIL_CONCURRENCY: String(config.mail.concurrency) })
-    : null;
+  const mailer = caseMailer(config.mail);
   if (mailer)
     log.info(
       { smtp: mailer.transport.describe, from: mailer.transport.from, concurrency: mailer.transport.concurrency },

@@ -1,5 +1,5 @@
 /** The HTTP API alone (production: scale out behind a load balancer). Needs TEMPORAL_ADDRESS and DATABASE_URL. */
-import { inboundMailOptionsFromEnv } from '../api/app';
+import { inboundMailOptions } from '../runtime/mail';
 import { loadConfig } from '../runtime/config';
 import { openConfiguredDatabase, requireSharedDatabase } from '../runtime/database';
 import { startHttpServer } from '../runtime/http-server';
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   register('database', database.close);
   const temporal = await connectClient(config);
   register('temporal client', temporal.close);
-  const inboundMail = inboundMailOptionsFromEnv();
+  const inboundMail = inboundMailOptions(config.mail);
   const http = await startHttpServer(config, { database, temporal: temporal.client, logger, inboundMail });
   register('http server', http.close);
   logger.info({ port: config.port }, 'api listening');

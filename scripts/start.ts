@@ -3,7 +3,7 @@
  * the database (PGlite in .data unless DATABASE_URL is set) with migrations and demo data, the case worker
  * and the API, in one process. Ctrl-C stops everything; the next start finds every case where it was.
  */
-import { inboundMailOptionsFromEnv } from '../api/app';
+import { inboundMailOptions } from '../runtime/mail';
 import { loadConfig } from '../runtime/config';
 import { ensureConsoleBuilt } from '../runtime/console-build';
 import { openConfiguredDatabase } from '../runtime/database';
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
 
   ensureConsoleBuilt(logger);
   // Answers to inbound mail (bounces, closed-case notes) go out over the same SMTP as case mail.
-  const inboundMail = inboundMailOptionsFromEnv({ ...process.env, SMTP_URL: config.mail.smtpUrl });
+  const inboundMail = inboundMailOptions(config.mail);
   // No identity provider configured (and not production): people sign in through an embedded one, as the demo personas.
   const local = config.localOidc
     ? await startLocalOidc({ port: config.localOidc.port, publicUrl: config.peopleSignIn.publicUrl, logger })
