@@ -1,6 +1,7 @@
 /** Who is calling, and which organisations' cases they may see. */
 import type { Logger } from 'pino';
 import type { Actor, Role } from '../contract/case';
+import { CUSTOMER_ROLES, isStaffRole, STAFF_ROLES as STAFF } from '../contract/roles';
 
 export interface Principal {
   id: string;
@@ -25,12 +26,13 @@ declare global {
   }
 }
 
-export const STAFF_ROLES: Role[] = ['engineer', 'manager', 'admin'];
-/** Who may open cases, by policy. */
-export const CASE_OPENERS: Role[] = ['case_admin', 'license_admin', 'support_partner'];
-export const CUSTOMER_SIDE: Role[] = [...CASE_OPENERS];
+/** Role groups are contract/roles.ts's; these names stay for the routes that use them. */
+export const STAFF_ROLES: readonly Role[] = STAFF;
+/** Who may open cases, by policy: the customer side. */
+export const CASE_OPENERS: readonly Role[] = CUSTOMER_ROLES;
+export const CUSTOMER_SIDE: readonly Role[] = CUSTOMER_ROLES;
 
-export const isStaff = (p: Principal): boolean => STAFF_ROLES.includes(p.role);
+export const isStaff = (p: Principal): boolean => isStaffRole(p.role);
 
 /** null = every organisation (vendor staff). */
 export function visibleOrgIds(p: Principal): string[] | null {

@@ -3,6 +3,7 @@
  * cases in the customer's business hours. Administrators set it; staff and the organisation read it.
  */
 import { eq } from 'drizzle-orm';
+import { PEOPLE, STAFF_ROLES } from '../../contract/roles';
 import { accountManagers, organisations, principals } from '../../db/schema';
 import type { Role } from '../../contract/case';
 import { canSeeOrg } from '../principal';
@@ -11,9 +12,9 @@ import { defineRoute } from '../route';
 import { AccountManagerBody, AccountManagerSchema, OrgParams } from '../schemas/notifications';
 import type { Services } from '../services';
 
-const EVERYONE: Role[] = ['case_admin', 'license_admin', 'support_partner', 'engineer', 'manager', 'admin'];
+const EVERYONE: readonly Role[] = PEOPLE;
 const ADMIN: Role[] = ['admin'];
-const VENDOR_ROLES = ['engineer', 'manager', 'admin'];
+const VENDOR_ROLES: readonly Role[] = STAFF_ROLES;
 
 export function registerAccountManagerRoutes({ api, db }: Services): void {
   async function current(orgId: string) {
@@ -66,7 +67,7 @@ export function registerAccountManagerRoutes({ api, db }: Services): void {
         .from(principals)
         .where(eq(principals.id, body.principalId));
       if (!p || p.disabledAt) throw unprocessable('principalId', 'no such active principal');
-      if (!VENDOR_ROLES.includes(p.role))
+      if (!VENDOR_ROLES.includes(p.role as Role))
         throw unprocessable('principalId', `an account manager is vendor staff (this principal is ${p.role})`);
       await db
         .insert(accountManagers)

@@ -7,6 +7,7 @@
  * empty replies) is staff-only: GET /v1/cases/{id}/inbound-messages.
  */
 import { and, asc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { PEOPLE } from '../../contract/roles';
 import { inboundMessages, notificationContacts, notificationDeliveries, notifications } from '../../db/schema';
 import type { Role } from '../../contract/case';
 import { loadCase } from '../cases/load-case';
@@ -17,7 +18,7 @@ import { CaseNotificationSchema, DeliverySchema } from '../schemas/notifications
 import type { Services } from '../services';
 import { z } from '../zod';
 
-const EVERYONE: Role[] = ['case_admin', 'license_admin', 'support_partner', 'engineer', 'manager', 'admin'];
+const EVERYONE: readonly Role[] = PEOPLE;
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 const ReportedBounce = z

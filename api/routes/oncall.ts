@@ -4,6 +4,7 @@
  * that is right now. Administrators keep the rota; staff read it.
  */
 import { randomUUID } from 'node:crypto';
+import { STAFF_ROLES } from '../../contract/roles';
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { oncallShifts, principals } from '../../db/schema';
@@ -17,7 +18,7 @@ import { CreateShiftBody, OnCallNowSchema, ShiftSchema, SunRegion } from '../sch
 import type { Services } from '../services';
 import { z } from '../zod';
 
-const STAFF: Role[] = ['admin', 'engineer', 'manager'];
+const STAFF: readonly Role[] = STAFF_ROLES;
 const ADMIN: Role[] = ['admin'];
 
 const person = (p: { id: string; name: string; email: string }) => ({ id: p.id, name: p.name, email: p.email });

@@ -1,12 +1,13 @@
 /** What the administration route modules share: the roles they admit, the id parameter and the principal resource. */
 import type { principals } from '../../../db/schema';
+import { PEOPLE } from '../../../contract/roles';
 import type { Role } from '../../../contract/case';
 import type { Caches } from '../../caches';
 import { IdSchema } from '../../schemas/common';
 import { z } from '../../zod';
 
 export const ADMIN: Role[] = ['admin'];
-export const EVERYONE: Role[] = ['case_admin', 'license_admin', 'support_partner', 'engineer', 'manager', 'admin'];
+export const EVERYONE: readonly Role[] = PEOPLE;
 
 export const IdParams = z.strictObject({ id: IdSchema });
 
