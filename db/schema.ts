@@ -639,7 +639,12 @@ export const webhookSubscriptions = pgTable(
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('webhook_subscriptions_org_idx').on(t.orgId), uniqueIndex('webhook_subscriptions_env_idx').on(t.source).where(sql`source = 'env'`)],
+  (t) => [
+    index('webhook_subscriptions_org_idx').on(t.orgId),
+    uniqueIndex('webhook_subscriptions_env_idx')
+      .on(t.source)
+      .where(sql`source = 'env'`),
+  ],
 );
 
 /** Secret iCalendar feed URLs of the on-call rota (issue 23): per region or per engineer; only the SHA-256 of the token is kept. */

@@ -57,21 +57,17 @@ afterAll(async () => {
 });
 
 test('a reply by mail with two files: stored, linked to the reply, same bytes for the engineer, named in his mail', async () => {
-  const opened = await h
-    .http()
-    .post('/v1/cases')
-    .set(h.as(ANNA))
-    .send({
-      supportId: '01700001',
-      type: 'technical',
-      severity: 3,
-      product: 'backup-replication',
-      version: '12.3',
-      build: '12.3.1.1139',
-      title: 'Backup fails',
-      description: 'x',
-      language: 'en',
-    });
+  const opened = await h.http().post('/v1/cases').set(h.as(ANNA)).send({
+    supportId: '01700001',
+    type: 'technical',
+    severity: 3,
+    product: 'backup-replication',
+    version: '12.3',
+    build: '12.3.1.1139',
+    title: 'Backup fails',
+    description: 'x',
+    language: 'en',
+  });
   expect(opened.status).toBe(201);
   const caseId = opened.body.id as string;
   expect((await h.http().post(`/v1/cases/${caseId}/assignment`).set(h.as(JONAS)).send({ ownerId: JONAS })).status).toBe(200);

@@ -25,7 +25,12 @@ afterAll(async () => {
   await database?.close();
 });
 
-const notice = (payload: Record<string, unknown>) => ({ kind: 'engineer_response', recipient: `customer:${ORG.id}`, channel: 'email' as const, payload });
+const notice = (payload: Record<string, unknown>) => ({
+  kind: 'engineer_response',
+  recipient: `customer:${ORG.id}`,
+  channel: 'email' as const,
+  payload,
+});
 const mailsFor = (key: string) => smtp.received.filter((m) => m.header('x-caseflow-dedupe-key') === key);
 const delivered = async (key: string) =>
   (await database.db.select().from(notifications).where(eq(notifications.dedupeKey, key)))[0]?.deliveredAt !== null;
