@@ -15,7 +15,7 @@ interface Condition {
 
 export type Field = Condition &
   (
-    | { name: string; label: string; kind: 'text' | 'textarea'; required?: boolean; initial?: string }
+    | { name: string; label: string; kind: 'text' | 'textarea'; required?: boolean; initial?: string; asNumber?: boolean }
     | {
         name: string;
         label: string;
@@ -73,7 +73,7 @@ export function ActionForm({ caseId, spec, onDone }: { caseId: string; spec: Act
     for (const f of spec.fields.filter(shown)) {
       const v = values[f.name];
       if (f.kind === 'boolean') body[f.name] = v;
-      else if (v !== '') body[f.name] = f.kind === 'select' && f.asNumber ? Number(v) : v;
+      else if (v !== '') body[f.name] = f.asNumber ? Number(v) : v;
     }
     if (files.ids.length > 0) body.attachmentIds = files.ids;
     mutation.mutate(body);

@@ -31,6 +31,7 @@ export const ACTION_PATHS: Record<CaseAction, ActionPath> = {
   changeSeverity: 'severity',
   customerAvailability: 'availability',
   closeCase: 'close',
+  migratePolicy: 'policy-migration',
 };
 const ORDER = Object.keys(ACTION_PATHS) as CaseAction[];
 
@@ -185,6 +186,15 @@ function formsOf(action: CaseAction, me: Me, scheme: 'severity' | 'priority', t:
       ];
     case 'closeCase':
       return [{ title: t.close, submit: t.close, fields: [{ name: 'reason', label: t.reason, kind: 'text' }] }];
+    case 'migratePolicy':
+      // Administrators move one case to a published version here; many at once go through a previewed migration.
+      return [
+        {
+          title: 'Move to another policy version',
+          submit: 'Migrate',
+          fields: [{ name: 'toVersion', label: 'Published version number', kind: 'text', required: true, asNumber: true }],
+        },
+      ];
   }
 }
 
