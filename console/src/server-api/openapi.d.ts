@@ -9079,7 +9079,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Role not admitted (admitted: admin, engineer, manager) */
+        /** @description Role not admitted (admitted: engineer, manager, admin) */
         403: {
           headers: {
             /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
@@ -9200,7 +9200,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Role not admitted (admitted: admin, engineer, manager) */
+        /** @description Role not admitted (admitted: engineer, manager, admin) */
         403: {
           headers: {
             /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
