@@ -2,7 +2,7 @@
  * Moving open cases to a published policy version (docs/policy.md, "Migrating open cases"). An administrator
  * selects open cases (organisations, programs, levels, opened range) and a version: POST starts the preview (a
  * durable run over exactly those cases: every running clock's old and new due instant and state, what
- * breaches at once, the totals), GET .../cases exports it as JSON or CSV, POST .../apply sends each previewed
+ * breaches at once, the totals), GET .../cases exports it as JSON (.../cases.csv as CSV), POST .../apply sends each previewed
  * case the migration (a durable batch: idempotent per case, resumable, refused for a case that changed since
  * the preview), cancel stops either. Both are runs like back-tests (policy_backtests rows, progress, cancel).
  */
@@ -13,7 +13,13 @@ import { policyBacktests } from '../../db/schema';
 import { backtestProgressQuery, MIGRATION_WORKFLOW_TYPE, migrationWorkflowId, type BacktestWorkflowInput } from '../../contract/backtest';
 import { endRun } from '../../backtest/activities';
 import { previewCsv, type PreviewRow } from '../../backtest/engine/migration';
-import { isMigration, type ApplyRequest, type MigrationRequest, type PreviewRequest } from '../../backtest/migration-activities';
+import {
+  isMigration,
+  type ApplyCase,
+  type ApplyRequest,
+  type MigrationRequest,
+  type PreviewRequest,
+} from '../../backtest/migration-activities';
 import { listVersions } from '../policy/versions-store';
 import { conflict, notFound, unprocessable } from '../problem';
 import { defineRoute } from '../route';
@@ -72,13 +78,22 @@ const MigrationSchema = z
   })
   .openapi('PolicyMigration');
 
-const CasesQuery = z.strictObject({
-  format: z.enum(['json', 'csv']).default('json').openapi({ description: 'csv: one line per running clock' }),
-});
-
 const CasesSchema = z
   .object({ items: z.array(z.record(z.string(), z.unknown())), total: z.number() })
   .openapi('PolicyMigrationCases', { description: 'a preview: every case with its running clocks; an apply: each case and its outcome' });
+
+const csvCell = (v: unknown) => {
+  const t = v === null || v === undefined ? '' : String(v);
+  return /[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+};
+
+function applyCsv(cases: readonly ApplyCase[]): string {
+  const lines = [
+    'caseId,outcome,reason,firstResponseDueAt',
+    ...cases.map((c) => [c.caseId, c.outcome, c.reason, c.firstResponseDueAt].map(csvCell).join(',')),
+  ];
+  return lines.join('\r\n') + '\r\n';
+}
 
 export function registerMigrationRoutes({ api, db, temporal, taskQueue, withDeadline }: Services): void {
   async function load(id: string) {
@@ -136,7 +151,7 @@ export function registerMigrationRoutes({ api, db, temporal, taskQueue, withDead
       tag: 'Policy',
       summary: 'Preview moving open cases to a published version',
       description:
-        "Previews the migration of the selected open cases (always open only) to the version: each case's trail replayed to now and the migration applied to it, listing every running clock's old and new due instant and state, what breaches at once, and the totals. Runs as a durable workflow; poll GET /v1/policy/migrations/{id}, export GET .../cases, then POST .../apply.",
+        "Previews the migration of the selected open cases (always open only) to the version: each case's trail replayed to now and the migration applied to it, listing every running clock's old and new due instant and state, what breaches at once, and the totals. Runs as a durable workflow; poll GET /v1/policy/migrations/{id}, export GET .../cases or .../cases.csv, then POST .../apply.",
       roles: [...ADMIN],
       body: StartBody,
       response: { status: 202, description: 'Started', schema: MigrationSchema, headers: location },
@@ -170,49 +185,66 @@ export function registerMigrationRoutes({ api, db, temporal, taskQueue, withDead
     async ({ params }) => ({ body: await view(params.id) }),
   );
 
+  /** A finished run's rows, or 409 while it runs. */
+  async function finished(id: string) {
+    const { row, req } = await load(id);
+    if (row.status === 'running' || !row.result)
+      throw conflict(`the ${req.kind === 'migration-preview' ? 'preview' : 'apply'} is ${row.status}`);
+    const result = row.result as { rows?: PreviewRow[]; cases?: ApplyCase[] };
+    return { req, rows: result.rows ?? [], cases: result.cases ?? [] };
+  }
+
   defineRoute(
     api,
     {
       method: 'get',
       path: '/policy/migrations/:id/cases',
       tag: 'Policy',
-      summary: "A policy migration's cases (JSON or CSV)",
+      summary: "A policy migration's cases (JSON)",
       description:
-        'A finished preview: every case with each running clock (old and new due instant and state, targets, elapsed coverage time, breachesAtOnce), or why it refuses. An apply: each case and its outcome. format=csv answers text/csv (a preview: one line per running clock).',
+        'A finished preview: every case with each running clock (old and new due instant and state, targets, elapsed coverage time, breachesAtOnce), or why it refuses. An apply: each case and its outcome. The same as CSV: .../cases.csv.',
       roles: [...READERS],
       params: Params,
-      query: CasesQuery,
       response: { status: 200, description: 'The cases', schema: CasesSchema },
       problems: [404, 409],
     },
-    async ({ params, query, res }) => {
-      const { row, req } = await load(params.id);
-      if (row.status === 'running' || !row.result)
-        throw conflict(`the ${req.kind === 'migration-preview' ? 'preview' : 'apply'} is ${row.status}`);
-      const result = row.result as { rows?: PreviewRow[]; cases?: Array<Record<string, unknown>> };
-      if (query.format === 'csv') {
-        const csv =
-          req.kind === 'migration-preview'
-            ? previewCsv(result.rows ?? [])
-            : [
-                'caseId,outcome,reason,firstResponseDueAt',
-                ...(result.cases ?? []).map((c) =>
-                  [c.caseId, c.outcome, c.reason ?? '', c.firstResponseDueAt ?? '']
-                    .map((v) => `"${String(v).replace(/"/g, '""')}"`)
-                    .join(','),
-                ),
-              ].join('\r\n') + '\r\n';
-        res
-          .status(200)
-          .type('text/csv; charset=utf-8')
-          .set('Content-Disposition', `attachment; filename="policy-migration-${params.id}.csv"`)
-          .send(csv);
-        return { status: 200 };
-      }
-      const items = (req.kind === 'migration-preview' ? result.rows : result.cases) ?? [];
-      return { body: { items: items as unknown as Array<Record<string, unknown>>, total: items.length } };
+    async ({ params }) => {
+      const { req, rows, cases } = await finished(params.id);
+      const items = (req.kind === 'migration-preview' ? rows : cases) as unknown as Array<Record<string, unknown>>;
+      return { body: { items, total: items.length } };
     },
   );
+
+  defineRoute(
+    api,
+    {
+      method: 'get',
+      path: '/policy/migrations/:id/cases.csv',
+      tag: 'Policy',
+      summary: "A policy migration's cases (CSV)",
+      description:
+        'A preview: one line per running clock (a case without one, or refused, one line with the clock columns empty). An apply: one line per case.',
+      roles: [...READERS],
+      params: Params,
+      response: { status: 200, description: 'text/csv' },
+      problems: [404, 409],
+    },
+    async ({ params, res }) => {
+      const { req, rows, cases } = await finished(params.id);
+      res
+        .status(200)
+        .type('text/csv; charset=utf-8')
+        .set('Content-Disposition', `attachment; filename="policy-migration-${params.id}.csv"`)
+        .send(req.kind === 'migration-preview' ? previewCsv(rows) : applyCsv(cases));
+      return { status: 200 };
+    },
+  );
+  // Declared as text/csv (defineRoute declares JSON bodies only).
+  const csvRoute = api.registry.definitions.at(-1);
+  if (csvRoute?.type === 'route') {
+    const ok = csvRoute.route.responses[200] as { content?: unknown };
+    ok.content = { 'text/csv': {} }; // one header line, then one line per clock (preview) or per case (apply)
+  }
 
   defineRoute(
     api,

@@ -75,7 +75,7 @@ describe('policy migrations through the API', () => {
     const cancel = await h.http().post(`/v1/policy/migrations/${started.body.id}/cancel`).set(h.as('demo-admin'));
     expect(cancel.status).toBe(202);
     expect(cancel.body).toMatchObject({ status: 'cancelled', result: { kind: 'migration-preview', totals: { cases: 0 } } });
-    const csv = await h.http().get(`/v1/policy/migrations/${started.body.id}/cases?format=csv`).set(h.as(MGR));
+    const csv = await h.http().get(`/v1/policy/migrations/${started.body.id}/cases.csv`).set(h.as(MGR));
     expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     expect(csv.text.split('\r\n')[0]).toMatch(/^caseId,orgId,program,level/);

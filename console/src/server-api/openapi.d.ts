@@ -893,7 +893,7 @@ export interface paths {
     put?: never;
     /**
      * Preview moving open cases to a published version
-     * @description Previews the migration of the selected open cases (always open only) to the version: each case's trail replayed to now and the migration applied to it, listing every running clock's old and new due instant and state, what breaches at once, and the totals. Runs as a durable workflow; poll GET /v1/policy/migrations/{id}, export GET .../cases, then POST .../apply.
+     * @description Previews the migration of the selected open cases (always open only) to the version: each case's trail replayed to now and the migration applied to it, listing every running clock's old and new due instant and state, what breaches at once, and the totals. Runs as a durable workflow; poll GET /v1/policy/migrations/{id}, export GET .../cases or .../cases.csv, then POST .../apply.
      */
     post: {
       parameters: {
@@ -1195,15 +1195,12 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * A policy migration's cases (JSON or CSV)
-     * @description A finished preview: every case with each running clock (old and new due instant and state, targets, elapsed coverage time, breachesAtOnce), or why it refuses. An apply: each case and its outcome. format=csv answers text/csv (a preview: one line per running clock).
+     * A policy migration's cases (JSON)
+     * @description A finished preview: every case with each running clock (old and new due instant and state, targets, elapsed coverage time, breachesAtOnce), or why it refuses. An apply: each case and its outcome. The same as CSV: .../cases.csv.
      */
     get: {
       parameters: {
-        query?: {
-          /** @description csv: one line per running clock */
-          format?: 'json' | 'csv';
-        };
+        query?: never;
         header?: never;
         path: {
           id: string;
@@ -1225,6 +1222,158 @@ export interface paths {
           };
           content: {
             'application/json': components['schemas']['PolicyMigrationCases'];
+          };
+        };
+        /** @description Invalid input (or text a database cannot store); `errors` names each field and reason */
+        400: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Missing, unknown or revoked bearer token */
+        401: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The Bearer challenge (RFC 6750): `Bearer realm="caseflow"`, with `error="invalid_token"` for a token that was refused */
+            'WWW-Authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Role not admitted (admitted: manager, admin) */
+        403: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found, or not visible to this principal */
+        404: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflicts with the current state (or an Idempotency-Key reused with another body) */
+        409: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit for this token exceeded, or (invalid tokens only) too many failed authentications with this token or from this address */
+        429: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            /** @description Seconds until the limit or the block ends */
+            'Retry-After': number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The database or Temporal is unavailable, or the case workflow did not answer in time; retry */
+        503: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/policy/migrations/{id}/cases.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A policy migration's cases (CSV)
+     * @description A preview: one line per running clock (a case without one, or refused, one line with the clock columns empty). An apply: one line per case.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description text/csv */
+        200: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'text/csv': unknown;
           };
         };
         /** @description Invalid input (or text a database cannot store); `errors` names each field and reason */
@@ -9079,7 +9228,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Role not admitted (admitted: engineer, manager, admin) */
+        /** @description Role not admitted (admitted: admin, engineer, manager) */
         403: {
           headers: {
             /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
@@ -9200,7 +9349,7 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Role not admitted (admitted: engineer, manager, admin) */
+        /** @description Role not admitted (admitted: admin, engineer, manager) */
         403: {
           headers: {
             /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
