@@ -3,6 +3,7 @@
  * and a graceful close (in-flight requests finish).
  */
 import type { Server } from 'node:http';
+import { inboundMailOptions } from './mail';
 import type { Client } from '@temporalio/client';
 import express from 'express';
 import type { Logger } from 'pino';
@@ -21,7 +22,7 @@ export interface HttpDeps {
   logger: Logger;
   /** Dev mode only (npm start with demo data, not NODE_ENV=production): tokens the console's persona picker offers. */
   devPersonas?: DevPersona[];
-  /** Default: from the environment (api/app.ts inboundMailOptionsFromEnv). */
+  /** Default: built from the configuration (runtime/mail.ts). */
   inboundMail?: InboundMailOptions;
   /** npm start's embedded OpenID provider (dev only): added to the configured providers, its personas offered. */
   localProvider?: OidcProviderSettings;
@@ -80,8 +81,9 @@ export function createHttpApp(config: Config, deps: HttpDeps): express.Express {
       eventStreamsPerPrincipal: config.eventStreamsPerPrincipal,
       trustProxy: config.trustProxy,
       webhooks: config.webhooks,
-      peopleSignIn,
+      inboundMail: deps.inboundMail ?? inboundMailOptions(config.mail),
       attachmentService: attachments,
+      peopleSignIn,
     }),
   );
   return outer;
