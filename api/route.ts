@@ -164,18 +164,37 @@ export function answerUndeclaredMethods(api: Api): void {
   }
 }
 
-function openApiPath(prefix: string, spec: RouteSpec<Shape, Shape, Shape>): RouteConfig {
-  const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
-  const responses: RouteConfig['responses'] = {
-    [spec.response.status]: spec.response.schema
-      ? { description: spec.response.description, content: { 'application/json': { schema: spec.response.schema } } }
-      : { description: spec.response.description },
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+
+/** The problems every operation may answer (401, 429, 503; 403 where roles are checked). */
+function standardProblems(roles?: readonly Role[]): NonNullable<RouteConfig['responses']> {
+  return {
     401: problem('Missing, unknown or revoked bearer token'),
-    403: problem(`Role not admitted (admitted: ${spec.roles.join(', ')})`),
+    ...(roles ? { 403: problem(`Role not admitted (admitted: ${roles.join(', ')})`) } : {}),
     429: problem(
       'Rate limit for this token exceeded, or (invalid tokens only) too many failed authentications with this token or from this address',
     ),
     503: problem('The database or Temporal is unavailable, or the case workflow did not answer in time; retry'),
+  };
+}
+
+/**
+ * A hand-declared operation's responses (tus uploads, binary downloads) with what every operation documents:
+ * the standard problems and, on each answer, the headers every answer sends (its own headers kept).
+ */
+export function documentedResponses(own: NonNullable<RouteConfig['responses']>): NonNullable<RouteConfig['responses']> {
+  const responses: NonNullable<RouteConfig['responses']> = { ...standardProblems(), ...own };
+  for (const [status, response] of Object.entries(responses))
+    if (!('$ref' in response)) response.headers = { ...responseHeaders(Number(status)), ...(response.headers ?? {}) };
+  return responses;
+}
+
+function openApiPath(prefix: string, spec: RouteSpec<Shape, Shape, Shape>): RouteConfig {
+  const responses: RouteConfig['responses'] = {
+    [spec.response.status]: spec.response.schema
+      ? { description: spec.response.description, content: { 'application/json': { schema: spec.response.schema } } }
+      : { description: spec.response.description },
+    ...standardProblems(spec.roles),
   };
   // Every endpoint: the text guard reads any query string, even where no parameter is declared.
   responses[400] = problem('Invalid input (or text a database cannot store); `errors` names each field and reason');

@@ -20,7 +20,7 @@ import { UPLOAD_ROLES, uploadHandler } from '../attachments/uploads';
 import { loadCase } from '../cases/load-case';
 import type { Principal } from '../principal';
 import { notFound, Problem } from '../problem';
-import { defineRoute, responseHeaders } from '../route';
+import { defineRoute, documentedResponses, responseHeaders } from '../route';
 import { AttachmentLinkSchema, AttachmentListSchema, AttachmentParams, AttachmentSchema, PEOPLE_ROLES } from '../schemas/attachments';
 import { CaseRefParams } from '../schemas/cases';
 import type { Services } from '../services';
@@ -189,7 +189,7 @@ export function registerAttachmentRoutes(svc: Services): void {
     summary: 'Download an attachment',
     security: [{ bearer: [] }],
     request: { params: AttachmentParams },
-    responses: { 200: binary, 404: { description: 'No such attachment on a case this principal may read' } },
+    responses: documentedResponses({ 200: binary, 404: { description: 'No such attachment on a case this principal may read' } }),
   });
   api.registry.registerPath({
     method: 'get',
@@ -198,7 +198,7 @@ export function registerAttachmentRoutes(svc: Services): void {
     summary: 'Download by a signed link (no bearer token)',
     security: [],
     request: { params: z.object({ token: z.string() }) },
-    responses: { 200: binary, 404: { description: 'Unknown or expired link' } },
+    responses: documentedResponses({ 200: binary, 404: { description: 'Unknown or expired link' } }),
   });
 
   // tus uploads (creation, termination, expiration): POST creates, HEAD tells the offset, PATCH appends.
@@ -216,11 +216,11 @@ export function registerAttachmentRoutes(svc: Services): void {
     description: `For ${UPLOAD_ROLES.join(', ')} who may see the case. Headers: Tus-Resumable: 1.0.0, Upload-Length (bytes, > 0, at most the per-file limit), Upload-Metadata (filename, filetype, optional sha256 as hex; base64 values). 201 with Location; then PATCH the bytes (application/offset+octet-stream, Upload-Offset), HEAD to resume. The last PATCH answers Attachment-Id and Attachment-Sha256; send the id in attachmentIds of a reply or internal note.`,
     security: [{ bearer: [] }],
     request: { params: CaseRefParams },
-    responses: {
+    responses: documentedResponses({
       201: { description: 'Created', headers: { ...tusHeaders, Location: { description: 'The upload URL', schema: { type: 'string' } } } },
       400: { description: 'Upload-Length missing or 0, or a bad file name or sha256 in Upload-Metadata' },
       404: { description: 'No such case visible to this principal' },
       413: { description: 'Over the per-file limit, the per-case quota or the files-per-case limit (the problem names it)' },
-    },
+    }),
   });
 }

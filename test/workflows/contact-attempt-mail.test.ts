@@ -118,7 +118,9 @@ test('no answer: three German attempt mails on three business days around a publ
   expect(new Set(mails.map((m) => m.header('references'))).size).toBe(1);
   const all = smtp.received.filter((m) => m.header('x-caseflow-case') === 'mail-holiday');
   expect(new Set(all.map((m) => m.messageId)).size).toBe(all.length);
-  expect(all.filter((m) => m.envelopeTo.includes('klaus@acme.example')).map((m) => m.subject)).toEqual(attempts.map((m) => m.subject));
+  // Klaus's, in the order the case raised them (the relay sends side by side, so arrival order may differ).
+  const klaus = all.filter((m) => m.envelopeTo.includes('klaus@acme.example')).map((m) => m.subject);
+  expect(klaus.sort()).toEqual(attempts.map((m) => m.subject).sort());
 });
 
 test('a reply after the second attempt: no third attempt mail, no closure mail', async () => {
