@@ -23,17 +23,7 @@ import { CaseMachine } from '../machine/case-machine';
 import { isRefusal } from '../machine/refusal';
 import { getCaseQuery, openedUpdate, type CaseView, type CaseWorkflowInput } from '../contract/case';
 import { CASE_COMMANDS, COMMAND_NAMES, type AnyCommand, type CommandInputs, type CommandName } from '../contract/commands';
-import {
-  CaseProgram,
-  CaseRegion,
-  CaseSeverity,
-  CaseStatus,
-  caseSearchAttributes,
-  NextDueAt,
-  searchAttributesKey,
-  SlaState,
-  SupportId,
-} from './search-attributes';
+import { caseSearchAttributes, NextDueAt, searchAttributesKey } from './search-attributes';
 import { resolveSettings } from '../policy/settings';
 import { workflowNow } from './workflow-time';
 import type { CaseState } from '../machine/state';
@@ -108,29 +98,25 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
 
   function syncSearchAttributes(): void {
     const v = m.view();
-    if (outboxRelay) {
-      const pairs = caseSearchAttributes(v, input);
-      const key = searchAttributesKey(pairs);
-      if (key === lastSearch) return;
-      lastSearch = key;
-      // NextDueAt is cleared explicitly when no clock runs (the pairs leave it out).
-      upsertSearchAttributes([...pairs, ...(v.nextDueAt ? [] : [{ key: NextDueAt, value: null }])] as SearchAttributeUpdatePair[]);
-      return;
-    }
-    // Runs from before the outbox relay: exactly the upserts they recorded.
-    const next = { sev: v.level, program: v.entitlement, status: v.status, sla: v.slaState, due: v.nextDueAt, region: v.ownerRegion };
-    const key = JSON.stringify(next);
+    // NextDueAt is cleared explicitly when no clock runs (caseSearchAttributes leaves it out).
+    const pairs = [
+      ...caseSearchAttributes(v, input),
+      ...(v.nextDueAt ? [] : [{ key: NextDueAt, value: null }]),
+    ] as SearchAttributeUpdatePair[];
+    // When to upsert is part of the command sequence: runs from before the outbox relay keep their own key
+    // (which tells an owner region of null from one), newer ones compare with what the run already holds.
+    const key = outboxRelay
+      ? searchAttributesKey(caseSearchAttributes(v, input))
+      : JSON.stringify({
+          sev: v.level,
+          program: v.entitlement,
+          status: v.status,
+          sla: v.slaState,
+          due: v.nextDueAt,
+          region: v.ownerRegion,
+        });
     if (key === lastSearch) return;
     lastSearch = key;
-    const pairs: SearchAttributeUpdatePair[] = [
-      { key: CaseSeverity, value: v.level },
-      { key: CaseProgram, value: v.entitlement },
-      { key: CaseStatus, value: v.status },
-      { key: SlaState, value: v.slaState },
-      { key: NextDueAt, value: v.nextDueAt ? new Date(v.nextDueAt) : null },
-      { key: CaseRegion, value: v.ownerRegion ?? input.region },
-      { key: SupportId, value: input.supportId },
-    ];
     upsertSearchAttributes(pairs);
   }
 

@@ -6,6 +6,8 @@
  */
 import { and, eq, gt, inArray, isNotNull, isNull, lte, or, desc } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { parseRecipient } from '../../contract/notices';
+import { isStaffRole, type Role } from '../../contract/roles';
 import { accountManagers, notificationContacts, oncallShifts, partnerLinks, principals } from '../../db/schema';
 
 export type Audience = 'customer' | 'staff';
@@ -46,30 +48,25 @@ export async function resolveRecipients(db: Db, notice: NoticeToResolve, parties
 }
 
 async function expand(db: Db, recipient: string, kind: string, parties: CaseParties, now: Date): Promise<Person[]> {
-  const [role, ...rest] = recipient.split(':');
-  const arg = rest.join(':');
-  switch (role) {
+  // The stored form is contract/notices.ts's; anything else reaches nobody.
+  const r = parseRecipient(recipient);
+  if (!r) return [];
+  switch (r.to) {
     case 'customer':
-      return customerSide(db, { ...parties, orgId: arg || parties.orgId }, kind);
+      return customerSide(db, { ...parties, orgId: r.orgId }, kind);
     case 'engineer':
-      return staff(db, eq(principals.id, arg));
-    case 'oncall': {
+      return staff(db, eq(principals.id, r.id));
+    case 'oncall':
       // `oncall:<region>:fallback`: the next one in a page's escalation chain.
-      const [region, which] = arg.split(':');
-      return which === 'fallback' ? onCallFallback(db, region!, now) : onCall(db, region!, now);
-    }
+      return r.fallback ? onCallFallback(db, r.region, now) : onCall(db, r.region, now);
     case 'queue':
-      return onCall(db, SUN_REGION_OF_MARKET[arg] ?? arg, now);
-    case 'manager': {
-      const level = arg === 'duty' ? 1 : Number(/^level(\d+)$/.exec(arg)?.[1]);
-      return Number.isInteger(level) ? staff(db, and(eq(principals.role, 'manager'), eq(principals.managerLevel, level))) : [];
-    }
+      return onCall(db, SUN_REGION_OF_MARKET[r.region] ?? r.region, now);
+    case 'manager':
+      return staff(db, and(eq(principals.role, 'manager'), eq(principals.managerLevel, r.level)));
     case 'sam': {
-      const [sam] = await db.select({ id: accountManagers.principalId }).from(accountManagers).where(eq(accountManagers.orgId, arg));
+      const [sam] = await db.select({ id: accountManagers.principalId }).from(accountManagers).where(eq(accountManagers.orgId, r.orgId));
       return sam ? staff(db, eq(principals.id, sam.id)) : [];
     }
-    default:
-      return [];
   }
 }
 
@@ -80,7 +77,7 @@ async function customerSide(db: Db, parties: CaseParties, kind: string): Promise
     .select()
     .from(principals)
     .where(and(eq(principals.id, parties.openedBy), isNull(principals.disabledAt)));
-  if (opener && opener.role !== 'engineer' && opener.role !== 'manager' && opener.role !== 'admin') {
+  if (opener && !isStaffRole(opener.role as Role)) {
     out.push({ address: opener.email, name: opener.name, principalId: opener.id, audience: 'customer', language: parties.language });
   }
   for (const c of await caseContacts(db, parties.orgId)) {
