@@ -126,7 +126,8 @@ function caseRow({ record, view }: CaseChangeBatch) {
     openedAt: new Date(view.openedAt),
     firstResponseAt: date(view.firstResponseAt),
     closedAt: date(view.closedAt),
-    policyVersion: record.policyVersion,
+    // The version the case follows now (a migration moves it); case_inputs keeps the opening one.
+    policyVersion: view.policyVersion ?? record.policyVersion,
     snapshot: view,
     snapshotVersion: view.version,
   };

@@ -1,9 +1,9 @@
 /** Policy checks the API makes before asking a workflow: support languages per region, levels a program offers. */
 import { ENTITLEMENTS, levelLabel, REGION_LANGUAGES, targetOf, type PinnedPolicy } from '../policy';
-import { eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { CaseWorkflowInput } from '../contract/case';
 import type { Db } from '../db/client';
-import { caseInputs } from '../db/schema';
+import { caseEvents, caseInputs } from '../db/schema';
 import type { EntitlementId, Level, MarketRegion } from '../policy/types';
 
 export function languageProblem(region: string, language: string): string | null {
@@ -22,8 +22,19 @@ export function levelUnavailable(entitlement: EntitlementId, level: Level, pinne
     : null;
 }
 
-/** The policy a recorded case is pinned to (undefined on cases opened before versions were data). */
+/**
+ * The policy a recorded case follows now: the one its latest migration recorded, else the one pinned at opening
+ * (undefined on cases opened before versions were data).
+ */
 export async function pinnedPolicyOf(db: Db, caseId: string): Promise<PinnedPolicy | undefined> {
+  const [migrated] = await db
+    .select({ data: caseEvents.data })
+    .from(caseEvents)
+    .where(and(eq(caseEvents.caseId, caseId), eq(caseEvents.type, 'policy_migrated')))
+    .orderBy(desc(caseEvents.id))
+    .limit(1);
+  const policy = (migrated?.data as { policy?: PinnedPolicy } | undefined)?.policy;
+  if (policy) return policy;
   const [row] = await db.select({ input: caseInputs.input }).from(caseInputs).where(eq(caseInputs.caseId, caseId));
   return (row?.input as Partial<CaseWorkflowInput> | undefined)?.policy;
 }

@@ -267,6 +267,11 @@ export interface CaseView {
    * API narrows them to the caller's role. Absent on views recorded before it existed.
    */
   acceptsNow?: CommandName[];
+  /**
+   * The policy version the case follows now: the one it opened under, or the one its latest migration moved it
+   * to. Absent on views recorded before migrations reported it (the opening version applies).
+   */
+  policyVersion?: string;
   history: HistoryEntry[];
   /** Oldest history entries left out of `history` on very long cases (all of them stay in case_events). */
   historyOmitted?: number;

@@ -7,6 +7,7 @@ import type { CaseView } from '../contract/case';
 import { clockView, slaSummary } from './clock-view';
 import { availableCommands } from './commands';
 import { FIRST_RESPONSE, iso, type Machine } from './context';
+import { currentVersion } from './migration';
 import { pageView } from './pages';
 
 /** Closed, and no root-cause analysis still owed (a Premium Severity 1 case waits for it). */
@@ -61,6 +62,7 @@ export function caseView(m: Machine): CaseView {
     rca: s.rca && { required: s.rca.required, deliveredAt: iso(s.rca.deliveredAt) },
     ...(m.pageEscalation ? { page: pageView(m) } : {}),
     acceptsNow: availableCommands(m),
+    policyVersion: currentVersion(m),
     history: s.history,
     historyOmitted: s.historyTrimmed,
     version: s.version,

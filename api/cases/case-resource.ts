@@ -5,6 +5,7 @@ import type { cases } from '../../db/schema';
 import { audienceOf, visibleTo } from '../../contract/audit-events';
 import type { CaseView, Role } from '../../contract/case';
 import { COMMAND_NAMES, mayRoleSend, type CommandName } from '../../contract/commands';
+import type { CaseMigration } from './policy-migrations-of';
 
 /**
  * What the caller may do with the case now: the commands its state accepts (the workflow's `acceptsNow`)
@@ -60,7 +61,7 @@ export function caseResource(row: CaseRow, view: CaseView, source: ViewSource, r
     slaState: view.slaState,
     nextDueAt: view.nextDueAt,
     sla: view.clocks,
-    policyVersion: row.policyVersion,
+    policyVersion: view.policyVersion ?? row.policyVersion,
     source,
     version: view.version,
     page: view.page ?? null,
@@ -68,7 +69,7 @@ export function caseResource(row: CaseRow, view: CaseView, source: ViewSource, r
   };
 }
 
-export function caseDetail(row: CaseRow, view: CaseView, source: ViewSource, role: Role) {
+export function caseDetail(row: CaseRow, view: CaseView, source: ViewSource, role: Role, policyMigrations: CaseMigration[]) {
   return {
     ...caseResource(row, view, source, role),
     resolution: view.resolution && {
@@ -79,6 +80,7 @@ export function caseDetail(row: CaseRow, view: CaseView, source: ViewSource, rol
     managerEscalation: view.managerEscalation,
     contactAttempts: view.contactAttempts,
     history: visibleTo(view.history, audienceOf(role)),
+    policyMigrations,
   };
 }
 

@@ -7,6 +7,7 @@ import { audienceOf, visibleTo } from '../../contract/audit-events';
 import type { CaseView, ClockView } from '../../contract/case';
 import { caseDetail, caseSummary, levelFields } from '../cases/case-resource';
 import { liveView, loadCase } from '../cases/load-case';
+import { policyMigrationsOf } from '../cases/policy-migrations-of';
 import { openCase } from '../cases/open-case';
 import { CASE_OPENERS, STAFF_ROLES, visibleOrgIds } from '../principal';
 import { decodeCursor, encodeCursor } from '../cursor';
@@ -137,8 +138,8 @@ export function registerCaseRoutes(svc: Services): void {
     },
     async ({ params, principal }) => {
       const row = await loadCase(db, principal, params.id);
-      const { view, source } = await liveView(temporal, row);
-      return { body: caseDetail(row, view, source, principal.role) };
+      const [{ view, source }, migrations] = await Promise.all([liveView(temporal, row), policyMigrationsOf(db, row.id)]);
+      return { body: caseDetail(row, view, source, principal.role, migrations) };
     },
   );
 

@@ -109,7 +109,11 @@ export const CaseSchema = z
     slaState: z.string(),
     nextDueAt: IsoInstant.nullable(),
     sla: z.record(z.string(), ClockSchema).openapi({ description: 'every clock; firstResponse always present' }),
-    policyVersion: z.string(),
+    policyVersion: z
+      .string()
+      .openapi({
+        description: 'the policy version the case follows now: the one it opened under, or the one its latest migration moved it to',
+      }),
     source: z.enum(['workflow', 'read_model']).openapi({ description: 'live workflow state, or the stored snapshot' }),
     version: z.number().int(),
     page: PageSchema.nullable().openapi({ description: 'the latest Severity 1 page and its acknowledgement; null when none' }),
@@ -147,6 +151,32 @@ export const CaseDetailSchema = CaseSchema.extend({
     }),
   ),
   history: z.array(z.object({ at: z.string(), type: z.string(), actorId: z.string(), data: z.record(z.string(), z.unknown()) })),
+  policyMigrations: z
+    .array(
+      z.object({
+        at: IsoInstant,
+        actorId: z.string(),
+        from: z.string(),
+        to: z.string(),
+        migrationId: z.string().nullable().openapi({ description: 'the migration run that sent it; null for a single-case migration' }),
+        clocks: z.array(
+          z.object({
+            clock: z.string(),
+            oldState: z.string(),
+            state: z.string(),
+            oldDueAt: IsoInstant.nullable(),
+            newDueAt: IsoInstant.nullable(),
+            oldTarget: z.string(),
+            newTarget: z.string(),
+            breachesAtOnce: z.boolean(),
+          }),
+        ),
+      }),
+    )
+    .openapi({
+      description:
+        "the case's moves to another policy version (its policy_migrated audit events, oldest first), each with every running clock's old and new due instant; policyVersion is the version of the last",
+    }),
 }).openapi('CaseDetail');
 
 export const ListCasesQuery = z

@@ -9,13 +9,18 @@ import { and, eq } from 'drizzle-orm';
 import { engineerResponseUpdate } from '../../contract/case';
 import { MIGRATION_WORKFLOW_TYPE, migrationWorkflowId } from '../../contract/backtest';
 import { TASK_QUEUE } from '../../contract/case';
-import { caseEvents, notifications, policyBacktests, policyVersions } from '../../db/schema';
+import { caseEvents, cases, notifications, policyBacktests, policyVersions } from '../../db/schema';
 import { applyPatch, POLICY_V1 } from '../../policy';
 import type { MigratedClock } from '../../machine/migration';
 import { exactnessDiff } from '../../backtest/engine/exactness';
 import { previewCsv } from '../../backtest/engine/migration';
 import type { ApplyCase, ApplyRequest, PreviewRequest, PreviewResult } from '../../backtest/migration-activities';
 import { readCasePage } from '../../backtest/read-model';
+import { caseResource } from '../../api/cases/case-resource';
+import { policyMigrationsOf } from '../../api/cases/policy-migrations-of';
+import { pinnedPolicyOf } from '../../api/policy-checks';
+import { targetOf } from '../../policy';
+import type { CaseView } from '../../contract/case';
 import { caseInput, engineer } from '../fixtures/cases';
 import { rid, startHarness, type Harness } from '../workflows/harness';
 
@@ -122,6 +127,26 @@ test('preview and apply agree case by case; once per case; changed, closed and a
     expect({ caseId, clocks: strip(events[0]!.clocks) }).toEqual({ caseId, clocks: strip(rows.get(caseId)!.clocks) });
   }
   expect(await migratedEvents('mg-changing')).toEqual([]);
+
+  // The case reports the version it follows now (it used to stay the opening one): the workflow's view, the
+  // read model's row, the case resource from either; the level check judges by the new version's targets.
+  for (const [caseId, version] of [
+    ['mg-fresh', 'v2'],
+    ['mg-answered', 'v2'],
+    ['mg-changing', '2026-11-01'],
+  ] as const) {
+    const live = (await h.env.client.workflow.getHandle(`case-${caseId}`).query('getCase')) as CaseView;
+    const [row] = await h.database.db.select().from(cases).where(eq(cases.id, caseId));
+    expect({ caseId, view: live.policyVersion, row: row!.policyVersion }).toEqual({ caseId, view: version, row: version });
+    expect(caseResource(row!, row!.snapshot as CaseView, 'read_model').policyVersion).toBe(version);
+    const fr2 = targetOf('production', 2, await pinnedPolicyOf(h.database.db, caseId));
+    expect({ caseId, fr2 }).toEqual({ caseId, fr2: { kind: 'wall', ms: version === 'v2' ? HOUR : 3 * HOUR } });
+  }
+  const [moved] = await policyMigrationsOf(h.database.db, 'mg-fresh');
+  expect(moved).toMatchObject({ from: '2026-11-01', to: 'v2', migrationId: '00000000-0000-4000-8000-0000000000a2' });
+  expect(moved!.clocks.find((c) => c.clock === 'firstResponse')).toEqual(
+    expect.objectContaining({ oldDueAt: fr('mg-fresh')!.oldDueAt, newDueAt: fr('mg-fresh')!.newDueAt, newTarget: '1 hour' }),
+  );
   const oldView = await h.env.client.workflow.getHandle('case-mg-old').query('getCase');
   expect((oldView as { clocks: { firstResponse: { state: string } } }).clocks.firstResponse.state).toBe('breached');
 
