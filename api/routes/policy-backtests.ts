@@ -28,7 +28,10 @@ const StartBody = z
     candidate: z
       .strictObject({
         document: PolicyDocumentSchema.optional(),
-        patch: PolicyPatchSchema.optional().openapi({ description: 'changes to the version in force' }),
+        patch: PolicyPatchSchema.optional().openapi({ description: 'changes to baseVersion (default: the version in force)' }),
+        baseVersion: z.number().int().min(1).optional().openapi({
+          description: 'the published version a patch applies to and the report compares with (default: the version in force)',
+        }),
         version: z.number().int().min(1).optional().openapi({ description: 'a published version' }),
         closedDates: z.array(LocalDate).max(366).optional().openapi({
           description:
@@ -37,6 +40,10 @@ const StartBody = z
       })
       .refine((c) => [c.document, c.patch, c.version].filter((x) => x !== undefined).length === 1, {
         message: 'send exactly one of document, patch or version',
+      })
+      .refine((c) => c.baseVersion === undefined || c.patch !== undefined, {
+        message: 'baseVersion goes with a patch',
+        path: ['baseVersion'],
       }),
     range: z
       .strictObject({
@@ -130,7 +137,12 @@ function registerBacktestRunRoutes({ api, db, temporal, taskQueue, withDeadline 
     },
     async ({ body, principal }) => {
       const now = new Date();
-      const base = await versionAt(db, now);
+      let base = await versionAt(db, now);
+      if (body.candidate.baseVersion !== undefined) {
+        const chosen = (await listVersions(db)).find((v) => v.version === body.candidate.baseVersion);
+        if (!chosen) throw unprocessable('candidate.baseVersion', 'no such version');
+        base = chosen;
+      }
       let document: PolicyDocument;
       if (body.candidate.document) document = body.candidate.document as PolicyDocument;
       else if (body.candidate.patch) document = applyPatch(base.document, body.candidate.patch as DeepPartial<PolicyDocument>);

@@ -55,6 +55,23 @@ test('a candidate adds closed dates; a cancel answered 202 leaves the run cancel
   expect((await start({ candidate: { version: 1, closedDates: ['24.12.2026'] } })).status).toBe(400);
 });
 
+test('a patch applies to the chosen base version: its changes are named against it; an unknown base is 422', async () => {
+  const patch = { programs: { production: { targets: { '2': { kind: 'wall', ms: 3_600_000 } } } } };
+  const started = await start({ candidate: { baseVersion: 1, patch } });
+  expect(started.status).toBe(202);
+  expect(started.body.baseVersion).toBe(1);
+  expect(started.body.changes).toEqual([
+    { path: 'programs.production.targets.2', from: { kind: 'wall', ms: 10_800_000 }, to: { kind: 'wall', ms: 3_600_000 } },
+  ]);
+  await h.http().post(`/v1/policy/backtests/${started.body.id}/cancel`).set(h.as(MGR));
+  const unknown = await start({ candidate: { baseVersion: 99, patch } });
+  expect(unknown.status).toBe(422);
+  expect(unknown.body.errors[0]).toMatchObject({ field: 'candidate.baseVersion', reason: 'no such version' });
+  const withoutPatch = await start({ candidate: { baseVersion: 1, version: 1 } });
+  expect(withoutPatch.status).toBe(400);
+  expect(withoutPatch.body.errors[0].field).toBe('candidate.baseVersion');
+});
+
 describe('policy migrations through the API', () => {
   test('administrators only; an unknown version is 422; a running preview cannot be applied; cancel keeps what it did', async () => {
     const as = (who: string) => h.http().post('/v1/policy/migrations').set(h.as(who));
