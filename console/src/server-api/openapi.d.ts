@@ -14528,6 +14528,8 @@ export interface components {
       candidate: {
         document?: components['schemas']['PolicyDocument'];
         patch?: components['schemas']['PolicyPatch'] & unknown;
+        /** @description the published version a patch applies to and the report compares with (default: the version in force) */
+        baseVersion?: number;
         /** @description a published version */
         version?: number;
         /** @description closed dates (local YYYY-MM-DD) added to every case's coverage and business calendars, on top of the holidays each case pinned */
@@ -14656,6 +14658,7 @@ export interface components {
       sla: {
         [key: string]: components['schemas']['Clock'];
       };
+      /** @description the policy version the case follows now: the one it opened under, or the one its latest migration moved it to */
       policyVersion: string;
       /**
        * @description live workflow state, or the stored snapshot
@@ -14820,6 +14823,7 @@ export interface components {
         sla: {
           [key: string]: components['schemas']['Clock'];
         };
+        /** @description the policy version the case follows now: the one it opened under, or the one its latest migration moved it to */
         policyVersion: string;
         /**
          * @description live workflow state, or the stored snapshot
@@ -14892,6 +14896,28 @@ export interface components {
         data: {
           [key: string]: unknown;
         };
+      }[];
+      /** @description the case's moves to another policy version (its policy_migrated audit events, oldest first), each with every running clock's old and new due instant; policyVersion is the version of the last */
+      policyMigrations: {
+        /** Format: date-time */
+        at: string;
+        actorId: string;
+        from: string;
+        to: string;
+        /** @description the migration run that sent it; null for a single-case migration */
+        migrationId: string | null;
+        clocks: {
+          clock: string;
+          oldState: string;
+          state: string;
+          /** Format: date-time */
+          oldDueAt: string | null;
+          /** Format: date-time */
+          newDueAt: string | null;
+          oldTarget: string;
+          newTarget: string;
+          breachesAtOnce: boolean;
+        }[];
       }[];
     };
     CaseEventList: {
@@ -15409,6 +15435,7 @@ export interface components {
         sla: {
           [key: string]: components['schemas']['Clock'];
         };
+        /** @description the policy version the case follows now: the one it opened under, or the one its latest migration moved it to */
         policyVersion: string;
         /**
          * @description live workflow state, or the stored snapshot
