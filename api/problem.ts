@@ -5,6 +5,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { RefusalCode, RefusalParams } from '../contract/refusals';
 import { isDatabaseUnavailable } from '../db/errors';
 
 export interface FieldError {
@@ -34,6 +35,8 @@ export class Problem extends Error {
     readonly slug: string,
     detail: string,
     readonly errors?: FieldError[],
+    /** A case's refusal (contract/refusals.ts); other problems answer their slug as `code`. */
+    readonly refusal?: { code: RefusalCode; params?: RefusalParams },
   ) {
     super(detail);
   }
@@ -72,6 +75,9 @@ export function sendProblem(res: Response, problem: Problem, instance: string): 
       status: problem.status,
       detail: problem.message,
       instance,
+      // What clients translate: the refusal's code, else the problem type's slug; `detail` stays English.
+      code: problem.refusal?.code ?? problem.slug,
+      ...(problem.refusal?.params ? { params: problem.refusal.params } : {}),
       ...(problem.errors ? { errors: problem.errors } : {}),
     });
 }

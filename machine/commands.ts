@@ -12,16 +12,17 @@ import * as conversation from './conversation';
 import * as escalation from './escalation';
 import * as migration from './migration';
 import * as pages from './pages';
-import { rejectUnless } from './refusal';
+import { refusal, type Refusal } from '../contract/refusals';
+import { rejectIf, rejectUnless } from './refusal';
 import * as resolution from './resolution';
 import * as triage from './triage';
 import * as v from './validators';
 
 interface CommandRules<N extends CommandName> {
   /** Why the case refuses this command now, whoever sends it and with whatever input (null: it may). */
-  state?: (m: Machine) => string | null;
+  state?: (m: Machine) => Refusal | null;
   /** Why it refuses this input. */
-  input?: (m: Machine, arg: CommandInputs[N]) => string | null;
+  input?: (m: Machine, arg: CommandInputs[N]) => Refusal | null;
   apply: (m: Machine, arg: CommandInputs[N], now: number) => void;
 }
 
@@ -41,7 +42,7 @@ const RULES: { readonly [N in CommandName]: CommandRules<N> } = {
   },
   internalNote: {
     state: v.closedRefusal,
-    input: (_m, a) => (typeof a.message === 'string' && a.message.trim().length > 0 ? null : 'An internal note needs text'),
+    input: (_m, a) => (typeof a.message === 'string' && a.message.trim().length > 0 ? null : refusal('note-required', 'An internal note needs text')),
     apply: (m, a, now) => conversation.internalNote(m, a.actor, a.requestId, now, a.message, a.attachments),
   },
   changeSeverity: { state: v.changeSeverityStateRefusal, input: v.changeSeverityInputRefusal, apply: triage.changeSeverity },
@@ -69,7 +70,7 @@ const RULES: { readonly [N in CommandName]: CommandRules<N> } = {
   },
   assign: {
     state: v.closedRefusal,
-    input: (_m, a) => (typeof a.ownerId === 'string' && a.ownerId.length > 0 ? null : 'ownerId is required'),
+    input: (_m, a) => (typeof a.ownerId === 'string' && a.ownerId.length > 0 ? null : refusal('owner-required', 'ownerId is required')),
     apply: triage.assign,
   },
   rcaDelivered: {
@@ -87,18 +88,23 @@ const RULES: { readonly [N in CommandName]: CommandRules<N> } = {
 
 const rulesOf = <N extends CommandName>(name: N): CommandRules<N> => RULES[name] as CommandRules<N>;
 
-function roleRefusal(name: CommandName, actor: Actor): string | null {
+function roleRefusal(name: CommandName, actor: Actor): Refusal | null {
   const { roles, title } = CASE_COMMANDS[name];
-  return roles.includes(actor.role) ? null : `${title} is not allowed for role '${actor.role}' (allowed: ${roles.join(', ')})`;
+  return roles.includes(actor.role)
+    ? null
+    : refusal('role-not-allowed', `${title} is not allowed for role '${actor.role}' (allowed: ${roles.join(', ')})`, { role: actor.role });
 }
 
 /** Throws InvalidCaseTransition when the case refuses the command: role first, then state, then input. */
 export function validateCommand(m: Machine, { name, input }: AnyCommand): void {
   const rules = rulesOf(name) as CommandRules<CommandName>;
-  rejectUnless(typeof input?.requestId === 'string' && input.requestId.length > 0, 'requestId is required');
-  rejectUnless(typeof input.actor?.id === 'string' && typeof input.actor.role === 'string', 'actor { id, role } is required');
-  const reason = roleRefusal(name, input.actor) ?? rules.state?.(m) ?? rules.input?.(m, input as never) ?? null;
-  rejectUnless(reason === null, reason ?? '');
+  rejectUnless(typeof input?.requestId === 'string' && input.requestId.length > 0, 'request-invalid', 'requestId is required');
+  rejectUnless(
+    typeof input.actor?.id === 'string' && typeof input.actor.role === 'string',
+    'request-invalid',
+    'actor { id, role } is required',
+  );
+  rejectIf(roleRefusal(name, input.actor) ?? rules.state?.(m) ?? rules.input?.(m, input as never) ?? null);
 }
 
 /** Applies a validated command at `now` (workflow time). */

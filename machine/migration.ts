@@ -12,21 +12,25 @@ import type { MigratePolicyInput } from '../contract/case';
 import { clockIsActive, clockView } from './clock-view';
 import { FIRST_RESPONSE, iso, type Machine } from './context';
 import * as notices from './notices';
-type Refusal = string | null;
+import { refusal, type Refusal as Found } from '../contract/refusals';
+type Refusal = Found | null;
 import { record, touch } from './recording';
 
 export function migrateStateRefusal(m: Machine): Refusal {
-  return m.s.status === 'closed' ? 'A closed case is never migrated: its history stays as it was' : null;
+  return m.s.status === 'closed' ? refusal('migration-closed', 'A closed case is never migrated: its history stays as it was') : null;
 }
 
 /** The version the case follows now. */
 export const currentVersion = (m: Machine): string => m.s.migratedPolicy?.policyVersion ?? m.input.policyVersion;
 
 export function migrateInputRefusal(m: Machine, a: MigratePolicyInput): Refusal {
-  if (typeof a.toVersion !== 'string' || !a.policy || !a.coverage) return 'toVersion, policy and coverage are required';
-  if (a.toVersion === currentVersion(m)) return `The case already follows policy version ${a.toVersion}`;
+  if (typeof a.toVersion !== 'string' || !a.policy || !a.coverage) return refusal('migration-input-invalid', 'toVersion, policy and coverage are required');
+  if (a.toVersion === currentVersion(m)) return refusal('policy-version-unchanged', `The case already follows policy version ${a.toVersion}`, { version: a.toVersion });
   if (a.expectedStateVersion !== undefined && a.expectedStateVersion !== m.s.version)
-    return `The case changed since the preview (state version ${m.s.version}, previewed ${a.expectedStateVersion}): preview it again`;
+    return refusal(
+      'changed-since-preview',
+      `The case changed since the preview (state version ${m.s.version}, previewed ${a.expectedStateVersion}): preview it again`,
+    );
   return null;
 }
 

@@ -10,6 +10,7 @@
  */
 import type { SunRegion } from '../policy/types';
 import type { Actor, PageView } from '../contract/case';
+import { refusal, type Refusal } from '../contract/refusals';
 import type { PageState } from './state';
 import { iso, type Machine } from './context';
 import * as notices from './notices';
@@ -59,12 +60,12 @@ export function firePageEscalation(m: Machine, now: number): void {
 }
 
 /** Why an acknowledgement is refused, or null. */
-export function pageAckRefusal(m: Machine): string | null {
+export function pageAckRefusal(m: Machine): Refusal | null {
   const page = m.s.page;
-  if (!m.pageEscalation) return 'This case began before page acknowledgements were tracked; there is nothing to acknowledge';
-  if (!page) return 'There is no page on this case to acknowledge';
-  if (page.acknowledgedAt !== null) return `The page was already acknowledged by ${page.acknowledgedBy}`;
-  if (page.withdrawnAt) return 'The page was withdrawn: around-the-clock work on this case ended';
+  if (!m.pageEscalation) return refusal('page-not-tracked', 'This case began before page acknowledgements were tracked; there is nothing to acknowledge');
+  if (!page) return refusal('no-page', 'There is no page on this case to acknowledge');
+  if (page.acknowledgedAt !== null) return refusal('page-already-acknowledged', `The page was already acknowledged by ${page.acknowledgedBy}`, { by: page.acknowledgedBy ?? '' });
+  if (page.withdrawnAt) return refusal('page-withdrawn', 'The page was withdrawn: around-the-clock work on this case ended');
   return null;
 }
 

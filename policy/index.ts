@@ -98,6 +98,7 @@ export {
   outOfScopeReferral,
   isOutOfScopeCategory,
   resolutionScopeProblem,
+  resolutionScopeRefusal,
   type OutOfScopeCategory,
   type OutOfScopeReferral,
 } from './scope';

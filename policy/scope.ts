@@ -4,6 +4,7 @@
  * - requests outside the scope of Support are referred where the policy sends them;
  * - features marked Experimental are supported with limitations (no hotfix; fixes come in a release).
  */
+import { refusal, type Refusal } from '../contract/refusals';
 
 export const OUT_OF_SCOPE_CATEGORIES = [
   'solution_design',
@@ -55,23 +56,36 @@ export const EXPERIMENTAL_FEATURE_LIMITATIONS =
   'have not been tested across all scenarios and platform versions, so a fix is delivered in a later release, ' +
   'never as a hotfix, and the answer may be a workaround. The response targets of your program apply as usual.';
 
-/** Why a resolution is refused by the scope rules, or null when they allow it. */
-export function resolutionScopeProblem(
+/** Why a resolution is refused by the scope rules (its refusal code and sentence), or null when they allow it. */
+export function resolutionScopeRefusal(
   resolutionType: string,
   outOfScope: unknown,
   facts: { experimentalFeature: boolean; hotfixEligible: boolean },
-): string | null {
+): Refusal | null {
   if (resolutionType === 'out_of_scope_referral' && !isOutOfScopeCategory(outOfScope)) {
-    return `An out-of-scope referral names its category: one of ${OUT_OF_SCOPE_CATEGORIES.join(', ')}`;
+    return refusal(
+      'out-of-scope-category-required',
+      `An out-of-scope referral names its category: one of ${OUT_OF_SCOPE_CATEGORIES.join(', ')}`,
+    );
   }
   if (resolutionType !== 'out_of_scope_referral' && outOfScope !== undefined && outOfScope !== null) {
-    return 'Only an out_of_scope_referral names an out-of-scope category';
+    return refusal('out-of-scope-category-unexpected', 'Only an out_of_scope_referral names an out-of-scope category');
   }
   if (resolutionType === 'hotfix' && facts.experimentalFeature) {
-    return 'Experimental features are supported with limitations and get no hotfix: the fix comes in a later release; offer a workaround';
+    return refusal(
+      'hotfix-experimental',
+      'Experimental features are supported with limitations and get no hotfix: the fix comes in a later release; offer a workaround',
+    );
   }
   if (resolutionType === 'hotfix' && !facts.hotfixEligible) {
-    return 'A hotfix is only available to customers on the most recent publicly available build; offer an upgrade or a workaround';
+    return refusal(
+      'hotfix-not-eligible',
+      'A hotfix is only available to customers on the most recent publicly available build; offer an upgrade or a workaround',
+    );
   }
   return null;
 }
+
+/** The scope rules' reason as a sentence, or null when they allow the resolution. */
+export const resolutionScopeProblem = (...args: Parameters<typeof resolutionScopeRefusal>): string | null =>
+  resolutionScopeRefusal(...args)?.message ?? null;

@@ -125,7 +125,14 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     try {
       m.validate(command);
     } catch (err) {
-      if (isRefusal(err)) throw ApplicationFailure.create({ type: err.name, message: err.message, nonRetryable: true });
+      if (isRefusal(err))
+        throw ApplicationFailure.create({
+          type: err.name,
+          message: err.message,
+          nonRetryable: true,
+          // The stable code (contract/refusals.ts) the API answers as `code`, and the values the sentence names.
+          details: [{ code: err.code, ...(err.params ? { params: err.params } : {}) }],
+        });
       throw err;
     }
   }

@@ -9,6 +9,17 @@ export const ProblemSchema = z
     status: z.number().int(),
     detail: z.string(),
     instance: z.string(),
+    code: z.string().openapi({
+      description:
+        'a stable, machine-readable reason to translate (`detail` is English): for an action the case refused (409 case-state-conflict, ' +
+        '422 case-rejected-input) one of the refusal codes of contract/refusals.ts, e.g. `case-closed`, `level-unchanged`; ' +
+        'otherwise the slug of `type`, e.g. `not-found`',
+      example: 'case-closed',
+    }),
+    params: z
+      .record(z.string(), z.union([z.string(), z.number()]))
+      .optional()
+      .openapi({ description: 'values the refusal names (a status, a level, a version), e.g. {"status":"resolved"}' }),
     errors: z
       .array(
         z.object({

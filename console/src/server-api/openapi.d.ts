@@ -14174,6 +14174,15 @@ export interface components {
       status: number;
       detail: string;
       instance: string;
+      /**
+       * @description a stable, machine-readable reason to translate (`detail` is English): for an action the case refused (409 case-state-conflict, 422 case-rejected-input) one of the refusal codes of contract/refusals.ts, e.g. `case-closed`, `level-unchanged`; otherwise the slug of `type`, e.g. `not-found`
+       * @example case-closed
+       */
+      code: string;
+      /** @description values the refusal names (a status, a level, a version), e.g. {"status":"resolved"} */
+      params?: {
+        [key: string]: string | number;
+      };
       errors?: {
         /** @example severity */
         field: string;
