@@ -44,6 +44,7 @@ import { registerCaseActionRoutes } from './routes/case-actions';
 import { registerCaseNotificationRoutes } from './routes/case-notifications';
 import { registerCaseRoutes } from './routes/cases';
 import { registerNotificationContactRoutes } from './routes/notification-contacts';
+import { registerOrganisationPeopleRoutes } from './routes/organisation-people';
 import { registerOnCallRoutes } from './routes/oncall';
 import { DEFAULT_EVENT_STREAMS_PER_PRINCIPAL, registerEventRoutes } from './routes/events';
 import { registerMeRoutes } from './routes/me';
@@ -171,6 +172,7 @@ export function createApp(deps: AppDeps): express.Express {
   registerReportRoutes(services);
   registerAdminRoutes(services);
   registerNotificationContactRoutes(services);
+  registerOrganisationPeopleRoutes(services);
   registerOnCallRoutes(services);
   registerAccountManagerRoutes(services);
   registerCaseNotificationRoutes(services);

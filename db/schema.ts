@@ -40,6 +40,8 @@ export const principals = pgTable(
     managerLevel: integer('manager_level'), // managers: 1 = duty manager, 2.. = escalation levels
     /** IANA zone staff mail writes times in (null: UTC). */
     timeZone: text('time_zone'),
+    /** Customers and partners: the number staff call them on (E.164, e.g. +49 89 1234567). */
+    phone: text('phone'),
     disabledAt: ts('disabled_at'),
     createdAt: createdAt(),
   },
@@ -349,6 +351,8 @@ export const notificationContacts = pgTable(
     email: text('email').notNull(),
     language: text('language'),
     kinds: jsonb('kinds').$type<string[]>(),
+    /** The number staff call this contact on (E.164, e.g. +49 89 1234567); null = none given. */
+    phone: text('phone'),
     /** The last permanent delivery failure reported for this address (a DSN to the reply address): staff see it. */
     bouncedAt: ts('bounced_at'),
     bounceStatus: text('bounce_status'), // the DSN's status code, e.g. 5.1.1

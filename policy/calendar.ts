@@ -144,6 +144,15 @@ export function isOpen(cal: CalendarSpec, at: number): boolean {
   return false;
 }
 
+/** When the window open at `at` closes (null when closed at `at`, or always open). */
+export function openUntil(cal: CalendarSpec, at: number): number | null {
+  const c = compile(cal);
+  if (c.alwaysOpen) return null;
+  const iv = dayIntervals(c, localDay(c.zone, at));
+  for (let i = 0; i < iv.length; i += 2) if (at >= iv[i]! && at < iv[i + 1]!) return iv[i + 1]!;
+  return null;
+}
+
 /** The first instant at or after `at` inside coverage (`at` itself when open). */
 export function nextOpening(cal: CalendarSpec, at: number): number {
   const c = compile(cal);

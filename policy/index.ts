@@ -23,6 +23,7 @@ export {
 } from './entitlements';
 export {
   isOpen,
+  openUntil,
   nextOpening,
   addBusinessTime,
   businessTimeBetween,

@@ -135,28 +135,42 @@ export const DEMO_ORGS: Org[] = [
   },
 ];
 
-const contact = (orgId: string, first: string, role: 'case_admin' | 'license_admin' = 'case_admin'): PrincipalRow => ({
+const contact = (orgId: string, first: string, phone: string, role: 'case_admin' | 'license_admin' = 'case_admin'): PrincipalRow => ({
   id: `${orgId}-${first.toLowerCase()}`,
   orgId,
   name: `${first} (${orgId})`,
   email: `${first.toLowerCase()}@${orgId}.example`,
   role,
+  phone,
 });
 
 export const DEMO_PRINCIPALS: PrincipalRow[] = [
   { id: DEMO_ADMIN_ID, name: 'Ada Admin', email: 'admin@caseflow.example', role: 'admin' },
-  contact('acme-premier', 'Anna'),
-  contact('acme-premier', 'Lukas', 'license_admin'),
-  contact('northwind-production', 'Nancy'),
-  contact('sakura-basic', 'Haruto'),
-  contact('maple-evaluation', 'Chloe'),
-  contact('pampas-free', 'Mateo'),
-  contact('cloudnine-vcsp', 'Oliver'),
-  contact('koala-premium', 'Charlotte'),
-  contact('ipe-plan-basic', 'Joao'),
-  contact('fjord-plan-evaluation', 'Ingrid'),
-  { id: 'partner-bytesmith', name: 'Bytesmith Consulting (partner)', email: 'support@bytesmith.example', role: 'support_partner' },
-  { id: 'partner-southcross', name: 'Southern Cross IT (partner of two)', email: 'desk@southcross.example', role: 'support_partner' },
+  // Demo numbers from each country's range for fiction or drama where one exists (+44 20 7946 0xxx, +61 491 570 xxx, 555-01xx).
+  contact('acme-premier', 'Anna', '+49 89 2190 5501'),
+  contact('acme-premier', 'Lukas', '+49 89 2190 5502', 'license_admin'),
+  contact('northwind-production', 'Nancy', '+1 415 555 0142'),
+  contact('sakura-basic', 'Haruto', '+81 3 5555 0143'),
+  contact('maple-evaluation', 'Chloe', '+1 514 555 0144'),
+  contact('pampas-free', 'Mateo', '+54 11 5555 0145'),
+  contact('cloudnine-vcsp', 'Oliver', '+44 20 7946 0146'),
+  contact('koala-premium', 'Charlotte', '+61 491 570 147'),
+  contact('ipe-plan-basic', 'Joao', '+55 11 5555 0148'),
+  contact('fjord-plan-evaluation', 'Ingrid', '+47 22 55 01 49'),
+  {
+    id: 'partner-bytesmith',
+    name: 'Bytesmith Consulting (partner)',
+    email: 'support@bytesmith.example',
+    role: 'support_partner',
+    phone: '+1 206 555 0150',
+  },
+  {
+    id: 'partner-southcross',
+    name: 'Southern Cross IT (partner of two)',
+    email: 'desk@southcross.example',
+    role: 'support_partner',
+    phone: '+61 491 570 151',
+  },
   {
     id: 'eng-apac',
     name: 'Mei (engineer, APAC)',
@@ -234,6 +248,7 @@ export const DEMO_CONTACTS: (typeof notificationContacts.$inferInsert)[] = [
     email: 'it-leitstand@acme-premier.example',
     language: 'de',
     kinds: null,
+    phone: '+49 89 2190 5500',
   },
 ];
 

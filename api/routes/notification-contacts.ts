@@ -26,6 +26,7 @@ const contactResource = (c: ContactRow) => ({
   email: c.email,
   language: c.language,
   kinds: c.kinds ?? null,
+  phone: c.phone,
   createdAt: c.createdAt.toISOString(),
   updatedAt: c.updatedAt.toISOString(),
 });
@@ -88,6 +89,7 @@ export function registerNotificationContactRoutes({ api, db }: Services): void {
           email: body.email.toLowerCase(),
           language: body.language ?? null,
           kinds: body.kinds ?? null,
+          phone: body.phone ?? null,
         })
         .onConflictDoNothing()
         .returning();

@@ -1,8 +1,11 @@
 /** The policy in force: programs and plans with their targets, languages, follow-the-sun shifts, calendars. */
 import {
   ENTITLEMENTS,
+  isOpen,
   LEVELS,
   levelLabel,
+  nextOpening,
+  openUntil,
   REGION_LANGUAGES,
   SUN_HANDOFFS_UTC,
   targetLabel,
@@ -10,6 +13,7 @@ import {
   type LevelKey,
   type PolicyDocument,
 } from '../../policy';
+import type { CalendarSpec } from '../../policy/types';
 import { versionAt } from '../policy/versions-store';
 import { registerBacktestRoutes } from './policy-backtests';
 import { registerPolicyVersionRoutes } from './policy-versions';
@@ -21,6 +25,19 @@ import { defineRoute } from '../route';
 import { CalendarSchema, IdSchema } from '../schemas/common';
 import type { Services } from '../services';
 import { z } from '../zod';
+
+const OpenNowSchema = z
+  .object({
+    open: z.boolean(),
+    changesAt: z.string().nullable().openapi({ description: 'when it closes (if open) or opens next (if closed); null: always open' }),
+  })
+  .openapi('OpenNow');
+
+function openNow(cal: CalendarSpec, at: number) {
+  const open = isOpen(cal, at);
+  const changesAt = open ? openUntil(cal, at) : nextOpening(cal, at);
+  return { open, changesAt: changesAt === null ? null : new Date(changesAt).toISOString() };
+}
 
 const PolicySchema = z
   .object({
@@ -47,7 +64,14 @@ const PolicySchema = z
     regionLanguages: z.record(z.string(), z.array(z.string())),
     followTheSunUtc: z.array(z.object({ region: z.string(), fromHour: z.number(), toHour: z.number() })),
     organisation: z
-      .object({ id: z.string(), coverage: CalendarSchema, businessCalendar: CalendarSchema })
+      .object({
+        id: z.string(),
+        coverage: CalendarSchema,
+        businessCalendar: CalendarSchema,
+        now: z
+          .object({ at: z.string(), coverage: OpenNowSchema, businessHours: OpenNowSchema })
+          .openapi({ description: 'whether each calendar is open at the moment of this answer (public holidays included)' }),
+      })
       .optional()
       .openapi({ description: "the calendars a case opened now would pin: the caller's organisation, or ?orgId=" }),
   })
@@ -82,7 +106,14 @@ export function registerPolicyRoutes(services: Services): void {
     if (!id) return undefined;
     const org = canSeeOrg(principal, id) ? await caches.organisation(id) : undefined;
     if (!org) throw notFound('organisation');
-    return { id: org.id, ...caseCalendars(await withImportedClosures(db, org), new Date(), doc) };
+    const at = new Date();
+    const calendars = caseCalendars(await withImportedClosures(db, org), at, doc);
+    const now = {
+      at: at.toISOString(),
+      coverage: openNow(calendars.coverage, at.getTime()),
+      businessHours: openNow(calendars.businessCalendar, at.getTime()),
+    };
+    return { id: org.id, ...calendars, now };
   }
 
   defineRoute(

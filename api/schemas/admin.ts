@@ -1,6 +1,6 @@
 /** Administration: organisations, principals, tokens, partner links, products and versions. */
 import Holidays from 'date-holidays';
-import { IdSchema, IsoInstant, LocalDate, TimeZone, WeeklyWindowSchema } from './common';
+import { IdSchema, IsoInstant, LocalDate, Phone, TimeZone, WeeklyWindowSchema } from './common';
 import { ENTITLEMENT_IDS, MARKET_REGIONS, SUN_REGIONS } from '../../policy/types';
 import { ASSIGNABLE_ROLES } from '../../contract/roles';
 import { z } from '../zod';
@@ -90,6 +90,7 @@ export const CreatePrincipalBody = z
     homeRegion: z.enum(SUN_REGIONS).optional().openapi({ description: 'required for engineers: follow-the-sun region' }),
     managerLevel: z.int().min(1).max(5).optional().openapi({ description: 'required for managers: 1 = duty manager' }),
     timeZone: TimeZone.optional().openapi({ description: 'staff: the IANA zone their mail shows times in (default UTC)' }),
+    phone: Phone.optional().openapi({ description: 'customers and partners: the number staff call them on' }),
   })
   .openapi('CreatePrincipal');
 
@@ -100,6 +101,7 @@ export const UpdatePrincipalBody = z
     homeRegion: z.enum(SUN_REGIONS).optional(),
     managerLevel: z.int().min(1).max(5).optional(),
     timeZone: TimeZone.nullable().optional().openapi({ description: 'staff: the IANA zone their mail shows times in; null: UTC' }),
+    phone: Phone.nullable().optional().openapi({ description: 'the number staff call them on; null: none' }),
   })
   .openapi('UpdatePrincipal');
 
@@ -113,6 +115,7 @@ export const PrincipalSchema = z
     homeRegion: z.string().nullable(),
     managerLevel: z.number().nullable(),
     timeZone: z.string().nullable(),
+    phone: z.string().nullable(),
     disabled: z.boolean(),
     linkedOrgIds: z.array(z.string()).optional(),
     createdAt: IsoInstant,

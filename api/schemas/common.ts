@@ -45,6 +45,13 @@ export const inInstantRange = (iso: string): boolean => {
 };
 /** An instant a client sends: ISO 8601 with offset, and inside the range the database stores (else a 400, not a 500). */
 export const InputInstant = IsoInstant.refine(inInstantRange, 'between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z (UTC)');
+/** A phone number staff can dial: E.164 with optional spaces, e.g. +49 89 1234567. */
+export const Phone = z
+  .string()
+  .trim()
+  .regex(/^\+[1-9][0-9 ]{5,22}$/, 'an international number: + then country code and digits, spaces allowed, e.g. +49 89 1234567')
+  .refine((p) => p.replace(/ /g, '').length <= 16, 'at most 15 digits (E.164)')
+  .openapi({ example: '+49 89 1234567' });
 export const LocalDate = z.iso.date({ message: 'a YYYY-MM-DD date' });
 
 export const TimeZone = z

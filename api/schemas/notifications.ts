@@ -1,7 +1,7 @@
 /** Notification recipients (organisation contacts, on-call rota, account managers) and delivery state. */
 import { CUSTOMER_NOTICE_KINDS } from '../../activities/mail/recipients';
 import { LANGUAGES } from '../../activities/mail/catalogs';
-import { IdSchema, IsoInstant } from './common';
+import { IdSchema, IsoInstant, Phone } from './common';
 import { SUN_REGIONS } from './admin';
 import { z } from '../zod';
 
@@ -20,6 +20,7 @@ export const CreateContactBody = z
     email: z.email().max(320),
     language: Language.nullable().optional().openapi({ description: "mail language; null = the case's language" }),
     kinds: Kinds.nullable().optional(),
+    phone: Phone.nullable().optional().openapi({ description: 'the number staff call this contact on' }),
   })
   .openapi('CreateNotificationContact');
 
@@ -35,6 +36,7 @@ export const ContactSchema = z
     email: z.string(),
     language: z.string().nullable(),
     kinds: z.array(z.string()).nullable(),
+    phone: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

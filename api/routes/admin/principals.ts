@@ -53,6 +53,7 @@ export function registerPrincipalRoutes({ api, db, caches }: Services): void {
           homeRegion: body.homeRegion ?? null,
           managerLevel: body.managerLevel ?? null,
           timeZone: body.timeZone ?? null,
+          phone: body.phone ?? null,
         })
         .onConflictDoNothing()
         .returning();

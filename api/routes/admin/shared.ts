@@ -30,6 +30,7 @@ export const principalResource = (p: PrincipalRow, linkedOrgIds?: string[]) => (
   homeRegion: p.homeRegion,
   managerLevel: p.managerLevel,
   timeZone: p.timeZone,
+  phone: p.phone,
   disabled: p.disabledAt !== null,
   ...(linkedOrgIds ? { linkedOrgIds } : {}),
   createdAt: p.createdAt.toISOString(),

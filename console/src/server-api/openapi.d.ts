@@ -9163,6 +9163,145 @@ export interface paths {
     };
     trace?: never;
   };
+  '/v1/organisations/{id}/people': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List the people of a customer organisation and its partners
+     * @description Enabled case and license administrators of the organisation, then the support partners linked to it.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description People */
+        200: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['CustomerPerson'][];
+            };
+          };
+        };
+        /** @description Invalid input (or text a database cannot store); `errors` names each field and reason */
+        400: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Missing, unknown or revoked bearer token */
+        401: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The Bearer challenge (RFC 6750): `Bearer realm="caseflow"`, with `error="invalid_token"` for a token that was refused */
+            'WWW-Authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Role not admitted (admitted: engineer, manager, admin) */
+        403: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not found, or not visible to this principal */
+        404: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Rate limit for this token exceeded, or (invalid tokens only) too many failed authentications with this token or from this address */
+        429: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            /** @description Seconds until the limit or the block ends */
+            'Retry-After': number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description The database or Temporal is unavailable, or the case workflow did not answer in time; retry */
+        503: {
+          headers: {
+            /** @description The request's id (the client's own X-Request-Id when it sent a valid one), as in the server's log line */
+            'X-Request-Id': string;
+            /** @description The token's request budget in this window (IETF draft-ietf-httpapi-ratelimit-headers-08), e.g. `"600-in-1min"; r=599; t=60` */
+            RateLimit?: string;
+            /** @description The request quota and its window, e.g. `"600-in-1min"; q=600; w=60` */
+            'RateLimit-Policy'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/oncall': {
     parameters: {
       query?: never;
@@ -14148,6 +14287,12 @@ export interface components {
         id: string;
         coverage: components['schemas']['Calendar'];
         businessCalendar: components['schemas']['Calendar'];
+        /** @description whether each calendar is open at the moment of this answer (public holidays included) */
+        now: {
+          at: string;
+          coverage: components['schemas']['OpenNow'];
+          businessHours: components['schemas']['OpenNow'];
+        };
       };
     };
     Calendar: {
@@ -14165,6 +14310,11 @@ export interface components {
       day: 1 | 2 | 3 | 4 | 5 | 6 | 7;
       open: string;
       close: string;
+    };
+    OpenNow: {
+      open: boolean;
+      /** @description when it closes (if open) or opens next (if closed); null: always open */
+      changesAt: string | null;
     };
     /** @description RFC 9457 problem details */
     Problem: {
@@ -15098,6 +15248,7 @@ export interface components {
       homeRegion: string | null;
       managerLevel: number | null;
       timeZone: string | null;
+      phone: string | null;
       disabled: boolean;
       linkedOrgIds?: string[];
       /** Format: date-time */
@@ -15124,6 +15275,11 @@ export interface components {
        * @example Europe/Berlin
        */
       timeZone?: string;
+      /**
+       * @description customers and partners: the number staff call them on
+       * @example +49 89 1234567
+       */
+      phone?: string;
     };
     UpdatePrincipal: {
       name?: string;
@@ -15137,6 +15293,11 @@ export interface components {
        * @example Europe/Berlin
        */
       timeZone?: string | null;
+      /**
+       * @description the number staff call them on; null: none
+       * @example +49 89 1234567
+       */
+      phone?: string | null;
     };
     IssuedToken: {
       id: string;
@@ -15201,6 +15362,7 @@ export interface components {
       email: string;
       language: string | null;
       kinds: string[] | null;
+      phone: string | null;
       createdAt: string;
       updatedAt: string;
     };
@@ -15227,6 +15389,11 @@ export interface components {
             | 'manager_request_ack'
           )[]
         | null;
+      /**
+       * @description the number staff call this contact on
+       * @example +49 89 1234567
+       */
+      phone?: string | null;
     };
     UpdateNotificationContact: {
       name?: string;
@@ -15251,6 +15418,21 @@ export interface components {
             | 'manager_request_ack'
           )[]
         | null;
+      /**
+       * @description the number staff call this contact on
+       * @example +49 89 1234567
+       */
+      phone?: string | null;
+    };
+    CustomerPerson: {
+      id: string;
+      name: string;
+      email: string;
+      phone: string | null;
+      /** @description case_admin, license_admin or support_partner */
+      role: string;
+      /** @description a support partner acting on behalf of this organisation */
+      partner: boolean;
     };
     OnCallNow: {
       region: string;
