@@ -57,7 +57,7 @@ export function createActivities({ db, notifier, mailer, relay, webhooks }: Acti
       }
       // Committed: the relay sends them now, outside the workflow task (its sweep catches what this misses).
       if (batch.deliver === 'relay' && relay) relay.kick(result.toDeliver);
-      return result;
+      return { ...result, recordedAt: Date.now() };
     },
     async deliverNotifications(dedupeKeys: string[]): Promise<DeliveryResult> {
       if (!canDeliver) return { delivered: 0 };

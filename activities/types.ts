@@ -64,6 +64,12 @@ export interface CaseChangeResult {
   toDeliver: string[];
   /** Set when the database refused the step for good (activities/quarantine.ts); the case goes on. */
   quarantined?: 'sanitized' | 'skipped';
+  /**
+   * The worker's clock (epoch ms) when the write finished. The workflow measures its next timer from it
+   * (the server starts counting only when the task completes, after this write); the value is kept in the
+   * local activity's marker, so a replay reads the same. Absent in histories from before it existed.
+   */
+  recordedAt?: number;
 }
 
 export interface DeliveryResult {

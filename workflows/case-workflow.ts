@@ -63,6 +63,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   let flushedVersion = -1;
   const deliveries: Promise<void>[] = [];
   let lastSearch = outboxRelay ? searchAttributesKey(workflowInfo().typedSearchAttributes) : '';
+  // When this task's last write finished, by the worker's clock (from the local activity's result).
+  let lastWrite: { taskNow: number; at: number } | null = null;
 
   /**
    * Writes everything changed since the last write. Calls are chained, so batches go out one at a time in
@@ -83,6 +85,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     const result = await recordCaseChange({ record, view, events, notifications, ...(outboxRelay ? { deliver: 'relay' as const } : {}) });
     flushedVersion = view.version;
     recorded = true;
+    if (result.recordedAt !== undefined) lastWrite = { taskNow: workflowNow(), at: result.recordedAt };
     if (!outboxRelay && result.toDeliver.length > 0) deliveries.push(deliver(result.toDeliver));
     syncSearchAttributes();
   }
@@ -178,6 +181,17 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     upsertMemo({ title: input.title, caseId: input.caseId });
   await flush();
 
+  /**
+   * A timer's duration runs from when the server receives it, at the end of the task, which is after this
+   * task's write (the local activity); measured from workflow time (the task's start) it would fire late by
+   * the whole task. So the write's own duration is taken off. Bounded, so a worker clock ahead of the
+   * server's can only make a timer fire early, and the loop then waits again for what is left.
+   */
+  const timerFor = (wake: number, now: number): number => {
+    const taskSoFar = lastWrite?.taskNow === now ? Math.min(Math.max(lastWrite.at - now, 0), MAX_TASK_LAG_MS) : 0;
+    return Math.max(1, wake - now - taskSoFar);
+  };
+
   const continueAsNewDue = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > settings.maxHistoryLength;
 
   while (!m.closedForGood) {
@@ -195,7 +209,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       continue;
     }
     wakeMain = false;
-    await condition(() => wakeMain || m.closedForGood || continueAsNewDue(), wake === null ? undefined : wake - now);
+    await condition(() => wakeMain || m.closedForGood || continueAsNewDue(), wake === null ? undefined : timerFor(wake, now));
     await flush();
   }
 
@@ -204,6 +218,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   await Promise.all(deliveries);
   return m.view();
 }
+
+/** Longest stretch of a task taken off a timer: a workflow task times out after 10 s anyway. */
+const MAX_TASK_LAG_MS = 5_000;
 
 /** A signal has no validator: one whose input is malformed is dropped (the API validated it first). */
 function signalAcceptable(name: CommandName, arg: unknown): boolean {
