@@ -12,6 +12,7 @@ import { SignIn } from './views/SignIn';
 
 // The charts library is the bulk of the bundle: only the manager view loads it.
 const ManagerView = lazy(() => import('./views/ManagerView').then((m) => ({ default: m.ManagerView })));
+const PolicyView = lazy(() => import('./views/PolicyView').then((m) => ({ default: m.PolicyView })));
 
 function PhoneLookup() {
   const navigate = useNavigate();
@@ -48,6 +49,7 @@ export function App() {
             <>
               <NavLink to="/queue">Queue</NavLink>
               <NavLink to="/manager">Manager view</NavLink>
+              {(me.role === 'manager' || me.role === 'admin') && <NavLink to="/policy">Policy</NavLink>}
             </>
           ) : (
             <NavLink to="/portal">Portal</NavLink>
@@ -77,6 +79,7 @@ export function App() {
             <Route path="/" element={<Navigate to={home} replace />} />
             <Route path="/queue" element={<QueueView />} />
             <Route path="/manager" element={<ManagerView />} />
+            <Route path="/policy" element={<PolicyView />} />
             <Route path="/portal" element={<PortalView />} />
             <Route path="/portal/new" element={<OpenCaseForm />} />
             <Route path="/cases/:ref" element={<CasePage />} />

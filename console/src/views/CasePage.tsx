@@ -11,6 +11,7 @@ import type { CaseDetail, PhoneSession, Policy } from '../server-api/types';
 import { ActionForm } from '../components/ActionForm';
 import { AttachmentList } from '../components/AttachmentList';
 import { ClockList } from '../components/ClockList';
+import { PolicyMigrations } from '../components/PolicyMigrations';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { SlaBadge } from '../components/SlaBadge';
 import { Timeline } from '../components/Timeline';
@@ -140,6 +141,7 @@ export function CasePage() {
               {t.datesIn} {viewerZone()}
             </p>
             <ClockList clocks={c.sla} locale={lang} />
+            <PolicyMigrations migrations={c.policyMigrations} locale={lang} />
             <AttachmentList caseId={c.id} />
             <h2>{t.timeline}</h2>
             <Timeline detail={c} locale={lang} />
