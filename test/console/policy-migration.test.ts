@@ -103,6 +103,12 @@ describe('policy view in the browser', () => {
     const reportRow = page.locator('[data-testid=backtest-report] tr[data-row="production-2"]');
     expect(await reportRow.textContent()).toMatch(/^Production Support23/); // three cases of Production Severity 2, still open
     expect(await page.locator('[data-testid=backtest-report] tr[data-row="production-3"]').textContent()).toMatch(/^Production Support31/);
+    // Every case whose due instant moves is listed with its new deadline, not only the flips.
+    const moved = await page
+      .locator('[data-testid=backtest-moves] tbody tr')
+      .evaluateAll((rows) => (rows as unknown as { getAttribute(n: string): string | null }[]).map((r) => r.getAttribute('data-case')));
+    expect(moved.sort()).toEqual([...sev2].sort());
+    expect(await page.locator(`[data-testid=backtest-moves] tr[data-case="${sev2[0]}"]`).textContent()).toMatch(/\(1 hour\).*earlier$/);
 
     // The administrator publishes that target as version 2 (in force tomorrow: open cases move only by a migration).
     const published = await svc.call(ADMIN, 'POST', '/v1/policy/versions', {
@@ -151,7 +157,6 @@ describe('policy view in the browser', () => {
     // Apply, after confirming.
     await page.getByTestId('migration-apply').click();
     await page.getByRole('alertdialog', { name: 'Apply this migration?' }).waitFor();
-    await shot(page, 'policy-migration-confirm');
     await page.getByTestId('migration-confirm').click();
     await page.locator('[data-testid=apply][data-status=completed]').waitFor({ timeout: 60_000 });
     const outcome = async (id: string) => page.locator(`[data-testid=apply-cases] tr[data-case="${id}"]`).getAttribute('data-outcome');

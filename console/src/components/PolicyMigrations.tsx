@@ -20,8 +20,8 @@ export function PolicyMigrations({ migrations, locale }: { migrations: CaseDetai
             <ul>
               {m.clocks.map((c) => (
                 <li key={c.clock} data-clock={c.clock}>
-                  {t.clocks[c.clock] ?? humanize(c.clock)}: {c.oldTarget} → {c.newTarget}, {t.due} {formatInstant(c.oldDueAt, locale)} →{' '}
-                  {c.breachesAtOnce ? <strong>{t.breachesAtOnce}</strong> : formatInstant(c.newDueAt, locale)}
+                  {t.clocks[c.clock] ?? humanize(c.clock)}: {c.oldTarget} → {c.newTarget}, {t.dueLower} {formatInstant(c.oldDueAt, locale)}{' '}
+                  → {c.breachesAtOnce ? <strong>{t.breachesAtOnce}</strong> : formatInstant(c.newDueAt, locale)}
                 </li>
               ))}
             </ul>

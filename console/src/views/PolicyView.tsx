@@ -47,7 +47,7 @@ export function PolicyView() {
                 <td>
                   <code>{v.key}</code>
                 </td>
-                <td>{formatInstant(v.effectiveAt, lang)}</td>
+                <td>{Date.parse(v.effectiveAt) <= 0 ? t.fromTheStart : formatInstant(v.effectiveAt, lang)}</td>
                 <td>{v.note}</td>
               </tr>
             ))}

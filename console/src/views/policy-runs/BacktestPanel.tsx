@@ -9,7 +9,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api } from '../../server-api/client';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { formatInstant, humanize } from '../../format';
+import { durationMs, formatInstant, humanize } from '../../format';
 import { fill, policyText as t } from './text';
 import {
   LEVELS,
@@ -23,6 +23,8 @@ import {
 import { RunProgress, useProgramName, useRun } from './runs';
 
 const HOUR = 3_600_000;
+/** Moves listed on screen; the report holds more (all counted). */
+const MOVES_SHOWN = 200;
 const KINDS = ['wall', 'business', 'business_days', 'best_effort', 'not_available'] as const;
 
 type Patch = { programs?: Record<string, { targets?: Record<string, PolicyTarget>; coverageWindows?: unknown }> } & Record<string, unknown>;
@@ -215,10 +217,11 @@ export function BacktestPanel({ versions, lang }: { versions: PolicyVersion[]; l
             ))}
           </ul>
         </fieldset>
-        <label className="block">
+        <label style={{ display: 'block', marginTop: '0.5rem' }}>
           {t.patch}
           <textarea
-            rows={6}
+            style={{ display: 'block', width: '100%', fontFamily: 'monospace' }}
+            rows={8}
             value={patchText}
             onChange={(e) => setPatchText(e.target.value)}
             spellCheck={false}
@@ -368,7 +371,41 @@ function Report({ report, partial, lang }: { report: BacktestReport; partial: bo
           </tbody>
         </table>
       )}
-      <p className="muted">{fill(t.moves, { n: report.movesTotal })}</p>
+      <h3>{fill(t.moves, { n: report.movesTotal })}</h3>
+      {report.moves.length > 0 && (
+        <table data-testid="backtest-moves">
+          <caption className="muted">{fill(t.movesListed, { n: Math.min(report.moves.length, MOVES_SHOWN) })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t.caseCol}</th>
+              <th scope="col">
+                {t.program}, {t.level}
+              </th>
+              <th scope="col">{t.due}</th>
+              <th scope="col">{t.shift}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.moves.slice(0, MOVES_SHOWN).map((m) => (
+              <tr key={m.caseId} data-case={m.caseId}>
+                <td>
+                  <Link to={`/cases/${m.caseId}`}>{m.caseId.slice(0, 8)}</Link>
+                </td>
+                <td>
+                  {programName(m.program)} {m.level}
+                </td>
+                <td>
+                  {formatInstant(m.before.dueAt, lang)} → {formatInstant(m.after.dueAt, lang)}
+                  {m.after.target && <span className="muted"> ({m.after.target})</span>}
+                </td>
+                <td>
+                  {m.shiftMs === null ? '—' : fill(m.shiftMs < 0 ? t.earlierBy : t.laterBy, { time: durationMs(Math.abs(m.shiftMs)) })}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </div>
   );
 }

@@ -12,6 +12,7 @@ export const policyText = {
   effectiveCol: 'Effective',
   noteCol: 'Note',
   inForce: 'in force',
+  fromTheStart: 'from the start',
   // back-test
   backtest: 'Back-test a candidate',
   baseVersion: 'Base version',
@@ -61,6 +62,10 @@ export const policyText = {
   flips: 'Cases whose outcome flips',
   noFlips: 'No outcome flips.',
   moves: 'Cases whose first-response due instant moves: {n}',
+  movesListed: 'The first {n} listed:',
+  shift: 'Shift',
+  earlierBy: '{time} earlier',
+  laterBy: '{time} later',
   caseCol: 'Case',
   outcome: 'Outcome',
   due: 'Due',
@@ -116,6 +121,7 @@ export const policyText = {
   migratedFromTo: '{from} → {to}',
   migratedBy: 'by {actor}',
   migrationRun: 'run {id}',
+  dueLower: 'due',
 };
 
 /** "{a} and {b}" placeholders filled in. */
