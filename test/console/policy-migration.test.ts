@@ -151,6 +151,15 @@ describe('policy view in the browser', () => {
     const seriousOnPreview = await seriousViolations(page);
     expect(seriousOnPreview).toEqual([]);
 
+    // The list narrows to what needs a look: the due instants that move earlier, none breaching at once.
+    const listed = () => page.locator('[data-testid=preview-cases] tbody tr').count();
+    await page.getByTestId('preview-filter').selectOption('earlier');
+    expect(await listed()).toBe(3);
+    await page.getByTestId('preview-filter').selectOption('breaches');
+    expect(await listed()).toBe(0);
+    await page.getByTestId('preview-filter').selectOption('all');
+    expect(await listed()).toBe(4);
+
     // One case changes after the preview: the engineer answers it, so apply must leave it alone.
     expect((await svc.call('eng-americas', 'POST', `/v1/cases/${changing}/responses`, { message: 'Looking at it' })).status).toBe(200);
 

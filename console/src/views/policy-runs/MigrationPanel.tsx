@@ -245,79 +245,127 @@ export function MigrationPanel({ versions, admin, lang }: { versions: PolicyVers
   );
 }
 
+/** Rows rendered at first and per "show more": a preview holds up to 20,000 cases (the exports hold all). */
+const PAGE = 200;
+
+const SHOW = {
+  all: () => true,
+  earlier: (r: PreviewRow) => r.earlier,
+  breaches: (r: PreviewRow) => r.breachesAtOnce,
+  refused: (r: PreviewRow) => r.refused !== null,
+} as const;
+
+function ShowMore({ shown, total, more }: { shown: number; total: number; more: () => void }) {
+  if (shown >= total) return null;
+  return (
+    <p>
+      <span className="muted">{fill(t.shownOf, { shown, total })}</span>{' '}
+      <button type="button" onClick={more}>
+        {fill(t.showMore, { n: Math.min(PAGE, total - shown) })}
+      </button>
+    </p>
+  );
+}
+
 function PreviewTable({ rows, lang }: { rows: PreviewRow[]; lang: string }) {
   const programName = useProgramName();
+  const [show, setShow] = useState<keyof typeof SHOW>('all');
+  const [limit, setLimit] = useState(PAGE);
+  const picked = rows.filter(SHOW[show]);
   return (
-    <table data-testid="preview-cases">
-      <thead>
-        <tr>
-          <th scope="col">{t.caseCol}</th>
-          <th scope="col">
-            {t.program}, {t.level}
-          </th>
-          <th scope="col">{t.clock}</th>
-          <th scope="col">{t.state}</th>
-          <th scope="col">{t.oldDue}</th>
-          <th scope="col">{t.newDue}</th>
-          <th scope="col">{t.target}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.flatMap((r) => {
-          const head = (
-            <>
-              <td>
-                <Link to={`/cases/${r.caseId}`}>{r.caseId.slice(0, 8)}</Link>
-                <div className="muted">
-                  {r.fromVersion} → {r.toVersion}
-                </div>
-              </td>
-              <td>
-                {programName(r.program)} {r.level}
-              </td>
-            </>
-          );
-          if (r.refused || r.clocks.length === 0)
-            return [
-              <tr key={r.caseId} data-case={r.caseId} data-refused={r.refused ? 'true' : 'false'}>
-                {head}
-                <td colSpan={5} className="muted">
-                  {r.refused ? `${t.refusedCol}: ${r.refused}` : t.noRunningClock}
+    <>
+      <label>
+        {t.showCases}{' '}
+        <select
+          value={show}
+          onChange={(e) => {
+            setShow(e.target.value as keyof typeof SHOW);
+            setLimit(PAGE);
+          }}
+          data-testid="preview-filter"
+        >
+          {(Object.keys(SHOW) as (keyof typeof SHOW)[]).map((k) => (
+            <option key={k} value={k}>
+              {t.showWhich[k]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <table data-testid="preview-cases">
+        <thead>
+          <tr>
+            <th scope="col">{t.caseCol}</th>
+            <th scope="col">
+              {t.program}, {t.level}
+            </th>
+            <th scope="col">{t.clock}</th>
+            <th scope="col">{t.state}</th>
+            <th scope="col">{t.oldDue}</th>
+            <th scope="col">{t.newDue}</th>
+            <th scope="col">{t.target}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {picked.slice(0, limit).flatMap((r) => {
+            const head = (
+              <>
+                <td>
+                  <Link to={`/cases/${r.caseId}`}>{r.caseId.slice(0, 8)}</Link>
+                  <div className="muted">
+                    {r.fromVersion} → {r.toVersion}
+                  </div>
                 </td>
-              </tr>,
-            ];
-          return r.clocks.map((k) => (
-            <tr
-              key={`${r.caseId}-${k.clock}`}
-              data-case={r.caseId}
-              data-clock={k.clock}
-              data-breaches={k.breachesAtOnce ? 'true' : 'false'}
-            >
-              {head}
-              <td>{t.clocks[k.clock] ?? humanize(k.clock)}</td>
-              <td>
-                {humanize(k.oldState)} → {humanize(k.state)}
-              </td>
-              <td data-testid="old-due" data-value={k.oldDueAt ?? ''}>
-                {formatInstant(k.oldDueAt, lang)}
-              </td>
-              <td data-testid="new-due" data-value={k.newDueAt ?? ''}>
-                {k.breachesAtOnce ? <strong className="badge sla-breached">{t.breachesAtOnce}</strong> : formatInstant(k.newDueAt, lang)}
-              </td>
-              <td>
-                {k.oldTarget} → {k.newTarget}
-              </td>
-            </tr>
-          ));
-        })}
-      </tbody>
-    </table>
+                <td>
+                  {programName(r.program)} {r.level}
+                </td>
+              </>
+            );
+            if (r.refused || r.clocks.length === 0)
+              return [
+                <tr key={r.caseId} data-case={r.caseId} data-refused={r.refused ? 'true' : 'false'}>
+                  {head}
+                  <td colSpan={5} className="muted">
+                    {r.refused ? `${t.refusedCol}: ${r.refused}` : t.noRunningClock}
+                  </td>
+                </tr>,
+              ];
+            return r.clocks.map((k) => (
+              <tr
+                key={`${r.caseId}-${k.clock}`}
+                data-case={r.caseId}
+                data-clock={k.clock}
+                data-breaches={k.breachesAtOnce ? 'true' : 'false'}
+              >
+                {head}
+                <td>{t.clocks[k.clock] ?? humanize(k.clock)}</td>
+                <td>
+                  {humanize(k.oldState)} → {humanize(k.state)}
+                </td>
+                <td data-testid="old-due" data-value={k.oldDueAt ?? ''}>
+                  {formatInstant(k.oldDueAt, lang)}
+                </td>
+                <td data-testid="new-due" data-value={k.newDueAt ?? ''}>
+                  {k.breachesAtOnce ? <strong className="badge sla-breached">{t.breachesAtOnce}</strong> : formatInstant(k.newDueAt, lang)}
+                </td>
+                <td>
+                  {k.oldTarget} → {k.newTarget}
+                </td>
+              </tr>
+            ));
+          })}
+        </tbody>
+      </table>
+      <ShowMore shown={Math.min(limit, picked.length)} total={picked.length} more={() => setLimit((l) => l + PAGE)} />
+    </>
   );
 }
 
 function ApplyTable({ cases, previewed, lang }: { cases: ApplyCase[]; previewed: PreviewRow[]; lang: string }) {
   const byId = new Map(previewed.map((r) => [r.caseId, r]));
   const left = cases.filter((c) => c.outcome !== 'migrated');
+  const [limit, setLimit] = useState(PAGE);
+  // The cases left alone first: they are what needs a look.
+  const ordered = [...left, ...cases.filter((c) => c.outcome === 'migrated')];
   return (
     <>
       <p data-testid="apply-counts">
@@ -337,7 +385,7 @@ function ApplyTable({ cases, previewed, lang }: { cases: ApplyCase[]; previewed:
           </tr>
         </thead>
         <tbody>
-          {cases.map((c) => {
+          {ordered.slice(0, limit).map((c) => {
             const fr = byId.get(c.caseId)?.clocks.find((k) => k.clock === 'firstResponse');
             return (
               <tr key={c.caseId} data-case={c.caseId} data-outcome={c.outcome}>
@@ -357,6 +405,7 @@ function ApplyTable({ cases, previewed, lang }: { cases: ApplyCase[]; previewed:
           })}
         </tbody>
       </table>
+      <ShowMore shown={Math.min(limit, ordered.length)} total={ordered.length} more={() => setLimit((l) => l + PAGE)} />
     </>
   );
 }
