@@ -244,7 +244,8 @@ describe('console in the browser', () => {
     await customer.getByTestId('customer-org').getByText('Acme Logistics GmbH').waitFor();
     expect(await customer.getByTestId('customer-support-id').textContent()).toBe('01700001');
     expect(await customer.getByTestId('customer-local-time').textContent()).toMatch(/\d{2}:\d{2}( [AP]M)? \(Europe\/Berlin\)/);
-    expect(await customer.getByTestId('customer-opened-by').textContent()).toBe('acme-premier-anna');
+    expect(await customer.getByTestId('customer-opened-by').getAttribute('data-principal')).toBe('acme-premier-anna');
+    expect(await customer.getByTestId('customer-opened-by').textContent()).toBe('Anna (acme-premier)');
     await expectAccessible(jonas, 'case page (engineer, customer card)');
     await shot(jonas, 'case-page-customer');
 

@@ -12,6 +12,7 @@ import type { Attachment, AttachmentLink } from '../server-api/types';
 import { formatInstant } from '../format';
 import { useI18n } from '../i18n';
 import { ProblemAlert } from './ProblemAlert';
+import { labelCells } from './cellLabels';
 
 /** "512 B", "3.2 MB", "1.5 GB" (decimal units, as file managers show them), in the locale's digits. */
 export function formatBytes(bytes: number, locale: string): string {
@@ -83,7 +84,7 @@ export function AttachmentList({ caseId }: { caseId: string }) {
       {items.length === 0 ? (
         <p className="muted">{list.isLoading ? '…' : t.noAttachments}</p>
       ) : (
-        <table data-testid="attachment-list">
+        <table data-testid="attachment-list" className="list-table" ref={labelCells}>
           <thead>
             <tr>
               <th scope="col">{t.fileName}</th>

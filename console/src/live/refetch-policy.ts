@@ -37,6 +37,7 @@ const REFERENCE = new Set([
   'organisation',
   'organisation-contacts',
   'organisation-account-manager',
+  'organisation-people',
   'dev-personas',
 ]);
 /** Queries about one case, keyed [kind, case id or number]. */

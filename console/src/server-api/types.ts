@@ -25,6 +25,8 @@ export type ResolutionType = Resolution['type'];
 export type CaseEvent = Schemas['CaseEventList']['items'][number];
 export type Organisation = Schemas['Organisation'];
 export type NotificationContact = Schemas['NotificationContact'];
+/** A customer organisation's own person or a partner acting for it (GET /v1/organisations/{id}/people). */
+export type CustomerPerson = Schemas['CustomerPerson'];
 export type AccountManager = Schemas['AccountManager'];
 export type CaseNotice = Schemas['CaseNotification'];
 export type Policy = Schemas['Policy'];

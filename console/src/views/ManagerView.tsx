@@ -14,6 +14,7 @@ import { ProblemAlert } from '../components/ProblemAlert';
 import { SlaBadge } from '../components/SlaBadge';
 import { durationMs, humanize } from '../format';
 import { PagesWaiting } from './PagesWaiting';
+import { labelCells } from '../components/cellLabels';
 
 const DAYS = 30;
 
@@ -112,7 +113,7 @@ export function ManagerView() {
             </BarChart>
           </ResponsiveContainer>
         </div>
-        <table data-testid="report-table">
+        <table data-testid="report-table" className="list-table compact" ref={labelCells}>
           <caption className="sr-only">SLA report</caption>
           <thead>
             <tr>

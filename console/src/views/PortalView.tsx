@@ -9,6 +9,7 @@ import { SlaBadge } from '../components/SlaBadge';
 import { formatInstant, humanize, viewerZone } from '../format';
 import { I18nContext, levelLabel, messagesFor, supportedLanguage } from '../i18n';
 import { useOrganisations } from './useOrganisations';
+import { labelCells } from '../components/cellLabels';
 
 export function PortalView() {
   const id = useId();
@@ -52,7 +53,7 @@ export function PortalView() {
         </div>
         {cases.data && cases.data.items.length === 0 && <p>{t.noCases}</p>}
         {cases.data && cases.data.items.length > 0 && (
-          <table>
+          <table className="list-table" ref={labelCells}>
             <thead>
               <tr>
                 <th scope="col">{t.case}</th>

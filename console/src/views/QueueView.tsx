@@ -9,6 +9,7 @@ import { ProblemAlert } from '../components/ProblemAlert';
 import { SlaBadge } from '../components/SlaBadge';
 import { useNow } from '../components/useNow';
 import { humanize, localTime } from '../format';
+import { labelCells } from '../components/cellLabels';
 
 const SLA_STATES = ['on_track', 'at_risk', 'breached', 'paused', 'met', 'no_target', 'best_effort', 'not_available'];
 const PROGRAMS = [
@@ -110,7 +111,7 @@ export function QueueView() {
       <p className="muted" role="status" data-testid="queue-total">
         {queue.data ? `${queue.data.total} open cases · page ${filters.page} of ${pages}` : 'Loading…'}
       </p>
-      <table className="queue">
+      <table className="queue list-table" ref={labelCells}>
         <thead>
           <tr>
             <th scope="col">Case</th>
