@@ -11,6 +11,7 @@ import { and, asc, isNull, lt, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { notifications } from '../db/schema';
 import { deliverNotifications, type DeliveryChannels } from './deliver-notifications';
+import { inSpan } from './trace-span';
 
 export interface OutboxRelay {
   /** Delivers these rows now (not awaited: the step's write does not wait for SMTP). */
@@ -38,12 +39,13 @@ export function createOutboxRelay(db: Db, channels: DeliveryChannels, opts: Outb
   let sweeping = false;
   let stopped = true;
 
-  const deliver = (keys: string[]) => {
+  const deliver = (keys: string[], trigger: 'kick' | 'sweep') => {
     const mine = keys.filter((k) => !inFlight.has(k));
     if (mine.length === 0) return;
     for (const k of mine) inFlight.add(k);
     // A failure stays on the row (attempts, last_error) for the sweep to retry.
-    const work = deliverNotifications(db, channels, mine)
+    const attributes = { 'caseflow.outbox.rows': mine.length, 'caseflow.outbox.trigger': trigger };
+    const work = inSpan('outbox.deliver', { attributes }, () => deliverNotifications(db, channels, mine))
       .then(() => undefined, onError)
       .finally(() => {
         for (const k of mine) inFlight.delete(k);
@@ -71,7 +73,11 @@ export function createOutboxRelay(db: Db, channels: DeliveryChannels, opts: Outb
         )
         .orderBy(asc(notifications.id))
         .limit(batch);
-      if (rows.length > 0) deliver(rows.map((r) => r.key));
+      if (rows.length > 0)
+        deliver(
+          rows.map((r) => r.key),
+          'sweep',
+        );
     } catch (err) {
       onError(err); // the database is away: the next sweep tries again
     } finally {
@@ -81,7 +87,7 @@ export function createOutboxRelay(db: Db, channels: DeliveryChannels, opts: Outb
 
   return {
     kick(keys) {
-      if (keys.length > 0) deliver(keys);
+      if (keys.length > 0) deliver(keys, 'kick');
     },
     start() {
       if (!stopped) return;

@@ -76,6 +76,15 @@ export interface Config {
   peopleSignIn: PeopleSignIn;
   /** npm start's embedded OpenID provider (dev only: no provider configured, not production): its loopback port; null = none. */
   localOidc: { port: number } | null;
+  /**
+   * OpenTelemetry traces (issue 23): null = off (the default). OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, or
+   * OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces, turns them on (OTLP over HTTP/protobuf); OTEL_SERVICE_NAME
+   * (default caseflow); OTEL_SDK_DISABLED=true turns them off again. npm start's CASEFLOW_TRACES=jaeger
+   * (or --traces) runs a local Jaeger and points the endpoint at it.
+   */
+  tracing: TracingSettings | null;
+  /** CASEFLOW_TRACES=jaeger: npm start runs Jaeger on these loopback ports (JAEGER_UI_PORT 16686, JAEGER_OTLP_PORT 4318). */
+  localJaeger: { uiPort: number; otlpPort: number } | null;
   temporal: {
     /** true when TEMPORAL_ADDRESS (or a config-file profile) points at an existing cluster. */
     external: boolean;
@@ -84,6 +93,38 @@ export interface Config {
     devServerPort: number;
     uiPort: number;
   };
+}
+
+export interface TracingSettings {
+  /** Where spans are POSTed (OTLP/HTTP protobuf), e.g. http://127.0.0.1:4318/v1/traces. */
+  endpoint: string;
+  serviceName: string;
+}
+
+/** The OTel SDK's own variable names (https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/). */
+export function tracingFromEnv(env: NodeJS.ProcessEnv): TracingSettings | null {
+  if (env.OTEL_SDK_DISABLED === 'true') return null;
+  const [name, raw] = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+    ? ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT]
+    : ['OTEL_EXPORTER_OTLP_ENDPOINT', env.OTEL_EXPORTER_OTLP_ENDPOINT];
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`${name} must be an http(s) URL, got '${raw}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${name} must be an http(s) URL, got '${raw}'`);
+  // The base endpoint is the collector's root; the signal path is appended, as the SDK specification says.
+  const endpoint = name === 'OTEL_EXPORTER_OTLP_ENDPOINT' ? `${raw.replace(/\/+$/, '')}/v1/traces` : raw;
+  return { endpoint, serviceName: env.OTEL_SERVICE_NAME || 'caseflow' };
+}
+
+function localJaegerFromEnv(env: NodeJS.ProcessEnv): Config['localJaeger'] {
+  const wanted = env.CASEFLOW_TRACES;
+  if (wanted === undefined || wanted === '' || wanted === 'off') return null;
+  if (wanted !== 'jaeger') throw new Error(`CASEFLOW_TRACES must be jaeger or off, got '${wanted}'`);
+  return { uiPort: intFromEnv(env, 'JAEGER_UI_PORT', 16686), otlpPort: intFromEnv(env, 'JAEGER_OTLP_PORT', 4318) };
 }
 
 function trustProxyFromEnv(raw: string | undefined): boolean | number | string | undefined {
@@ -324,6 +365,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       env.NODE_ENV === 'production' || peopleSignIn.providers.length > 0 || env.LOCAL_OIDC === 'off'
         ? null
         : { port: intFromEnv(env, 'LOCAL_OIDC_PORT', 3900) },
+    tracing: tracingFromEnv(env),
+    localJaeger: localJaegerFromEnv(env),
     temporal: {
       external,
       namespace: loaded.namespace ?? env.TEMPORAL_NAMESPACE ?? 'default',

@@ -10,6 +10,7 @@ import { caseMailer } from './mail';
 import { cachedCasesFor, createCaseWorker } from '../worker/create-worker';
 import type { Config } from './config';
 import { connectWorker } from './temporal';
+import { activeTracing } from './tracing';
 
 export interface SupervisedWorker {
   stop(): Promise<void>;
@@ -43,6 +44,7 @@ export function superviseWorker(config: Config, database: Database, logger: Logg
           mailer,
           webhooks: config.webhooks,
           cacheBudgetMb: config.workerCacheMb,
+          tracing: activeTracing(),
         });
         current = { worker, connection };
         log.info(

@@ -6,6 +6,7 @@ import { startHttpServer } from '../runtime/http-server';
 import { startInboundSmtp } from '../runtime/inbound-smtp';
 import { createLogger } from '../runtime/logger';
 import { onShutdown } from '../runtime/shutdown';
+import { startTracing } from '../runtime/tracing';
 import { connectClient } from '../runtime/temporal';
 
 async function main(): Promise<void> {
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   requireSharedDatabase(config, 'the API');
   const register = onShutdown(logger);
+  if (config.tracing) register('tracing', startTracing(config.tracing, logger).shutdown);
   const database = await openConfiguredDatabase(config);
   register('database', database.close);
   const temporal = await connectClient(config);

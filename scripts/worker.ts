@@ -4,6 +4,7 @@ import { openConfiguredDatabase, requireSharedDatabase } from '../runtime/databa
 import { createLogger } from '../runtime/logger';
 import { installTemporalRuntime } from '../runtime/temporal-runtime';
 import { onShutdown } from '../runtime/shutdown';
+import { startTracing } from '../runtime/tracing';
 import { superviseWorker } from '../runtime/worker-supervisor';
 
 async function main(): Promise<void> {
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   installTemporalRuntime(logger, { metricsBindAddress: config.workerMetricsAddress });
   requireSharedDatabase(config, 'the worker');
   const register = onShutdown(logger);
+  if (config.tracing) register('tracing', startTracing(config.tracing, logger).shutdown);
   const database = await openConfiguredDatabase(config);
   register('database', database.close);
   const worker = superviseWorker(config, database, logger);

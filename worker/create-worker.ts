@@ -13,6 +13,7 @@ import type { WebhookSettings } from '../activities/webhooks/subscriptions';
 import type { CaseMailer } from '../activities/mail/mailer';
 import { TASK_QUEUE } from '../contract/case';
 import { createBacktestActivities } from '../backtest/activities';
+import { activityTracingInterceptors, WORKFLOW_INTERCEPTOR_MODULES, workflowSpanSinks, type WorkerTracing } from './tracing';
 
 export interface CaseWorkerOptions {
   connection: NativeConnection;
@@ -33,6 +34,8 @@ export interface CaseWorkerOptions {
   maxCachedWorkflows?: number;
   /** Memory for the sticky cache (WORKER_CACHE_MB): it holds cachedCasesFor(budget) cases. */
   cacheBudgetMb?: number;
+  /** The process's traces (runtime/tracing.ts); absent = workflow and activity spans go nowhere. */
+  tracing?: WorkerTracing | null;
 }
 
 /**
@@ -49,6 +52,13 @@ export function cachedCasesFor(budgetMb: number): number {
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
+// The OpenTelemetry workflow interceptors are part of every bundle (worker/tracing.ts says why).
+const bundleOptions = () => ({
+  workflowsPath: WORKFLOWS_PATH,
+  workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+  logger: quietBundlerLogger,
+});
+
 let sharedBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 /**
@@ -58,9 +68,7 @@ let sharedBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
  */
 export function caseWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   const prebuilt = process.env.CASEFLOW_WORKFLOW_BUNDLE;
-  sharedBundle ??= (
-    prebuilt ? readWorkflowBundle(prebuilt) : bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger })
-  ).catch((err) => {
+  sharedBundle ??= (prebuilt ? readWorkflowBundle(prebuilt) : bundleWorkflowCode(bundleOptions())).catch((err) => {
     sharedBundle = undefined;
     throw err;
   });
@@ -69,7 +77,7 @@ export function caseWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 
 /** Writes the bundle and its source map (`<path>` and `<path>.map`). */
 export async function writeWorkflowBundle(path: string): Promise<void> {
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  const bundle = await bundleWorkflowCode(bundleOptions());
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, bundle.code);
   await writeFile(`${path}.map`, bundle.sourceMap);
@@ -94,6 +102,8 @@ export async function createCaseWorker(opts: CaseWorkerOptions): Promise<Worker>
       ...createActivities({ db: opts.database, notifier: opts.notifier, mailer: opts.mailer, webhooks: opts.webhooks, relay }),
       ...createBacktestActivities(opts.database.db),
     },
+    interceptors: activityTracingInterceptors(opts.tracing),
+    sinks: workflowSpanSinks(opts.tracing),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 50,
     maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions,
     maxCachedWorkflows: opts.maxCachedWorkflows ?? (opts.cacheBudgetMb === undefined ? undefined : cachedCasesFor(opts.cacheBudgetMb)),

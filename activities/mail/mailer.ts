@@ -7,6 +7,8 @@ import type { ReplyAddressConfig } from './reply-address';
 import { replyAddress } from './reply-address';
 import { domainOf, messageIdFor, threadRootId } from './message-id';
 import type { MailTransport } from './transport';
+import { SpanKind } from '@opentelemetry/api';
+import { inSpan } from '../trace-span';
 
 export interface CaseMailer {
   transport: MailTransport;
@@ -28,7 +30,21 @@ export interface OutgoingMail {
 
 export type SendOutcome = { status: 'sent' | 'bounced'; messageId: string; response: string };
 
-export async function sendCaseMail(mailer: CaseMailer, mail: OutgoingMail): Promise<SendOutcome> {
+/** One SMTP send, traced as `smtp.send` (the mail delivery of a case's trace). */
+export function sendCaseMail(mailer: CaseMailer, mail: OutgoingMail): Promise<SendOutcome> {
+  const attributes = {
+    'caseflow.case_id': mail.caseId,
+    'caseflow.notice.dedupe_key': mail.dedupeKey,
+    'caseflow.mail.customer_facing': mail.customerFacing,
+  };
+  return inSpan('smtp.send', { kind: SpanKind.CLIENT, attributes }, async (span) => {
+    const outcome = await sendOnce(mailer, mail);
+    span.setAttribute('caseflow.mail.outcome', outcome.status);
+    return outcome;
+  });
+}
+
+async function sendOnce(mailer: CaseMailer, mail: OutgoingMail): Promise<SendOutcome> {
   const domain = domainOf(mailer.transport.from);
   const messageId = messageIdFor(mail.dedupeKey, mail.to.address, domain);
   const root = threadRootId(mail.caseId, domain);

@@ -2,6 +2,7 @@
  * The real API over real components: a fresh migrated database (PGlite, or PostgreSQL with DATABASE_URL)
  * with the demo seed, a Temporal dev server and, when a test opens cases, the case worker.
  */
+import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { Express } from 'express';
@@ -11,6 +12,7 @@ import { createApp, type InboundMailOptions } from '../../api/app';
 import type { AttachmentOptions } from '../../api/attachments/options';
 import type { Database } from '../../db/client';
 import { seedDemo } from '../../runtime/demo-seed';
+import { temporalClientInterceptors, type Tracing } from '../../runtime/tracing';
 import type { CaseMailer } from '../../activities/mail/mailer';
 import { createCaseWorker } from '../../worker/create-worker';
 import { createTestDatabase } from '../helpers/db';
@@ -41,6 +43,8 @@ export interface HarnessOptions {
   mailer?: CaseMailer;
   /** Attachment storage and limits (default: files in a temporary folder, default limits). */
   attachments?: AttachmentOptions;
+  /** The process's traces (runtime/tracing.ts, started by the test): a traced Temporal client and worker. */
+  tracing?: Tracing;
 }
 
 export const TEST_REPLY = { secret: 'api-test-reply-secret', domain: 'reply.caseflow.test' };
@@ -53,12 +57,18 @@ export async function startApiHarness(opts: HarnessOptions = {}): Promise<ApiHar
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   if (opts.worker) {
-    worker = await createCaseWorker({ connection: env.nativeConnection, database, notifier: null, mailer: opts.mailer ?? null });
+    worker = await createCaseWorker({
+      connection: env.nativeConnection,
+      database,
+      notifier: null,
+      mailer: opts.mailer ?? null,
+      tracing: opts.tracing,
+    });
     running = worker.run();
   }
   const app = createApp({
     database,
-    temporal: env.client,
+    temporal: opts.tracing ? new Client({ connection: env.connection, interceptors: temporalClientInterceptors() }) : env.client,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000,
     authFailuresPerMinute: 1000,
