@@ -1,9 +1,10 @@
 /** The case page's policy migrations (`policyMigrations` of GET /v1/cases/{id}): when, who, from and to, each running clock's due instants. */
 import type { CaseDetail } from '../server-api/types';
-import { formatInstant, humanize } from '../format';
-import { fill, policyText as t } from '../views/policy-runs/text';
+import { formatInstant } from '../format';
+import { fill, usePolicyText, wordOf } from '../i18n/policy-view';
 
 export function PolicyMigrations({ migrations, locale }: { migrations: CaseDetail['policyMigrations']; locale: string }) {
+  const { t } = usePolicyText();
   if (migrations.length === 0) return null;
   return (
     <section aria-labelledby="migrations-h" data-testid="case-migrations">
@@ -20,8 +21,8 @@ export function PolicyMigrations({ migrations, locale }: { migrations: CaseDetai
             <ul>
               {m.clocks.map((c) => (
                 <li key={c.clock} data-clock={c.clock}>
-                  {t.clocks[c.clock] ?? humanize(c.clock)}: {c.oldTarget} → {c.newTarget}, {t.dueLower} {formatInstant(c.oldDueAt, locale)}{' '}
-                  → {c.breachesAtOnce ? <strong>{t.breachesAtOnce}</strong> : formatInstant(c.newDueAt, locale)}
+                  {wordOf(t.clocks, c.clock)}: {c.oldTarget} → {c.newTarget}, {t.dueLower} {formatInstant(c.oldDueAt, locale)} →{' '}
+                  {c.breachesAtOnce ? <strong>{t.breachesAtOnce}</strong> : formatInstant(c.newDueAt, locale)}
                 </li>
               ))}
             </ul>

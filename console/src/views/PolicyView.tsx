@@ -10,12 +10,11 @@ import { formatInstant } from '../format';
 import { useSession } from '../session';
 import { BacktestPanel } from './policy-runs/BacktestPanel';
 import { MigrationPanel } from './policy-runs/MigrationPanel';
-import { policyText as t } from './policy-runs/text';
+import { usePolicyText } from '../i18n/policy-view';
 import type { PolicyVersion } from './policy-runs/types';
 
-const lang = 'en';
-
 export function PolicyView() {
+  const { t, lang } = usePolicyText();
   const { me } = useSession();
   const versions = useQuery({
     queryKey: ['policy-versions'],

@@ -10,7 +10,7 @@ import { Link, useSearchParams } from 'react-router';
 import { api } from '../../server-api/client';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { durationMs, formatInstant, humanize } from '../../format';
-import { fill, policyText as t } from './text';
+import { fill, usePolicyText } from '../../i18n/policy-view';
 import {
   LEVELS,
   type Backtest,
@@ -52,6 +52,7 @@ const dayEnd = (date: string) => (date ? new Date(`${date}T23:59:59.999`).toISOS
 const pct = (s: SideSummary) => (s.achievement === null ? '—' : `${Math.round(s.achievement * 1000) / 10} %`);
 
 export function BacktestPanel({ versions, lang }: { versions: PolicyVersion[]; lang: string }) {
+  const { t } = usePolicyText();
   const [params, setParams] = useSearchParams();
   const programName = useProgramName();
   const programs = Object.keys(versions[0]?.document.programs ?? {}) as ProgramId[];
@@ -292,6 +293,7 @@ export function BacktestPanel({ versions, lang }: { versions: PolicyVersion[]; l
 }
 
 function Report({ report, partial, lang }: { report: BacktestReport; partial: boolean; lang: string }) {
+  const { t } = usePolicyText();
   const programName = useProgramName();
   return (
     <div data-testid="backtest-report">

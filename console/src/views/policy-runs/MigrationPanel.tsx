@@ -12,7 +12,7 @@ import { api } from '../../server-api/client';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { formatInstant, humanize } from '../../format';
 import type { Organisation } from '../../server-api/types';
-import { fill, policyText as t } from './text';
+import { fill, usePolicyText, wordOf } from '../../i18n/policy-view';
 import {
   LEVELS,
   type ApplyCase,
@@ -38,6 +38,7 @@ function useCases<T>(run: PolicyMigration | undefined) {
 }
 
 export function MigrationPanel({ versions, admin, lang }: { versions: PolicyVersion[]; admin: boolean; lang: string }) {
+  const { t } = usePolicyText();
   const [params, setParams] = useSearchParams();
   const programName = useProgramName();
   const orgs = useQuery({
@@ -256,6 +257,7 @@ const SHOW = {
 } as const;
 
 function ShowMore({ shown, total, more }: { shown: number; total: number; more: () => void }) {
+  const { t } = usePolicyText();
   if (shown >= total) return null;
   return (
     <p>
@@ -268,6 +270,7 @@ function ShowMore({ shown, total, more }: { shown: number; total: number; more: 
 }
 
 function PreviewTable({ rows, lang }: { rows: PreviewRow[]; lang: string }) {
+  const { t } = usePolicyText();
   const programName = useProgramName();
   const [show, setShow] = useState<keyof typeof SHOW>('all');
   const [limit, setLimit] = useState(PAGE);
@@ -337,7 +340,7 @@ function PreviewTable({ rows, lang }: { rows: PreviewRow[]; lang: string }) {
                 data-breaches={k.breachesAtOnce ? 'true' : 'false'}
               >
                 {head}
-                <td>{t.clocks[k.clock] ?? humanize(k.clock)}</td>
+                <td>{wordOf(t.clocks, k.clock)}</td>
                 <td>
                   {humanize(k.oldState)} → {humanize(k.state)}
                 </td>
@@ -361,6 +364,7 @@ function PreviewTable({ rows, lang }: { rows: PreviewRow[]; lang: string }) {
 }
 
 function ApplyTable({ cases, previewed, lang }: { cases: ApplyCase[]; previewed: PreviewRow[]; lang: string }) {
+  const { t } = usePolicyText();
   const byId = new Map(previewed.map((r) => [r.caseId, r]));
   const left = cases.filter((c) => c.outcome !== 'migrated');
   const [limit, setLimit] = useState(PAGE);
@@ -370,7 +374,7 @@ function ApplyTable({ cases, previewed, lang }: { cases: ApplyCase[]; previewed:
     <>
       <p data-testid="apply-counts">
         {Object.entries(cases.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c.outcome]: (acc[c.outcome] ?? 0) + 1 }), {}))
-          .map(([o, n]) => `${t.outcomes[o] ?? o}: ${n}`)
+          .map(([o, n]) => `${wordOf(t.outcomes, o)}: ${n}`)
           .join(' · ')}
       </p>
       {left.length > 0 && <p className="problem">{fill(t.refusedCases, { n: left.length })}</p>}
@@ -393,7 +397,7 @@ function ApplyTable({ cases, previewed, lang }: { cases: ApplyCase[]; previewed:
                   <Link to={`/cases/${c.caseId}`}>{c.caseId.slice(0, 8)}</Link>
                 </td>
                 <td>
-                  <strong>{t.outcomes[c.outcome] ?? c.outcome}</strong>
+                  <strong>{wordOf(t.outcomes, c.outcome)}</strong>
                 </td>
                 <td>{fr ? (fr.breachesAtOnce ? t.breachesAtOnce : formatInstant(fr.newDueAt, lang)) : '—'}</td>
                 <td data-testid="applied-due" data-value={c.firstResponseDueAt ?? ''}>

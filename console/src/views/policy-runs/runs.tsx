@@ -4,7 +4,7 @@ import { api, authHeaders } from '../../server-api/client';
 import type { Policy } from '../../server-api/types';
 import { humanize } from '../../format';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { fill, policyText as t } from './text';
+import { fill, usePolicyText, wordOf } from '../../i18n/policy-view';
 
 interface Run {
   id: string;
@@ -24,6 +24,7 @@ export function useRun<R extends Run>(path: string | null) {
 }
 
 export function RunProgress({ run, path, label, mayCancel }: { run: Run; path: string; label: string; mayCancel: boolean }) {
+  const { t } = usePolicyText();
   const client = useQueryClient();
   const cancel = useMutation({
     mutationFn: () => api<Run>(`${path}/cancel`, { method: 'POST', body: {} }),
@@ -33,7 +34,7 @@ export function RunProgress({ run, path, label, mayCancel }: { run: Run; path: s
   return (
     <div className="run-progress" data-testid="run-progress" data-status={run.status}>
       <label>
-        {label}: <strong>{t.statuses[run.status] ?? run.status}</strong>{' '}
+        {label}: <strong>{wordOf(t.statuses, run.status)}</strong>{' '}
         <progress max={total ?? undefined} value={total === null ? undefined : processed} />{' '}
         <span className="muted">{fill(t.processedOf, { processed, total: total ?? '…' })}</span>
       </label>{' '}

@@ -1,8 +1,9 @@
 /**
- * The policy view's English text (managers and administrators; the case page's migration list too). Kept
- * beside the view; values with {n} take a number.
+ * The policy view's text (console/src/views/PolicyView.tsx and policy-runs/) and the case page's list of
+ * policy migrations, in English: the reference every other language here is typed by, so a key missing in
+ * one (or one too many) is a compile error. `{name}` is filled in by fill() in ./index.ts.
  */
-export const policyText = {
+export const policyEn = {
   heading: 'Policy: back-test, preview and migrate',
   intro:
     'Try a candidate against recorded cases, then move open cases to a published version: preview first, apply after confirming. Cases follow the new version only through an applied migration.',
@@ -27,7 +28,7 @@ export const policyText = {
     business_days: 'business days',
     best_effort: 'best effort',
     not_available: 'not available',
-  } as Record<string, string>,
+  },
   setTarget: 'Set target',
   coverageFrom: 'Coverage from',
   coverageTo: 'to',
@@ -42,12 +43,11 @@ export const policyText = {
   openedFrom: 'Opened from',
   openedTo: 'Opened to',
   programs: 'Programs',
-  allPrograms: 'all',
   run: 'Run back-test',
   cancel: 'Cancel',
   progress: 'Progress',
   processedOf: '{processed} of {total} cases',
-  statuses: { running: 'running', completed: 'completed', cancelled: 'cancelled', failed: 'failed' } as Record<string, string>,
+  statuses: { running: 'running', completed: 'completed', cancelled: 'cancelled', failed: 'failed' },
   changes: 'Changes to the base version',
   noChanges: 'No change: the candidate is the base version.',
   report: 'Report',
@@ -87,7 +87,7 @@ export const policyText = {
     sev1Update: 'Severity 1 update',
     managerAck: 'Manager acknowledgement',
     resolutionConfirmation: 'Resolution confirmation',
-  } as Record<string, string>,
+  },
   oldDue: 'Due now',
   newDue: 'Due after',
   state: 'State now → after',
@@ -96,7 +96,7 @@ export const policyText = {
   refusedCol: 'Refused',
   noRunningClock: 'no running clock',
   showCases: 'Show',
-  showWhich: { all: 'every case', earlier: 'due earlier', breaches: 'breaching at once', refused: 'refused' } as Record<string, string>,
+  showWhich: { all: 'every case', earlier: 'due earlier', breaches: 'breaching at once', refused: 'refused' },
   shownOf: '{shown} of {total} shown.',
   showMore: 'Show {n} more',
   exportCsv: 'Export CSV',
@@ -115,7 +115,7 @@ export const policyText = {
     refused: 'refused',
     skipped: 'skipped',
     failed: 'failed',
-  } as Record<string, string>,
+  },
   previewedDue: 'Previewed first-response due',
   appliedDue: 'First-response due after apply',
   reason: 'Reason',
@@ -128,6 +128,4 @@ export const policyText = {
   dueLower: 'due',
 };
 
-/** "{a} and {b}" placeholders filled in. */
-export const fill = (text: string, values: Record<string, string | number>): string =>
-  text.replace(/\{(\w+)\}/g, (whole, k: string) => (k in values ? String(values[k]) : whole));
+export type PolicyMessages = typeof policyEn;
