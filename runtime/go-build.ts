@@ -1,18 +1,23 @@
 /**
  * Builds Go programs from the Go module proxy inside a throwaway module (`go mod init`, `go get`,
  * `go build`), the way these machines get binaries that have no registry package. Used for the Temporal
- * server, its SQL tool and the Temporal UI server of the cluster topology.
+ * server, its SQL tool and the Temporal UI server of the cluster topology, and Jaeger (ensureGoBinary).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface GoBuildStep {
   /** `go get` target, e.g. go.temporal.io/server/cmd/server@v1.29.1 */
   get: string;
   /** Modules to download first (ones `go get` cannot resolve on its own). */
   download?: string[];
+  /**
+   * `old=new@version` replace directives the program's own go.mod carries (go install refuses such a
+   * module): the throwaway module repeats them, so the build resolves as the program's release does.
+   */
+  replace?: string[];
   /** Output binary path. */
   out: string;
 }
@@ -39,6 +44,7 @@ export async function goBuild<T>(steps: GoBuildStep[], use: (built: GoBuildResul
   try {
     await go(['mod', 'init', 'caseflow-go-build']);
     for (const step of steps) {
+      for (const r of step.replace ?? []) await go(['mod', 'edit', `-replace=${r}`]);
       for (const module of step.download ?? []) await go(['mod', 'download', module]);
       await go(['get', step.get]);
       await go(['build', '-o', step.out, step.get.split('@')[0]!]);
@@ -47,6 +53,23 @@ export async function goBuild<T>(steps: GoBuildStep[], use: (built: GoBuildResul
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * A pinned program built once from the Go module proxy into `binary` (its name carries the version) and
+ * reused from there; true when this call built it. The build writes beside the target and renames: a
+ * half-written binary is never taken for a cached one.
+ */
+export async function ensureGoBinary(binary: string, step: Omit<GoBuildStep, 'out'>, onBuild?: () => void): Promise<boolean> {
+  if (existsSync(binary)) return false;
+  if (!(await goAvailable())) throw new Error(`Go is not installed (needed once to build ${step.get})`);
+  onBuild?.();
+  mkdirSync(dirname(binary), { recursive: true });
+  const partial = `${binary}.partial`;
+  rmSync(partial, { force: true });
+  await goBuild([{ ...step, out: partial }], () => Promise.resolve());
+  renameSync(partial, binary);
+  return true;
 }
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {

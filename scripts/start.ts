@@ -19,14 +19,22 @@ import { installTemporalRuntime } from '../runtime/temporal-runtime';
 import { onShutdown } from '../runtime/shutdown';
 import { connectClient } from '../runtime/temporal';
 import { superviseWorker } from '../runtime/worker-supervisor';
+import { startLocalJaeger } from '../runtime/jaeger';
+import { startTracing } from '../runtime/tracing';
 
 const DEFAULT_INBOUND_SMTP_PORT = 2525;
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  // `npm start -- --traces` is CASEFLOW_TRACES=jaeger: a local Jaeger, and traces sent to it.
+  const config = loadConfig(process.argv.includes('--traces') ? { ...process.env, CASEFLOW_TRACES: 'jaeger' } : process.env);
   const logger = createLogger(config.logLevel);
   installTemporalRuntime(logger, { metricsBindAddress: config.workerMetricsAddress });
   const register = onShutdown(logger);
+
+  const jaeger = await startLocalJaeger(config, (m) => logger.info(m));
+  if (jaeger) register('jaeger', jaeger.stop);
+  // Before the Temporal client and the worker are made: both look for the process's tracing.
+  if (config.tracing) register('tracing', startTracing(config.tracing, logger).shutdown);
 
   let uiUrl: string | undefined;
   if (!config.temporal.external) {
@@ -114,6 +122,11 @@ async function main(): Promise<void> {
     `  Mail in (SMTP) smtp://localhost:${smtp.port}   (replies to case+<caseId>.<token>@${inboundMail.reply.domain}; also POST ${api}/v1/inbound-mail)`,
     uiUrl ? `  Temporal UI    ${uiUrl}` : `  Temporal UI    (external cluster: use its own UI)`,
     mailAt,
+    jaeger
+      ? `  Traces (Jaeger) ${jaeger.uiUrl.replace('127.0.0.1', 'localhost')}/search?service=${config.tracing!.serviceName}   (every request, workflow, activity and mail)`
+      : config.tracing
+        ? `  Traces         sent over OTLP to ${config.tracing.endpoint}`
+        : `  Traces         off (npm start -- --traces runs Jaeger)`,
     ...demo.describe(),
     'Press Ctrl-C to stop.',
     '',

@@ -4,10 +4,10 @@
  * Go module proxy once and cached in `.tools/`, pointed at the cluster's frontend. Without Go or when the
  * build fails the cluster runs without a UI and says so: the UI is a window, not a part of the product.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { goAvailable, goBuild } from '../go-build';
+import { ensureGoBinary } from '../go-build';
 import { startService, waitReady } from './service';
 
 /** The newest release that builds with Go 1.26.8 (later ones require a newer Go than these machines have). */
@@ -16,16 +16,9 @@ export const TEMPORAL_UI_SERVER_VERSION = 'v2.55.0';
 const BINARY = resolve(__dirname, '..', '..', '.tools', 'bin', `temporal-ui-server-${TEMPORAL_UI_SERVER_VERSION}`);
 
 export async function ensureTemporalUiServer(onBuild?: (message: string) => void): Promise<string> {
-  if (existsSync(BINARY)) return BINARY;
-  if (!(await goAvailable())) throw new Error('Go is not installed (needed once to build the Temporal UI server)');
-  onBuild?.(`building the Temporal UI server ${TEMPORAL_UI_SERVER_VERSION} from the Go module proxy (first run only, a few minutes)`);
-  mkdirSync(join(BINARY, '..'), { recursive: true });
-  const partial = `${BINARY}.partial`;
-  rmSync(partial, { force: true });
-  await goBuild([{ get: `github.com/temporalio/ui-server/v2/cmd/server@${TEMPORAL_UI_SERVER_VERSION}`, out: partial }], () =>
-    Promise.resolve(),
+  await ensureGoBinary(BINARY, { get: `github.com/temporalio/ui-server/v2/cmd/server@${TEMPORAL_UI_SERVER_VERSION}` }, () =>
+    onBuild?.(`building the Temporal UI server ${TEMPORAL_UI_SERVER_VERSION} from the Go module proxy (first run only, a few minutes)`),
   );
-  renameSync(partial, BINARY); // atomic: a half-written binary is never taken for a cached one
   return BINARY;
 }
 
