@@ -42,7 +42,8 @@ const RULES: { readonly [N in CommandName]: CommandRules<N> } = {
   },
   internalNote: {
     state: v.closedRefusal,
-    input: (_m, a) => (typeof a.message === 'string' && a.message.trim().length > 0 ? null : refusal('note-required', 'An internal note needs text')),
+    input: (_m, a) =>
+      typeof a.message === 'string' && a.message.trim().length > 0 ? null : refusal('note-required', 'An internal note needs text'),
     apply: (m, a, now) => conversation.internalNote(m, a.actor, a.requestId, now, a.message, a.attachments),
   },
   changeSeverity: { state: v.changeSeverityStateRefusal, input: v.changeSeverityInputRefusal, apply: triage.changeSeverity },

@@ -24,8 +24,10 @@ export function migrateStateRefusal(m: Machine): Refusal {
 export const currentVersion = (m: Machine): string => m.s.migratedPolicy?.policyVersion ?? m.input.policyVersion;
 
 export function migrateInputRefusal(m: Machine, a: MigratePolicyInput): Refusal {
-  if (typeof a.toVersion !== 'string' || !a.policy || !a.coverage) return refusal('migration-input-invalid', 'toVersion, policy and coverage are required');
-  if (a.toVersion === currentVersion(m)) return refusal('policy-version-unchanged', `The case already follows policy version ${a.toVersion}`, { version: a.toVersion });
+  if (typeof a.toVersion !== 'string' || !a.policy || !a.coverage)
+    return refusal('migration-input-invalid', 'toVersion, policy and coverage are required');
+  if (a.toVersion === currentVersion(m))
+    return refusal('policy-version-unchanged', `The case already follows policy version ${a.toVersion}`, { version: a.toVersion });
   if (a.expectedStateVersion !== undefined && a.expectedStateVersion !== m.s.version)
     return refusal(
       'changed-since-preview',

@@ -62,9 +62,13 @@ export function firePageEscalation(m: Machine, now: number): void {
 /** Why an acknowledgement is refused, or null. */
 export function pageAckRefusal(m: Machine): Refusal | null {
   const page = m.s.page;
-  if (!m.pageEscalation) return refusal('page-not-tracked', 'This case began before page acknowledgements were tracked; there is nothing to acknowledge');
+  if (!m.pageEscalation)
+    return refusal('page-not-tracked', 'This case began before page acknowledgements were tracked; there is nothing to acknowledge');
   if (!page) return refusal('no-page', 'There is no page on this case to acknowledge');
-  if (page.acknowledgedAt !== null) return refusal('page-already-acknowledged', `The page was already acknowledged by ${page.acknowledgedBy}`, { by: page.acknowledgedBy ?? '' });
+  if (page.acknowledgedAt !== null)
+    return refusal('page-already-acknowledged', `The page was already acknowledged by ${page.acknowledgedBy}`, {
+      by: page.acknowledgedBy ?? '',
+    });
   if (page.withdrawnAt) return refusal('page-withdrawn', 'The page was withdrawn: around-the-clock work on this case ended');
   return null;
 }

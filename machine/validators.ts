@@ -19,7 +19,10 @@ export function closedRefusal(m: Machine): Refusal {
 }
 
 export function changeSeverityStateRefusal(m: Machine): Refusal {
-  return firstOf(closedRefusal(m), m.s.status === 'resolved' ? refusal('case-resolved', 'Severity cannot change on a resolved case: reopen it first') : null);
+  return firstOf(
+    closedRefusal(m),
+    m.s.status === 'resolved' ? refusal('case-resolved', 'Severity cannot change on a resolved case: reopen it first') : null,
+  );
 }
 
 export function changeSeverityInputRefusal(m: Machine, { actor, level, reason }: ChangeSeverityInput): Refusal {
@@ -37,24 +40,30 @@ export function changeSeverityInputRefusal(m: Machine, { actor, level, reason }:
 }
 
 export function requestInfoStateRefusal(m: Machine): Refusal {
-  return m.s.status === 'opened' || m.s.status === 'in_progress'     ? null
+  return m.s.status === 'opened' || m.s.status === 'in_progress'
+    ? null
     : refusal('info-request-not-open', `Cannot request information while the case is ${m.s.status}`, { status: m.s.status });
 }
 
 export function talkToManagerStateRefusal(m: Machine): Refusal {
   const e = m.s.managerEscalation;
-  return firstOf(closedRefusal(m), e && e.acknowledgedAt === null ? refusal('manager-escalation-open', 'A manager escalation is already open for this case') : null);
+  return firstOf(
+    closedRefusal(m),
+    e && e.acknowledgedAt === null ? refusal('manager-escalation-open', 'A manager escalation is already open for this case') : null,
+  );
 }
 
 export function managerAckStateRefusal(m: Machine): Refusal {
   const e = m.s.managerEscalation;
-  return e !== null && e.acknowledgedAt === null     ? null
+  return e !== null && e.acknowledgedAt === null
+    ? null
     : refusal('no-manager-escalation', 'There is no open manager escalation to acknowledge');
 }
 
 export function resolveStateRefusal(m: Machine): Refusal {
   const s = m.s.status;
-  return s === 'opened' || s === 'in_progress' || s === 'awaiting_customer'     ? null
+  return s === 'opened' || s === 'in_progress' || s === 'awaiting_customer'
+    ? null
     : refusal('resolve-not-open', `Cannot resolve a case that is ${s}`, { status: s });
 }
 
@@ -68,7 +77,8 @@ export function resolveInputRefusal(m: Machine, { resolutionType, summary, outOf
 }
 
 export function confirmStateRefusal(m: Machine): Refusal {
-  return m.s.status === 'resolved'     ? null
+  return m.s.status === 'resolved'
+    ? null
     : refusal('not-resolved', `Only a resolved case can be confirmed (the case is ${m.s.status})`, { status: m.s.status });
 }
 

@@ -1,7 +1,12 @@
 /** The shell: sign-in, navigation by role, the live-changes indicator, and the routes. */
 import { lazy, Suspense, useState, type FormEvent } from 'react';
 import { Navigate, NavLink, Route, Routes, useNavigate } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
+import { LanguagePicker, useDocumentLanguage } from './ChromeLanguage';
 import { RateLimitNotice } from './components/RateLimitNotice';
+import { i18nFor, I18nContext, useI18n } from './i18n';
+import { api } from './server-api/client';
+import type { Organisation } from './server-api/types';
 import { useCaseChanges } from './live/useCaseChanges';
 import { isStaff, useSession } from './session';
 import { CasePage } from './views/CasePage';
@@ -15,6 +20,7 @@ const ManagerView = lazy(() => import('./views/ManagerView').then((m) => ({ defa
 const PolicyView = lazy(() => import('./views/PolicyView').then((m) => ({ default: m.PolicyView })));
 
 function PhoneLookup() {
+  const { t } = useI18n();
   const navigate = useNavigate();
   const [number, setNumber] = useState('');
   const submit = (e: FormEvent) => {
@@ -23,9 +29,9 @@ function PhoneLookup() {
   };
   return (
     <form role="search" className="phone-lookup" onSubmit={submit}>
-      <label htmlFor="phone-lookup">Case number</label>
+      <label htmlFor="phone-lookup">{t.caseNumber}</label>
       <input id="phone-lookup" inputMode="numeric" value={number} onChange={(e) => setNumber(e.target.value)} />
-      <button type="submit">Look up</button>
+      <button type="submit">{t.lookUp}</button>
     </form>
   );
 }
@@ -33,48 +39,62 @@ function PhoneLookup() {
 export function App() {
   const { me, loading, signOut } = useSession();
   const live = useCaseChanges(!!me);
-  if (loading) return <p role="status">Signing in…</p>;
+  const chrome = useI18n();
+  // Customers' chrome speaks their organisation's language (the portal's query: one cache entry).
+  const customer = !!me && !isStaff(me);
+  const orgs = useQuery({
+    queryKey: ['organisations'],
+    queryFn: () => api<{ items: Organisation[] }>('/v1/organisations'),
+    staleTime: 60_000,
+    enabled: customer,
+  });
+  const orgLanguage = customer ? orgs.data?.items[0]?.language : undefined;
+  const i18n = orgLanguage ? i18nFor(orgLanguage) : chrome;
+  const { t } = i18n;
+  useDocumentLanguage(i18n.lang);
+  if (loading) return <p role="status">{t.signingIn}</p>;
   if (!me) return <SignIn />;
   const staff = isStaff(me);
   const home = staff ? (me.role === 'manager' ? '/manager' : '/queue') : '/portal';
   return (
-    <>
+    <I18nContext.Provider value={i18n}>
       <a href="#main" className="skip">
-        Skip to content
+        {t.skipToContent}
       </a>
       <header className="top">
         <span className="brand">Caseflow</span>
-        <nav aria-label="Main">
+        <nav aria-label={t.mainNavigation}>
           {staff ? (
             <>
-              <NavLink to="/queue">Queue</NavLink>
-              <NavLink to="/manager">Manager view</NavLink>
+              <NavLink to="/queue">{t.navQueue}</NavLink>
+              <NavLink to="/manager">{t.navManager}</NavLink>
               {(me.role === 'manager' || me.role === 'admin') && <NavLink to="/policy">Policy</NavLink>}
             </>
           ) : (
-            <NavLink to="/portal">Portal</NavLink>
+            <NavLink to="/portal">{t.navPortal}</NavLink>
           )}
         </nav>
         {staff && <PhoneLookup />}
         <span className={`live live-${live.state}`} role="status" aria-live="polite" data-live={live.state}>
           {live.state === 'live'
-            ? '● live'
+            ? t.liveOn
             : live.state === 'offline'
-              ? '○ offline, reconnecting'
+              ? t.liveOffline
               : live.state === 'stopped'
-                ? '○ live updates stopped'
-                : '○ connecting'}
+                ? t.liveStopped
+                : t.liveConnecting}
         </span>
         <span className="who">
-          {me.name} <span className="muted">({me.role.replace('_', ' ')})</span>
+          {me.name} <span className="muted">({(t.roles as Record<string, string>)[me.role] ?? me.role})</span>
         </span>
+        {staff && <LanguagePicker />}
         <button type="button" onClick={signOut}>
-          Sign out
+          {t.signOut}
         </button>
       </header>
       <main id="main" tabIndex={-1}>
         <RateLimitNotice />
-        <Suspense fallback={<p role="status">Loading…</p>}>
+        <Suspense fallback={<p role="status">{t.loading}</p>}>
           <Routes>
             <Route path="/" element={<Navigate to={home} replace />} />
             <Route path="/queue" element={<QueueView />} />
@@ -83,10 +103,10 @@ export function App() {
             <Route path="/portal" element={<PortalView />} />
             <Route path="/portal/new" element={<OpenCaseForm />} />
             <Route path="/cases/:ref" element={<CasePage />} />
-            <Route path="*" element={<p>Nothing here.</p>} />
+            <Route path="*" element={<p>{t.nothingHere}</p>} />
           </Routes>
         </Suspense>
       </main>
-    </>
+    </I18nContext.Provider>
   );
 }

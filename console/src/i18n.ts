@@ -1,187 +1,102 @@
-/** Portal chrome in the case's or organisation's language: English and German, English for the rest. */
+/**
+ * The console's languages: the policy's nine (one catalog each under i18n/, typed by the English one).
+ * Customers read the portal and their cases in the case's or organisation's language; staff pick the
+ * console's language in the header (remembered in localStorage; first visit: the browser's language when
+ * it is one of the nine, else English). ICU messages (plurals, selects) format through intl-messageformat.
+ */
+import { IntlMessageFormat } from 'intl-messageformat';
 import { createContext, useContext } from 'react';
+import { de } from './i18n/de';
+import { en, type Messages } from './i18n/en';
+import { es } from './i18n/es';
+import { fr } from './i18n/fr';
+import { it } from './i18n/it';
+import { ja } from './i18n/ja';
+import { pt } from './i18n/pt';
+import { ru } from './i18n/ru';
+import { zh } from './i18n/zh';
 
-const en = {
-  myCases: 'My cases',
-  openCase: 'Open a case',
-  organisation: 'Organisation',
-  case: 'Case',
-  title: 'Title',
-  status: 'Status',
-  severity: 'Severity',
-  priority: 'Priority',
-  nextDeadline: 'Next deadline',
-  noCases: 'No cases yet.',
-  type: 'Type',
-  product: 'Product',
-  version: 'Version',
-  build: 'Build',
-  language: 'Language',
-  description: 'Description',
-  supportId: 'Support ID',
-  submit: 'Open case',
-  reply: 'Reply',
-  send: 'Send',
-  message: 'Message',
-  confirm: 'Confirm the resolution',
-  reject: 'Reject the resolution',
-  comment: 'Comment',
-  talkToManager: 'Talk to a manager',
-  reason: 'Reason',
-  availability: 'Technical resource available',
-  available: 'Available',
-  notAvailable: 'Not available',
-  deadlines: 'Deadlines',
-  timeline: 'Timeline',
-  actions: 'Actions',
-  close: 'Close the case',
-  signOut: 'Sign out',
-  refused: 'Refused',
-  done: 'Done',
-  datesIn: 'Dates in',
-  technical: 'Technical',
-  licensing: 'Licensing',
-  general_inquiry: 'General inquiry',
-  program: 'Program',
-  resolution: 'Resolution',
-  changeSeverity: 'Change severity',
-  allCases: 'All cases',
-  relatedCase: 'Related case',
-  relatedCaseHint: 'the id of a closed case this one follows up',
-  policyVersion: 'Policy version',
-  experimentalFeature: 'Experimental feature',
-  experimentalFeatureHint: 'The problem is about a feature marked Experimental (supported with limitations)',
-  supportLimitations: 'Support limitations',
-  yes: 'yes',
-  referral: 'Referral',
-  referredTo: 'referred to',
-  noActions: 'No action is open to you on this case now.',
-  followUp: 'Open a follow-up case',
-  attachments: 'Attachments',
-  noAttachments: 'No files on this case yet.',
-  attachFiles: 'Attach files',
-  dropFiles: 'Drop files here or choose them below; each is uploaded at once and sent with the form.',
-  uploadOf: 'Upload of',
-  reconnecting: 'Connection lost: resuming where the server left off…',
-  uploaded: 'Uploaded',
-  uploadCancelled: 'Upload cancelled',
-  uploadFailed: 'Upload failed',
-  cancel: 'Cancel',
-  resume: 'Resume',
-  remove: 'Remove',
-  download: 'Download',
-  fileName: 'Name',
-  fileSize: 'Size',
-  fileType: 'Type',
-  uploadedBy: 'By',
-  uploadedAt: 'When',
-  via: 'Via',
-  internalFile: 'internal',
-  viaLabels: { email: 'mail', console: 'console', api: 'API' } as Record<string, string>,
-  statuses: {
-    opened: 'opened',
-    in_progress: 'in progress',
-    awaiting_customer: 'awaiting customer',
-    resolved: 'resolved',
-    closed: 'closed',
-  } as Record<string, string>,
+export type { Messages } from './i18n/en';
+
+export const LANGUAGES = ['en', 'de', 'fr', 'es', 'it', 'ru', 'pt', 'ja', 'zh'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const CATALOGS: Record<Language, Messages> = { en, de, fr, es, it, ru, pt, ja, zh };
+
+const isLanguage = (l: string | null | undefined): l is Language => !!l && (LANGUAGES as readonly string[]).includes(l);
+
+/** "de-AT" -> "de"; anything else of the nine as is; otherwise English. */
+export const supportedLanguage = (language: string | null | undefined): Language => {
+  const base = language?.toLowerCase().split('-')[0];
+  return isLanguage(base) ? base : 'en';
+};
+export const messagesFor = (language: string | null | undefined): Messages => CATALOGS[supportedLanguage(language)];
+
+const formats = new Map<string, IntlMessageFormat>();
+/** Formats an ICU message of a catalog in `lang` (cached: the same few messages render every second). */
+export function formatMessage(lang: Language, message: string, values?: Record<string, string | number>): string {
+  const key = `${lang}\u0000${message}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new IntlMessageFormat(message, lang);
+    formats.set(key, format);
+  }
+  return String(format.format(values));
+}
+
+export interface I18n {
+  lang: Language;
+  t: Messages;
+  /** An ICU message of `t` with its values, e.g. f(t.queueTotal, { count, page, pages }). */
+  f: (message: string, values?: Record<string, string | number>) => string;
+}
+
+export const i18nFor = (language: string | null | undefined): I18n => {
+  const lang = supportedLanguage(language);
+  return { lang, t: CATALOGS[lang], f: (message, values) => formatMessage(lang, message, values) };
 };
 
-export type Messages = typeof en;
-
-const de: Messages = {
-  myCases: 'Meine Fälle',
-  openCase: 'Fall eröffnen',
-  organisation: 'Organisation',
-  case: 'Fall',
-  title: 'Titel',
-  status: 'Status',
-  severity: 'Schweregrad',
-  priority: 'Priorität',
-  nextDeadline: 'Nächste Frist',
-  noCases: 'Noch keine Fälle.',
-  type: 'Art',
-  product: 'Produkt',
-  version: 'Version',
-  build: 'Build',
-  language: 'Sprache',
-  description: 'Beschreibung',
-  supportId: 'Support-ID',
-  submit: 'Fall eröffnen',
-  reply: 'Antworten',
-  send: 'Senden',
-  message: 'Nachricht',
-  confirm: 'Lösung bestätigen',
-  reject: 'Lösung ablehnen',
-  comment: 'Kommentar',
-  talkToManager: 'Mit einem Manager sprechen',
-  reason: 'Grund',
-  availability: 'Technischer Ansprechpartner verfügbar',
-  available: 'Verfügbar',
-  notAvailable: 'Nicht verfügbar',
-  deadlines: 'Fristen',
-  timeline: 'Verlauf',
-  actions: 'Aktionen',
-  close: 'Fall schließen',
-  signOut: 'Abmelden',
-  refused: 'Abgelehnt',
-  done: 'Erledigt',
-  datesIn: 'Zeiten in',
-  technical: 'Technisch',
-  licensing: 'Lizenzierung',
-  general_inquiry: 'Allgemeine Anfrage',
-  program: 'Programm',
-  resolution: 'Lösung',
-  changeSeverity: 'Schweregrad ändern',
-  allCases: 'Alle Fälle',
-  relatedCase: 'Bezogener Fall',
-  relatedCaseHint: 'die ID eines geschlossenen Falls, an den dieser anschließt',
-  policyVersion: 'Richtlinienversion',
-  experimentalFeature: 'Experimentelle Funktion',
-  experimentalFeatureHint: 'Das Problem betrifft eine als experimentell gekennzeichnete Funktion (eingeschränkt unterstützt)',
-  supportLimitations: 'Einschränkungen des Supports',
-  yes: 'ja',
-  referral: 'Verweis',
-  referredTo: 'verwiesen an',
-  noActions: 'Zu diesem Fall steht Ihnen derzeit keine Aktion offen.',
-  followUp: 'Folgefall eröffnen',
-  attachments: 'Anhänge',
-  noAttachments: 'Zu diesem Fall gibt es noch keine Dateien.',
-  attachFiles: 'Dateien anhängen',
-  dropFiles: 'Dateien hier ablegen oder unten auswählen; jede wird sofort hochgeladen und mit dem Formular gesendet.',
-  uploadOf: 'Hochladen von',
-  reconnecting: 'Verbindung unterbrochen: wird dort fortgesetzt, wo der Server stehen blieb …',
-  uploaded: 'Hochgeladen',
-  uploadCancelled: 'Hochladen abgebrochen',
-  uploadFailed: 'Hochladen fehlgeschlagen',
-  cancel: 'Abbrechen',
-  resume: 'Fortsetzen',
-  remove: 'Entfernen',
-  download: 'Herunterladen',
-  fileName: 'Name',
-  fileSize: 'Größe',
-  fileType: 'Typ',
-  uploadedBy: 'Von',
-  uploadedAt: 'Wann',
-  via: 'Über',
-  internalFile: 'intern',
-  viaLabels: { email: 'E-Mail', console: 'Konsole', api: 'API' },
-  statuses: {
-    opened: 'eröffnet',
-    in_progress: 'in Bearbeitung',
-    awaiting_customer: 'wartet auf Kunde',
-    resolved: 'gelöst',
-    closed: 'geschlossen',
-  },
-};
-
-const CATALOGUES: Record<string, Messages> = { en, de };
-
-export const messagesFor = (language: string | undefined): Messages => CATALOGUES[language ?? 'en'] ?? en;
-export const supportedLanguage = (language: string | undefined): string => (language && CATALOGUES[language] ? language : 'en');
-
-export const I18nContext = createContext<{ lang: string; t: Messages }>({ lang: 'en', t: en });
+export const I18nContext = createContext<I18n>(i18nFor('en'));
 export const useI18n = () => useContext(I18nContext);
 
-/** The API's level label in the chrome's language: "Severity 2" -> "Schweregrad 2"; plan priorities (P1-P4) stay. */
-export const levelLabel = (label: string, t: Messages): string => label.replace(/^Severity (\d)$/, `${t.severity} $1`);
+const STORAGE_KEY = 'caseflow.language';
+
+/** The staff chrome's language: the stored choice, else the browser's when supported, else English. */
+export function initialChromeLanguage(): Language {
+  try {
+    const stored = localStorage.getItem(STORAGE_KEY);
+    if (isLanguage(stored)) return stored;
+  } catch {
+    // storage blocked: the browser's language below
+  }
+  for (const l of navigator.languages ?? [navigator.language]) {
+    const base = l?.toLowerCase().split('-')[0];
+    if (isLanguage(base)) return base;
+  }
+  return 'en';
+}
+
+export function rememberChromeLanguage(lang: Language): void {
+  try {
+    localStorage.setItem(STORAGE_KEY, lang);
+  } catch {
+    // storage blocked: the choice lasts this page only
+  }
+}
+
+/** A language's own name ("Deutsch", "日本語"), as a language selector shows it. */
+export const languageName = (lang: string): string => {
+  try {
+    const name = new Intl.DisplayNames([lang], { type: 'language' }).of(lang) ?? lang;
+    return name.charAt(0).toLocaleUpperCase(lang) + name.slice(1);
+  } catch {
+    return lang;
+  }
+};
+
+/** A case's level in words: "Severity 2" / "Schweregrad 2"; plan priorities stay P1-P4. */
+export function levelLabel(label: string, { t, f }: Pick<I18n, 't' | 'f'>): string {
+  const severity = /^Severity (\d)$/.exec(label);
+  if (severity) return f(t.levelName, { scheme: 'severity', level: severity[1]! });
+  return label;
+}

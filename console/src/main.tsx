@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { App } from './App';
+import { ChromeLanguageProvider } from './ChromeLanguage';
 import { SessionProvider } from './session';
 import './styles.css';
 
@@ -12,9 +13,11 @@ createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={client}>
       <BrowserRouter>
-        <SessionProvider>
-          <App />
-        </SessionProvider>
+        <ChromeLanguageProvider>
+          <SessionProvider>
+            <App />
+          </SessionProvider>
+        </ChromeLanguageProvider>
       </BrowserRouter>
     </QueryClientProvider>
   </StrictMode>,

@@ -98,7 +98,7 @@ describe('console in the browser', () => {
     await anna.goto(`${svc.url}/portal`);
     await anna.getByRole('heading', { name: /Meine Fälle/ }).waitFor();
     await anna.getByRole('link', { name: 'Fall eröffnen' }).click();
-    await anna.getByLabel('Schweregrad').selectOption({ label: 'Schweregrad 2 (30 minutes)' });
+    await anna.getByLabel('Schweregrad').selectOption({ label: 'Schweregrad 2 (30 Minuten)' });
     await anna.getByLabel('Produkt').selectOption('backup-replication');
     await anna.getByLabel('Version').selectOption('12.3');
     expect(await anna.getByLabel('Build').inputValue()).toBe('12.3.1.1139');
@@ -205,7 +205,7 @@ describe('console in the browser', () => {
     await anna.getByRole('link', { name: 'Folgefall eröffnen' }).click();
     await anna.waitForURL(/\/portal\/new\?/);
     expect(await anna.getByLabel('Bezogener Fall').inputValue()).toBe(earlierId);
-    await anna.getByLabel('Schweregrad').selectOption({ label: 'Schweregrad 3 (30 minutes)' });
+    await anna.getByLabel('Schweregrad').selectOption({ label: 'Schweregrad 3 (30 Minuten)' });
     await anna.getByLabel('Produkt').selectOption('backup-replication');
     await anna.getByLabel('Version').selectOption('12.3');
     await anna.getByLabel(/experimentell gekennzeichnete Funktion/).check();
@@ -418,7 +418,7 @@ describe('console in the browser', () => {
     await page.goto(`${svc.url}/queue?scope=all`);
     await page.locator('table.queue tbody tr').first().waitFor();
     const firstPaintMs = Date.now() - started;
-    await page.getByTestId('queue-total').getByText('10000 open cases · page 1 of 200').waitFor();
+    await page.getByTestId('queue-total').getByText('10,000 open cases · page 1 of 200').waitFor();
     expect(await page.locator('table.queue tbody tr').count()).toBe(50);
     await shot(page, 'queue');
     const firstRow = await page.locator('table.queue tbody tr').first().getAttribute('data-case');
@@ -434,7 +434,10 @@ describe('console in the browser', () => {
     expect(await page.locator('table.queue tbody tr').count()).toBe(50);
     // Search goes to the server too.
     await page.getByLabel('Search').fill('Bulk case 4242:');
-    await page.getByTestId('queue-total').getByText('1 open cases').waitFor();
+    await page
+      .getByTestId('queue-total')
+      .getByText(/^1 open case · /)
+      .waitFor();
     process.stdout.write(`queue with 10,000 open cases: first rows on screen ${firstPaintMs} ms after navigation\n`);
 
     // The same over the API: order, paging, filters, search, scopes, roles, and the index in the plan.

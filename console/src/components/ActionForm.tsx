@@ -4,6 +4,7 @@
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useId, useState, type FormEvent } from 'react';
+import { useI18n } from '../i18n';
 import { api } from '../server-api/client';
 import { AttachmentUpload } from './AttachmentUpload';
 import { ProblemAlert } from './ProblemAlert';
@@ -45,6 +46,7 @@ const CASE_QUERIES = new Set(['case', 'case-events', 'case-notifications', 'case
 
 export function ActionForm({ caseId, spec, onDone }: { caseId: string; spec: ActionSpec; onDone?: () => void }) {
   const id = useId();
+  const { t } = useI18n();
   const client = useQueryClient();
   const initial = () =>
     Object.fromEntries(spec.fields.map((f) => [f.name, f.kind === 'boolean' ? (f.initial ?? false) : (f.initial ?? '')]));
@@ -119,7 +121,7 @@ export function ActionForm({ caseId, spec, onDone }: { caseId: string; spec: Act
       </button>
       {mutation.isSuccess && (
         <p className="ok" role="status">
-          Done.
+          {t.actionDone}
         </p>
       )}
       <ProblemAlert error={mutation.error} />

@@ -1,39 +1,49 @@
-/** Every SLA clock with its due time (in the viewer's zone) and the workflow's explanation. */
+/**
+ * Every SLA clock with its due time (in the viewer's zone) and the workflow's explanation (the server's
+ * English sentence, marked as such). A running clock counts down; a breached clock not yet answered shows how
+ * long it is overdue, never time left.
+ */
 import type { Clock } from '../server-api/types';
-import { formatInstant, humanize } from '../format';
+import { formatInstant, spanText, targetText, word } from '../format';
+import { useI18n } from '../i18n';
 import { Countdown } from './Countdown';
 
-const CLOCK_NAMES: Record<string, string> = {
-  firstResponse: 'First response',
-  sev1Update: 'Severity 1 update',
-  managerAck: 'Manager acknowledgement',
-  resolutionConfirmation: 'Resolution confirmation',
-};
-
-export function ClockList({ clocks, locale, timeZone }: { clocks: Record<string, Clock>; locale: string; timeZone?: string }) {
+export function ClockList({ clocks, timeZone }: { clocks: Record<string, Clock>; timeZone?: string }) {
+  const i18n = useI18n();
+  const { t, f, lang } = i18n;
   const list = Object.values(clocks);
-  if (list.length === 0) return <p>No clocks.</p>;
+  if (list.length === 0) return <p>{t.noClocks}</p>;
   return (
     <ul className="clocks">
-      {list.map((c) => (
-        <li key={c.name} className={`clock clock-${c.state}`}>
-          <div className="clock-head">
-            <strong>{CLOCK_NAMES[c.name] ?? humanize(c.name)}</strong>{' '}
-            <span className={`badge clock-state-${c.state}`}>{humanize(c.state)}</span>{' '}
-            {c.target && <span className="muted">target {c.target}</span>}
-          </div>
-          <div>
-            due {formatInstant(c.dueAt, locale, timeZone)}
-            {c.state === 'running' && c.dueAt && (
-              <>
-                {' · '}
-                <Countdown dueAt={c.dueAt} />
-              </>
-            )}
-          </div>
-          <p className="explanation">{c.explanation}</p>
-        </li>
-      ))}
+      {list.map((c) => {
+        const overdue = c.state === 'breached' && !c.stoppedAt && c.dueAt;
+        return (
+          <li key={c.name} className={`clock clock-${c.state}`} data-clock={c.name}>
+            <div className="clock-head">
+              <strong>{word(t.clocks, c.name)}</strong>{' '}
+              <span className={`badge clock-state-${c.state}`} data-state={c.state}>
+                {word(t.slaStates, c.state)}
+              </span>{' '}
+              {c.target && <span className="muted">{f(t.clockTarget, { target: targetText(c.target, i18n) })}</span>}
+            </div>
+            <div>
+              {f(t.clockDue, { at: formatInstant(c.dueAt, lang, timeZone) })}
+              {(c.state === 'running' || overdue) && c.dueAt && (
+                <>
+                  {' · '}
+                  <Countdown dueAt={c.dueAt} />
+                </>
+              )}
+              {c.state === 'breached' && c.stoppedAt && c.latenessMs !== null && c.latenessMs > 0 && (
+                <> · {f(t.timeLate, { time: spanText(c.latenessMs, lang) })}</>
+              )}
+            </div>
+            <p className="explanation" lang="en">
+              {c.explanation}
+            </p>
+          </li>
+        );
+      })}
     </ul>
   );
 }

@@ -6,12 +6,14 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { ApiError, type Problem } from '../server-api/client';
-import { retryAfterText } from './ProblemAlert';
+import { useI18n } from '../i18n';
+import { problemReason, retryAfterText } from './ProblemAlert';
 
 const tooMany = (error: unknown): Problem | null => (error instanceof ApiError && error.problem.status === 429 ? error.problem : null);
 
 export function RateLimitNotice() {
   const client = useQueryClient();
+  const i18n = useI18n();
   const [refused, setRefused] = useState<Problem | null>(null);
 
   useEffect(() => {
@@ -43,10 +45,12 @@ export function RateLimitNotice() {
   }, [refused, client]);
 
   if (!refused) return null;
+  const reason = problemReason(refused, i18n);
   return (
     <div role="alert" className="problem rate-limited" data-testid="rate-limited">
-      <strong>Too many requests (429): </strong>
-      {refused.detail.replace(/\.?$/, '.')} {retryAfterText(refused.retryAfter)}
+      <strong>{i18n.t.problemTitles[429]} (429): </strong>
+      <span lang={reason.translated ? undefined : 'en'}>{reason.text.replace(/\.?$/, reason.translated ? '' : '.')}</span>{' '}
+      {retryAfterText(refused.retryAfter, i18n)}
     </div>
   );
 }

@@ -1,6 +1,12 @@
 /** The SLA state as the workflow reported it, as text plus colour (never colour alone). */
-import { humanize } from '../format';
+import { word } from '../format';
+import { useI18n } from '../i18n';
 
 export function SlaBadge({ state }: { state: string }) {
-  return <span className={`badge sla-${state}`}>{humanize(state)}</span>;
+  const { t } = useI18n();
+  return (
+    <span className={`badge sla-${state}`} data-state={state}>
+      {word(t.slaStates, state)}
+    </span>
+  );
 }

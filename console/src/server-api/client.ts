@@ -5,6 +5,10 @@ export interface Problem {
   title: string;
   status: number;
   detail: string;
+  /** The stable reason to translate (a case refusal's code, else the type's slug); `detail` is English. */
+  code?: string;
+  /** Values the refusal names, for its translation. */
+  params?: Record<string, string | number>;
   errors?: { field: string; in: string; reason: string }[];
   /** The Retry-After header of a 429 (seconds), when the server sent one. */
   retryAfter?: string | null;
@@ -77,6 +81,8 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
       title: p.title ?? res.statusText,
       status: res.status,
       detail: p.detail ?? res.statusText,
+      ...(typeof p.code === 'string' ? { code: p.code } : {}),
+      ...(p.params && typeof p.params === 'object' ? { params: p.params } : {}),
       errors: p.errors,
       retryAfter: res.headers.get('retry-after'),
     };

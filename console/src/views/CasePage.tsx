@@ -15,26 +15,33 @@ import { PolicyMigrations } from '../components/PolicyMigrations';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { SlaBadge } from '../components/SlaBadge';
 import { Timeline } from '../components/Timeline';
-import { formatInstant, humanize, viewerZone } from '../format';
-import { I18nContext, levelLabel, messagesFor, supportedLanguage } from '../i18n';
+import { formatInstant, viewerZone, word } from '../format';
+import { i18nFor, I18nContext, levelLabel, useI18n } from '../i18n';
 import { isStaff, useSession } from '../session';
 import { actionForms } from './caseActions';
 import { CustomerCard } from './CustomerCard';
 import { PageStatus } from './PagesWaiting';
 
 function PhoneRouting({ caseId }: { caseId: string }) {
+  const { t, f } = useI18n();
   const route = useMutation({
     mutationFn: () => api<PhoneSession>(`/v1/cases/${caseId}/phone-sessions`, { method: 'POST', body: {} }),
   });
   return (
     <div className="phone">
       <button type="button" onClick={() => route.mutate()}>
-        Phone routing
+        {t.phoneRouting}
       </button>
       {route.data && (
         <p role="status">
-          Eligible: queue <strong>{route.data.queue}</strong>, language {route.data.language}, preferred engineer{' '}
-          {route.data.preferredEngineer?.name ?? 'none'}. {route.data.reason}
+          {route.data.eligible
+            ? f(t.phoneEligible, {
+                queue: route.data.queue ?? '—',
+                language: route.data.language ?? '—',
+                engineer: route.data.preferredEngineer?.name ?? t.none,
+              })
+            : t.phoneNotEligible}{' '}
+          <span lang="en">{route.data.reason}</span>
         </p>
       )}
       <ProblemAlert error={route.error} />
@@ -45,23 +52,25 @@ function PhoneRouting({ caseId }: { caseId: string }) {
 export function CasePage() {
   const { ref = '' } = useParams();
   const { me } = useSession();
+  const chrome = useI18n();
   const detail = useQuery({ queryKey: ['case', ref], queryFn: () => api<CaseDetail>(`/v1/cases/${encodeURIComponent(ref)}`) });
   const policy = useQuery({ queryKey: ['policy'], queryFn: () => api<Policy>('/v1/policy'), staleTime: Infinity });
   if (detail.error instanceof ApiError && detail.error.problem.status === 404)
     return (
       <div role="alert" className="problem" data-testid="case-not-found">
-        Case not found, or not visible to you.
+        {chrome.t.caseNotFound}
       </div>
     );
-  if (!detail.data || !me) return detail.error ? <ProblemAlert error={detail.error} /> : <p role="status">Loading…</p>;
+  if (!detail.data || !me) return detail.error ? <ProblemAlert error={detail.error} /> : <p role="status">{chrome.t.loading}</p>;
   const c = detail.data;
   const staff = isStaff(me);
-  const lang = staff ? 'en' : supportedLanguage(c.language);
-  const t = messagesFor(lang);
+  // Staff read the console in their chosen language, customers in the case's.
+  const i18n = staff ? chrome : i18nFor(c.language);
+  const { lang, t } = i18n;
   const scheme = policy.data?.entitlements.find((e) => e.id === c.program)?.scheme ?? 'severity';
-  const forms = actionForms(c.actions ?? [], me, scheme, t);
+  const forms = actionForms(c.actions ?? [], me, scheme, i18n);
   return (
-    <I18nContext.Provider value={{ lang, t }}>
+    <I18nContext.Provider value={i18n}>
       <article className="case" lang={lang} data-status={c.status}>
         <h1>
           {t.case} #{c.number}: {c.title}
@@ -69,29 +78,29 @@ export function CasePage() {
         <dl className="facts">
           <dt>{t.status}</dt>
           <dd data-testid="case-status" data-value={c.status}>
-            {t.statuses[c.status] ?? humanize(c.status)}
+            {word(t.statuses, c.status)}
           </dd>
-          <dt>SLA</dt>
-          <dd>
+          <dt>{t.sla}</dt>
+          <dd data-testid="case-sla">
             <SlaBadge state={c.slaState} />
           </dd>
           <dt>{scheme === 'priority' ? t.priority : t.severity}</dt>
-          <dd>{levelLabel(c.levelLabel, t)}</dd>
+          <dd>{levelLabel(c.levelLabel, i18n)}</dd>
           <dt>{t.program}</dt>
-          <dd>{humanize(c.program)}</dd>
+          <dd>{word(t.programs, c.program)}</dd>
           <dt>{t.product}</dt>
           <dd>{c.product ? `${c.product.id} ${c.product.version ?? ''} (${c.product.build ?? ''})` : '—'}</dd>
-          <dt>Owner</dt>
+          <dt>{t.owner}</dt>
           <dd>{c.ownerId ?? '—'}</dd>
           {staff && c.page && (
             <>
-              <dt>Severity 1 page</dt>
+              <dt>{t.severity1Page}</dt>
               <dd data-testid="case-page-state">
                 <PageStatus page={c.page} />
               </dd>
             </>
           )}
-          <dt>Opened</dt>
+          <dt>{t.opened}</dt>
           <dd>{formatInstant(c.openedAt, lang)}</dd>
           <dt>{t.policyVersion}</dt>
           <dd data-testid="case-policy-version">{c.policyVersion}</dd>
@@ -113,7 +122,7 @@ export function CasePage() {
             <>
               <dt>{t.resolution}</dt>
               <dd data-testid="case-resolution">
-                {humanize(c.resolution.type)}: {c.resolution.summary}
+                {word(t.resolutionTypes, c.resolution.type)}: {c.resolution.summary}
               </dd>
             </>
           )}
@@ -121,8 +130,8 @@ export function CasePage() {
             <>
               <dt>{t.referral}</dt>
               <dd data-testid="case-referral">
-                {humanize(c.resolution.referral.category)}, {t.referredTo} {humanize(c.resolution.referral.referredTo)}:{' '}
-                {c.resolution.referral.explanation}
+                {word(t.outOfScope, c.resolution.referral.category)}, {t.referredTo}{' '}
+                {word(t.referralTargets, c.resolution.referral.referredTo)}: <span lang="en">{c.resolution.referral.explanation}</span>
               </dd>
             </>
           )}
@@ -140,11 +149,11 @@ export function CasePage() {
             <p className="muted">
               {t.datesIn} {viewerZone()}
             </p>
-            <ClockList clocks={c.sla} locale={lang} />
+            <ClockList clocks={c.sla} />
             <PolicyMigrations migrations={c.policyMigrations} locale={lang} />
             <AttachmentList caseId={c.id} />
             <h2>{t.timeline}</h2>
-            <Timeline detail={c} locale={lang} />
+            <Timeline detail={c} />
           </section>
           <section aria-labelledby="actions-h" className="actions">
             <h2 id="actions-h">{t.actions}</h2>

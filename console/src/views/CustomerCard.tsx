@@ -12,7 +12,8 @@ import { api, ApiError, qs } from '../server-api/client';
 import type { AccountManager, CaseDetail, CustomerPerson, NotificationContact, Organisation, Policy } from '../server-api/types';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { useNow } from '../components/useNow';
-import { humanize, localTime } from '../format';
+import { localTime, word } from '../format';
+import { languageName, useI18n } from '../i18n';
 
 const REFERENCE = 5 * 60_000;
 
@@ -20,7 +21,8 @@ type OpenNow = NonNullable<Policy['organisation']>['now']['coverage'];
 
 /** "+49 89 2190 5501" as a link a phone or softphone dials. */
 function Phone({ number }: { number: string | null | undefined }) {
-  if (!number) return <span className="muted">no phone</span>;
+  const { t } = useI18n();
+  if (!number) return <span className="muted">{t.noPhone}</span>;
   return (
     <a href={`tel:${number.replace(/ /g, '')}`} data-phone={number}>
       {number}
@@ -31,16 +33,17 @@ function Phone({ number }: { number: string | null | undefined }) {
 /** "open now, until Fri 17:00" / "closed now, opens Mon 08:00" / "24/7", in the customer's zone. */
 function OpenState({ label, state, zone, now }: { label: string | undefined; state: OpenNow; zone: string; now: number }) {
   // The answer holds until changesAt; past it (before the refetch lands) the state has flipped once.
+  const { t, f, lang } = useI18n();
   const flipped = state.changesAt !== null && now >= Date.parse(state.changesAt);
   const open = flipped ? !state.open : state.open;
-  const next = state.changesAt && !flipped ? localTime(zone, Date.parse(state.changesAt)) : null;
+  const next = state.changesAt && !flipped ? localTime(zone, Date.parse(state.changesAt), lang) : null;
   return (
     <>
       {label ?? ''} ·{' '}
       <strong className={open ? 'ok' : 'closed'} data-open={open}>
-        {open ? 'open now' : 'closed now'}
+        {open ? t.openNow : t.closedNow}
       </strong>
-      {next && <span className="muted">{open ? `, until ${next}` : `, opens ${next}`}</span>}
+      {next && <span className="muted">, {f(open ? t.openUntil : t.opensAt, { time: next })}</span>}
     </>
   );
 }
@@ -54,6 +57,7 @@ function ContactLine({
   language,
   id,
 }: Record<'name' | 'role' | 'email' | 'language', string> & { phone: string | null; id: string }) {
+  const { t, f } = useI18n();
   return (
     <>
       <span className="c-name">
@@ -65,13 +69,14 @@ function ContactLine({
       <span className="c-phone" data-testid={`phone-${id}`}>
         <Phone number={phone} />
       </span>
-      <span className="c-lang">language {language}</span>
+      <span className="c-lang">{f(t.contactLanguage, { language })}</span>
     </>
   );
 }
 
 export function CustomerCard({ detail }: { detail: CaseDetail }) {
   const orgId = detail.orgId;
+  const { t, f, lang } = useI18n();
   const now = useNow(30_000);
   const org = useQuery({
     queryKey: ['organisation', orgId],
@@ -119,40 +124,40 @@ export function CustomerCard({ detail }: { detail: CaseDetail }) {
   const cal = hours.data?.organisation;
   return (
     <section className="card customer" aria-labelledby="customer-h" data-testid="customer">
-      <h2 id="customer-h">Customer</h2>
+      <h2 id="customer-h">{t.customerCard}</h2>
       <ProblemAlert error={org.error ?? people.error ?? hours.error ?? contacts.error ?? sam.error} />
       {!o ? (
-        <p className="muted">{org.isLoading ? 'Loading…' : '—'}</p>
+        <p className="muted">{org.isLoading ? t.loading : '—'}</p>
       ) : (
         <dl className="facts two">
-          <dt>Organisation</dt>
+          <dt>{t.organisation}</dt>
           <dd data-testid="customer-org">{o.name}</dd>
-          <dt>Program</dt>
-          <dd data-testid="customer-program">{humanize(o.entitlement)}</dd>
-          <dt>Support ID</dt>
+          <dt>{t.program}</dt>
+          <dd data-testid="customer-program">{word(t.programs, o.entitlement)}</dd>
+          <dt>{t.supportId}</dt>
           <dd data-testid="customer-support-id">{o.supportId}</dd>
-          <dt>Local time now</dt>
+          <dt>{t.localTimeNow}</dt>
           <dd data-testid="customer-local-time">
-            {localTime(o.timeZone, now)} <span className="muted">({o.timeZone})</span>
+            {localTime(o.timeZone, now, lang)} <span className="muted">({o.timeZone})</span>
           </dd>
-          <dt>Business hours</dt>
+          <dt>{t.businessHours}</dt>
           <dd data-testid="customer-business-hours">
             {cal ? <OpenState label={cal.businessCalendar.label} state={cal.now.businessHours} zone={o.timeZone} now={now} /> : '…'}
           </dd>
-          <dt>Response coverage</dt>
+          <dt>{t.responseCoverage}</dt>
           <dd data-testid="customer-coverage">
             {cal ? <OpenState label={cal.coverage.label} state={cal.now.coverage} zone={o.timeZone} now={now} /> : '…'}
           </dd>
-          <dt>Country, region</dt>
+          <dt>{t.countryRegion}</dt>
           <dd>
             {o.country}
             {o.subdivision ? `-${o.subdivision}` : ''}, {o.marketRegion}
           </dd>
-          <dt>Language</dt>
-          <dd>{o.language}</dd>
+          <dt>{t.language}</dt>
+          <dd>{languageName(o.language)}</dd>
           {openedBy && (
             <>
-              <dt>Opened by</dt>
+              <dt>{t.openedBy}</dt>
               <dd>
                 <span data-testid="customer-opened-by" data-principal={openedBy}>
                   {opener?.name ?? openedBy}
@@ -168,7 +173,7 @@ export function CustomerCard({ detail }: { detail: CaseDetail }) {
           )}
           {actingPartners.length > 0 && (
             <>
-              <dt>Partner acting for the customer</dt>
+              <dt>{t.partnerActing}</dt>
               <dd data-testid="customer-partner">
                 {actingPartners.map((p) => (
                   <span key={p.id} className="person" data-person={p.id}>
@@ -178,16 +183,23 @@ export function CustomerCard({ detail }: { detail: CaseDetail }) {
               </dd>
             </>
           )}
-          <dt>Account manager</dt>
-          <dd>{sam.data ? `${sam.data.principal.name} <${sam.data.principal.email}>` : sam.isLoading ? '…' : 'none'}</dd>
+          <dt>{t.accountManager}</dt>
+          <dd>{sam.data ? `${sam.data.principal.name} <${sam.data.principal.email}>` : sam.isLoading ? '…' : t.none}</dd>
         </dl>
       )}
-      <h3>Contacts</h3>
-      {people.data && own.length === 0 && contacts.data?.items.length === 0 && <p className="muted">No contacts.</p>}
-      <ul className="plain contacts" aria-label="Contacts" data-testid="customer-contacts">
+      <h3>{t.contacts}</h3>
+      {people.data && own.length === 0 && contacts.data?.items.length === 0 && <p className="muted">{t.noContacts}</p>}
+      <ul className="plain contacts" aria-label={t.contacts} data-testid="customer-contacts">
         {own.map((p) => (
           <li key={p.id} data-person={p.id}>
-            <ContactLine id={p.id} name={p.name} role={humanize(p.role)} email={p.email} phone={p.phone} language={detail.language} />
+            <ContactLine
+              id={p.id}
+              name={p.name}
+              role={word(t.roles, p.role)}
+              email={p.email}
+              phone={p.phone}
+              language={languageName(detail.language)}
+            />
           </li>
         ))}
         {contacts.data?.items.map((c) => (
@@ -195,12 +207,12 @@ export function CustomerCard({ detail }: { detail: CaseDetail }) {
             <ContactLine
               id={c.id}
               name={c.name}
-              role="notification contact"
+              role={t.notificationContact}
               email={c.email}
               phone={c.phone}
-              language={c.language ?? `${detail.language} (the case's)`}
+              language={c.language ? languageName(c.language) : f(t.caseLanguageOf, { language: languageName(detail.language) })}
             />
-            {c.kinds && <span className="c-kinds muted">{c.kinds.map(humanize).join(', ')}</span>}
+            {c.kinds && <span className="c-kinds muted">{c.kinds.map((k) => word(t.noticeKinds, k)).join(', ')}</span>}
           </li>
         ))}
       </ul>

@@ -12,7 +12,8 @@ import type { QueuePage, SlaDay, SlaReportCase, SlaReportRow } from '../server-a
 import { Countdown } from '../components/Countdown';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { SlaBadge } from '../components/SlaBadge';
-import { durationMs, humanize } from '../format';
+import { durationMs, word } from '../format';
+import { levelLabel, useI18n } from '../i18n';
 import { PagesWaiting } from './PagesWaiting';
 import { labelCells } from '../components/cellLabels';
 
@@ -20,6 +21,7 @@ const DAYS = 30;
 
 function CaseList({ title, query, testId }: { title: string; query: Record<string, string>; testId: string }) {
   // Keyed ['queue', its GET /v1/queue parameters]: the live refetch policy reads them (live/refetch-policy.ts).
+  const i18n = useI18n();
   const params = { scope: 'all', pageSize: 20, ...query };
   const data = useQuery({ queryKey: ['queue', params], queryFn: () => api<QueuePage>(`/v1/queue${qs(params)}`) });
   return (
@@ -28,14 +30,14 @@ function CaseList({ title, query, testId }: { title: string; query: Record<strin
         {title} <span className="muted">({data.data?.total ?? '…'})</span>
       </h2>
       <ProblemAlert error={data.error} />
-      {data.data?.total === 0 && <p className="muted">None.</p>}
+      {data.data?.total === 0 && <p className="muted">{i18n.t.noneWaiting}</p>}
       <ul className="plain">
         {data.data?.items.map((c) => (
           <li key={c.id}>
             <Link to={`/cases/${c.id}`}>
               #{c.number} {c.title}
             </Link>{' '}
-            <SlaBadge state={c.slaState} /> {c.levelLabel}, {c.customer.name} ·{' '}
+            <SlaBadge state={c.slaState} /> {levelLabel(c.levelLabel, i18n)}, {c.customer.name} ·{' '}
             <Countdown dueAt={query.runningClock ? (c.sla[query.runningClock]?.dueAt ?? null) : c.nextDueAt} />
           </li>
         ))}
@@ -51,6 +53,8 @@ interface Drill {
 }
 
 export function ManagerView() {
+  const i18n = useI18n();
+  const { t, f, lang } = i18n;
   const [period] = useState(() => {
     const to = new Date(Date.now() + 60_000);
     return { from: new Date(to.getTime() - DAYS * 86_400_000).toISOString(), to: to.toISOString() };
@@ -69,7 +73,7 @@ export function ManagerView() {
   });
   const rows = (report.data?.rows ?? []).map((r) => ({
     ...r,
-    name: `${humanize(r.program)} · ${r.levelLabel}`,
+    name: `${word(t.programs, r.program)} · ${levelLabel(r.levelLabel, i18n)}`,
     achievementPct: r.achievement === null ? 0 : Math.round(r.achievement * 100),
   }));
   const days = (daily.data?.days ?? []).map((d) => ({
@@ -80,20 +84,20 @@ export function ManagerView() {
 
   return (
     <div className="manager">
-      <h1>Manager view</h1>
+      <h1>{t.managerView}</h1>
       <div className="columns halves">
         <PagesWaiting scope="all" />
-        <CaseList title="Manager requests waiting" query={{ runningClock: 'managerAck' }} testId="manager-requests" />
+        <CaseList title={t.managerRequests} query={{ runningClock: 'managerAck' }} testId="manager-requests" />
       </div>
       <div className="columns halves">
-        <CaseList title="Breached now" query={{ slaState: 'breached' }} testId="breached" />
-        <CaseList title="At risk now" query={{ slaState: 'at_risk' }} testId="at-risk" />
+        <CaseList title={t.breachedNow} query={{ slaState: 'breached' }} testId="breached" />
+        <CaseList title={t.atRiskNow} query={{ slaState: 'at_risk' }} testId="at-risk" />
       </div>
       <ProblemAlert error={report.error ?? daily.error} />
       <section className="card" aria-labelledby="ach-h">
-        <h2 id="ach-h">First-response achievement by program and severity (last {DAYS} days)</h2>
-        <p className="muted">Select a bar, or a row of the table, to list its cases.</p>
-        <div className="chart" role="figure" aria-label="Achievement per program and level; the table below has the same numbers">
+        <h2 id="ach-h">{f(t.achievementTitle, { days: DAYS })}</h2>
+        <p className="muted">{t.selectBar}</p>
+        <div className="chart" role="figure" aria-label={t.achievementChart}>
           <ResponsiveContainer width="100%" height={260}>
             <BarChart data={rows} margin={{ left: 8, right: 8 }}>
               <CartesianGrid strokeDasharray="3 3" />
@@ -104,7 +108,7 @@ export function ManagerView() {
                 isAnimationActive={false}
                 dataKey="achievementPct"
                 maxBarSize={72}
-                name="achievement %"
+                name={t.achievementPercent}
                 fill="#1d5fa8"
                 onClick={(d: { payload?: SlaReportRow & { name: string } }) =>
                   d.payload && setDrill({ program: d.payload.program, severity: d.payload.severity, label: d.payload.name })
@@ -114,15 +118,15 @@ export function ManagerView() {
           </ResponsiveContainer>
         </div>
         <table data-testid="report-table" className="list-table compact" ref={labelCells}>
-          <caption className="sr-only">SLA report</caption>
+          <caption className="sr-only">{t.slaReport}</caption>
           <thead>
             <tr>
-              <th scope="col">Program · level</th>
-              <th scope="col">Cases</th>
-              <th scope="col">Met</th>
-              <th scope="col">Breached</th>
-              <th scope="col">Open</th>
-              <th scope="col">Achievement</th>
+              <th scope="col">{t.programLevel}</th>
+              <th scope="col">{t.cases}</th>
+              <th scope="col">{t.met}</th>
+              <th scope="col">{t.breached}</th>
+              <th scope="col">{t.open}</th>
+              <th scope="col">{t.achievement}</th>
               <th scope="col">p50</th>
               <th scope="col">p90</th>
             </tr>
@@ -143,23 +147,27 @@ export function ManagerView() {
                 <td>{r.met}</td>
                 <td>{r.breached}</td>
                 <td>{r.open}</td>
-                <td>{r.achievement === null ? '—' : `${r.achievementPct}%`}</td>
-                <td>{durationMs(r.medianFirstResponseMs)}</td>
-                <td>{durationMs(r.p90FirstResponseMs)}</td>
+                <td>
+                  {r.achievement === null
+                    ? '—'
+                    : new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 }).format(r.achievementPct / 100)}
+                </td>
+                <td>{durationMs(r.medianFirstResponseMs, lang)}</td>
+                <td>{durationMs(r.p90FirstResponseMs, lang)}</td>
               </tr>
             ))}
           </tbody>
         </table>
         {drill && (
           <div className="drill" data-testid="drill">
-            <h3>Cases: {drill.label}</h3>
+            <h3>{f(t.casesOf, { label: drill.label })}</h3>
             <ul className="plain">
               {drillCases.data?.items.map((c) => (
                 <li key={c.caseId}>
                   <Link to={`/cases/${c.caseId}`}>
                     #{c.number} {c.title}
                   </Link>{' '}
-                  {humanize(c.state)} · {durationMs(c.elapsedMs)}
+                  {word(t.slaStates, c.state)} · {durationMs(c.elapsedMs, lang)}
                 </li>
               ))}
             </ul>
@@ -168,7 +176,7 @@ export function ManagerView() {
       </section>
       <div className="columns">
         <section className="card" aria-labelledby="p-h">
-          <h2 id="p-h">First response p50 / p90 per day (minutes)</h2>
+          <h2 id="p-h">{t.responsePerDay}</h2>
           <div className="chart">
             <ResponsiveContainer width="100%" height={220}>
               <LineChart data={days}>
@@ -184,7 +192,7 @@ export function ManagerView() {
           </div>
         </section>
         <section className="card" aria-labelledby="b-h">
-          <h2 id="b-h">Breaches per day</h2>
+          <h2 id="b-h">{t.breachesPerDay}</h2>
           <div className="chart">
             <ResponsiveContainer width="100%" height={220}>
               <BarChart data={days}>
@@ -192,7 +200,7 @@ export function ManagerView() {
                 <XAxis dataKey="day" tick={{ fontSize: 12 }} />
                 <YAxis allowDecimals={false} />
                 <Tooltip />
-                <Bar isAnimationActive={false} dataKey="breached" name="breached" fill="#b3261e" maxBarSize={48} />
+                <Bar isAnimationActive={false} dataKey="breached" name={t.breachesSeries} fill="#b3261e" maxBarSize={48} />
               </BarChart>
             </ResponsiveContainer>
           </div>

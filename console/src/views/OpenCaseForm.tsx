@@ -11,7 +11,8 @@ import { useNavigate, useSearchParams } from 'react-router';
 import { api } from '../server-api/client';
 import type { CaseDetail, CaseSummary, CreateCase, Policy, Product } from '../server-api/types';
 import { ProblemAlert } from '../components/ProblemAlert';
-import { I18nContext, levelLabel, messagesFor, supportedLanguage } from '../i18n';
+import { targetText, word } from '../format';
+import { i18nFor, I18nContext, languageName, levelLabel, useI18n } from '../i18n';
 import { useOrganisations } from './useOrganisations';
 
 const TYPES = ['technical', 'licensing', 'general_inquiry'] as const;
@@ -51,8 +52,9 @@ export function OpenCaseForm() {
   });
   const [experimental, setExperimental] = useState(false);
   const set = (k: keyof typeof form, v: string) => setForm((f) => ({ ...f, [k]: v }));
-  const lang = supportedLanguage(org?.language);
-  const t = messagesFor(lang);
+  const chrome = useI18n();
+  const i18n = i18nFor(org?.language);
+  const { t } = i18n;
   const product = products.data?.items.find((p) => p.id === form.product);
   const levels = useMemo(() => Object.entries(entitlement?.targets ?? {}), [entitlement]);
   const open = useMutation({
@@ -83,16 +85,16 @@ export function OpenCaseForm() {
     open.mutate(body);
   }
 
-  if (!org || !entitlement) return <p role="status">Loading…</p>;
+  if (!org || !entitlement) return <p role="status">{chrome.t.loading}</p>;
   const f = (name: string) => `${id}-${name}`;
   return (
-    <I18nContext.Provider value={{ lang, t }}>
-      <section lang={lang} aria-labelledby={f('h')}>
+    <I18nContext.Provider value={i18n}>
+      <section lang={i18n.lang} aria-labelledby={f('h')}>
         <h1 id={f('h')}>
           {t.openCase} — {org.name}
         </h1>
         <p className="muted">
-          {t.program}: {entitlement.name} · {t.supportId} {org.supportId} · {entitlement.coverage}
+          {t.program}: {word(t.programs, entitlement.id)} · {t.supportId} {org.supportId} · <span lang="en">{entitlement.coverage}</span>
         </p>
         <form className="card open-case" onSubmit={submit}>
           <div className="field">
@@ -116,7 +118,7 @@ export function OpenCaseForm() {
               <option value="">—</option>
               {levels.map(([label, target]) => (
                 <option key={label} value={label}>
-                  {levelLabel(label, t)} ({target})
+                  {levelLabel(label, i18n)} ({targetText(target, i18n)})
                 </option>
               ))}
             </select>
@@ -152,7 +154,7 @@ export function OpenCaseForm() {
               <option value="">—</option>
               {product?.versions.map((v) => (
                 <option key={v.version} value={v.version}>
-                  {v.version} ({v.lifecycle})
+                  {v.version} ({word(t.lifecycles, v.lifecycle)})
                 </option>
               ))}
             </select>
@@ -169,8 +171,8 @@ export function OpenCaseForm() {
               onChange={(e) => set('language', e.target.value)}
             >
               {languages.map((l) => (
-                <option key={l} value={l}>
-                  {l}
+                <option key={l} value={l} lang={l}>
+                  {languageName(l)}
                 </option>
               ))}
             </select>

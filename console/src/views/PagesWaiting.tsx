@@ -10,30 +10,33 @@ import type { PageView, QueueItem, QueuePage } from '../server-api/types';
 import { Countdown } from '../components/Countdown';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { formatInstant } from '../format';
+import { levelLabel, useI18n, type I18n } from '../i18n';
 
-/** The chain's recipient ids (notices.pageChain) in words: "oncall:EMEA:fallback" -> "the fallback on-call of EMEA". */
-function pageHolder(recipient: string): string {
-  const [who, rest, step] = recipient.split(':');
-  if (who === 'oncall') return step ? `the ${step} on-call of ${rest}` : `the on-call engineer of ${rest}`;
-  if (who === 'manager') return rest === 'duty' ? 'the duty manager' : `the ${rest} manager`;
+/** The chain's recipient ids (notices.pageChain) in words: "oncall:EMEA:fallback" -> "the fallback on-call engineer of EMEA". */
+function pageHolder(recipient: string, { t, f }: I18n): string {
+  const [who, rest = '', step] = recipient.split(':');
+  if (who === 'oncall') return f(step ? t.holderOncallFallback : t.holderOncall, { region: rest });
+  if (who === 'manager') return rest === 'duty' ? t.holderDutyManager : f(t.holderManager, { region: rest });
   return recipient;
 }
 
 /** Where a page stands, for the case page: with whom and until when, or who acknowledged it. */
 export function PageStatus({ page }: { page: PageView }) {
+  const i18n = useI18n();
+  const { t, f, lang } = i18n;
   if (page.acknowledgedAt)
     return (
       <span data-page="acknowledged">
-        acknowledged by {page.acknowledgedBy} ({formatInstant(page.acknowledgedAt, 'en')})
+        {f(t.pageAcknowledgedBy, { who: page.acknowledgedBy ?? '', at: formatInstant(page.acknowledgedAt, lang) })}
       </span>
     );
-  if (page.withdrawnAt) return <span data-page="withdrawn">withdrawn: around-the-clock work ended</span>;
+  if (page.withdrawnAt) return <span data-page="withdrawn">{t.pageWithdrawn}</span>;
   return (
     <span data-page="waiting">
-      waiting for acknowledgement, with {pageHolder(page.recipient)}
+      {f(t.pageWaitingWith, { holder: pageHolder(page.recipient, i18n) })}
       {page.escalatesAt ? (
         <>
-          , next escalation <Countdown dueAt={page.escalatesAt} />
+          , {t.nextEscalation} <Countdown dueAt={page.escalatesAt} />
         </>
       ) : null}
     </span>
@@ -41,6 +44,8 @@ export function PageStatus({ page }: { page: PageView }) {
 }
 
 function PageRow({ c, page }: { c: QueueItem; page: PageView }) {
+  const i18n = useI18n();
+  const { t, f, lang } = i18n;
   const client = useQueryClient();
   const ack = useMutation({
     mutationFn: () => api(`/v1/cases/${c.id}/page-acknowledgement`, { method: 'POST', body: {} }),
@@ -51,27 +56,27 @@ function PageRow({ c, page }: { c: QueueItem; page: PageView }) {
       <Link to={`/cases/${c.id}`}>
         #{c.number} {c.title}
       </Link>{' '}
-      {c.levelLabel}, {c.customer.name}
+      {levelLabel(c.levelLabel, i18n)}, {c.customer.name}
       <br />
       <span className="muted">
-        {page.kind === 'handoff' ? 'Hand-off' : 'Page'} since {formatInstant(page.pagedAt, 'en')}, now with {pageHolder(page.recipient)}
+        {f(t.pageSince, { kind: page.kind, at: formatInstant(page.pagedAt, lang), holder: pageHolder(page.recipient, i18n) })}
       </span>{' '}
       ·{' '}
       {page.escalatesAt ? (
         <>
-          next escalation <Countdown dueAt={page.escalatesAt} />
+          {t.nextEscalation} <Countdown dueAt={page.escalatesAt} />
         </>
       ) : (
-        <strong>last step: no further escalation</strong>
+        <strong>{t.lastStep}</strong>
       )}{' '}
       <button
         type="button"
         className="small"
         disabled={ack.isPending}
         onClick={() => ack.mutate()}
-        aria-label={`Acknowledge the page of case ${c.number}`}
+        aria-label={f(t.acknowledgePageOf, { number: c.number ?? '' })}
       >
-        Acknowledge
+        {t.acknowledge}
       </button>
       <ProblemAlert error={ack.error} />
     </li>
@@ -79,15 +84,16 @@ function PageRow({ c, page }: { c: QueueItem; page: PageView }) {
 }
 
 export function PagesWaiting({ scope }: { scope: 'all' | 'region' }) {
+  const { t } = useI18n();
   const params = { scope, awaiting: 'page', pageSize: 20 };
   const data = useQuery({ queryKey: ['queue', params], queryFn: () => api<QueuePage>(`/v1/queue${qs(params)}`) });
   return (
     <section className="card" data-testid="pages-waiting" aria-labelledby="pages-h">
       <h2 id="pages-h">
-        Severity 1 pages waiting <span className="muted">({data.data?.total ?? '…'})</span>
+        {t.pagesWaiting} <span className="muted">({data.data?.total ?? '…'})</span>
       </h2>
       <ProblemAlert error={data.error} />
-      {data.data?.total === 0 && <p className="muted">None.</p>}
+      {data.data?.total === 0 && <p className="muted">{t.noneWaiting}</p>}
       <ul className="plain">{data.data?.items.map((c) => c.page && <PageRow key={c.id} c={c} page={c.page} />)}</ul>
     </section>
   );

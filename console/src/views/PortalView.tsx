@@ -6,8 +6,8 @@ import { api, qs } from '../server-api/client';
 import type { CaseSummary } from '../server-api/types';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { SlaBadge } from '../components/SlaBadge';
-import { formatInstant, humanize, viewerZone } from '../format';
-import { I18nContext, levelLabel, messagesFor, supportedLanguage } from '../i18n';
+import { formatInstant, viewerZone, word } from '../format';
+import { i18nFor, I18nContext, levelLabel } from '../i18n';
 import { useOrganisations } from './useOrganisations';
 import { labelCells } from '../components/cellLabels';
 
@@ -19,10 +19,10 @@ export function PortalView() {
     queryFn: () => api<{ items: CaseSummary[] }>(`/v1/cases${qs({ orgId: org?.id, limit: 100 })}`),
     enabled: !!org,
   });
-  const lang = supportedLanguage(org?.language);
-  const t = messagesFor(lang);
+  const i18n = i18nFor(org?.language);
+  const { lang, t } = i18n;
   return (
-    <I18nContext.Provider value={{ lang, t }}>
+    <I18nContext.Provider value={i18n}>
       <section lang={lang} aria-labelledby={`${id}-h`}>
         <h1 id={`${id}-h`}>
           {t.myCases}
@@ -59,7 +59,7 @@ export function PortalView() {
                 <th scope="col">{t.case}</th>
                 <th scope="col">{t.status}</th>
                 <th scope="col">{t.severity}</th>
-                <th scope="col">SLA</th>
+                <th scope="col">{t.sla}</th>
                 <th scope="col">{t.nextDeadline}</th>
               </tr>
             </thead>
@@ -71,8 +71,8 @@ export function PortalView() {
                       #{c.number} {c.title}
                     </Link>
                   </td>
-                  <td>{t.statuses[c.status] ?? humanize(c.status)}</td>
-                  <td>{levelLabel(c.levelLabel, t)}</td>
+                  <td>{word(t.statuses, c.status)}</td>
+                  <td>{levelLabel(c.levelLabel, i18n)}</td>
                   <td>
                     <SlaBadge state={c.slaState} />
                   </td>

@@ -8,7 +8,8 @@ import { Countdown } from '../components/Countdown';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { SlaBadge } from '../components/SlaBadge';
 import { useNow } from '../components/useNow';
-import { humanize, localTime } from '../format';
+import { localTime, word } from '../format';
+import { levelLabel, useI18n } from '../i18n';
 import { labelCells } from '../components/cellLabels';
 
 const SLA_STATES = ['on_track', 'at_risk', 'breached', 'paused', 'met', 'no_target', 'best_effort', 'not_available'];
@@ -27,6 +28,8 @@ const PAGE_SIZE = 50;
 
 export function QueueView() {
   const id = useId();
+  const i18n = useI18n();
+  const { t, f, lang } = i18n;
   const [params, setParams] = useSearchParams();
   const filters = {
     scope: params.get('scope') ?? 'region',
@@ -53,20 +56,20 @@ export function QueueView() {
 
   return (
     <section aria-labelledby={`${id}-h`}>
-      <h1 id={`${id}-h`}>Queue</h1>
+      <h1 id={`${id}-h`}>{t.queue}</h1>
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
         <div className="field">
-          <label htmlFor={`${id}-scope`}>Show</label>
+          <label htmlFor={`${id}-scope`}>{t.show}</label>
           <select id={`${id}-scope`} value={filters.scope} onChange={(e) => set('scope', e.target.value)}>
-            <option value="region">My region and mine</option>
-            <option value="mine">Mine</option>
-            <option value="all">All open cases</option>
+            <option value="region">{t.scopeRegion}</option>
+            <option value="mine">{t.scopeMine}</option>
+            <option value="all">{t.scopeAll}</option>
           </select>
         </div>
         <div className="field">
-          <label htmlFor={`${id}-sev`}>Severity</label>
+          <label htmlFor={`${id}-sev`}>{t.severity}</label>
           <select id={`${id}-sev`} value={filters.severity} onChange={(e) => set('severity', e.target.value)}>
-            <option value="">any</option>
+            <option value="">{t.any}</option>
             {[1, 2, 3, 4].map((s) => (
               <option key={s} value={s}>
                 {s}
@@ -75,33 +78,33 @@ export function QueueView() {
           </select>
         </div>
         <div className="field">
-          <label htmlFor={`${id}-sla`}>SLA state</label>
+          <label htmlFor={`${id}-sla`}>{t.slaState}</label>
           <select id={`${id}-sla`} value={filters.slaState} onChange={(e) => set('slaState', e.target.value)}>
-            <option value="">any</option>
+            <option value="">{t.any}</option>
             {SLA_STATES.map((s) => (
               <option key={s} value={s}>
-                {humanize(s)}
+                {word(t.slaStates, s)}
               </option>
             ))}
           </select>
         </div>
         <div className="field">
-          <label htmlFor={`${id}-prog`}>Program</label>
+          <label htmlFor={`${id}-prog`}>{t.program}</label>
           <select id={`${id}-prog`} value={filters.program} onChange={(e) => set('program', e.target.value)}>
-            <option value="">any</option>
+            <option value="">{t.any}</option>
             {PROGRAMS.map((p) => (
               <option key={p} value={p}>
-                {humanize(p)}
+                {word(t.programs, p)}
               </option>
             ))}
           </select>
         </div>
         <div className="field">
-          <label htmlFor={`${id}-q`}>Search</label>
+          <label htmlFor={`${id}-q`}>{t.search}</label>
           <input
             id={`${id}-q`}
             type="search"
-            placeholder="number, title, customer"
+            placeholder={t.searchPlaceholder}
             value={filters.q}
             onChange={(e) => set('q', e.target.value)}
           />
@@ -109,20 +112,20 @@ export function QueueView() {
       </form>
       <ProblemAlert error={queue.error} />
       <p className="muted" role="status" data-testid="queue-total">
-        {queue.data ? `${queue.data.total} open cases · page ${filters.page} of ${pages}` : 'Loading…'}
+        {queue.data ? f(t.queueTotal, { count: queue.data.total, page: filters.page, pages }) : t.loading}
       </p>
       <table className="queue list-table" ref={labelCells}>
         <thead>
           <tr>
-            <th scope="col">Case</th>
-            <th scope="col">Next due</th>
-            <th scope="col">SLA</th>
-            <th scope="col">Level</th>
-            <th scope="col">Program</th>
-            <th scope="col">Customer</th>
-            <th scope="col">Their time</th>
-            <th scope="col">Status</th>
-            <th scope="col">Owner</th>
+            <th scope="col">{t.case}</th>
+            <th scope="col">{t.nextDue}</th>
+            <th scope="col">{t.sla}</th>
+            <th scope="col">{t.level}</th>
+            <th scope="col">{t.program}</th>
+            <th scope="col">{t.customer}</th>
+            <th scope="col">{t.theirTime}</th>
+            <th scope="col">{t.status}</th>
+            <th scope="col">{t.owner}</th>
           </tr>
         </thead>
         <tbody>
@@ -134,27 +137,28 @@ export function QueueView() {
                 </Link>
               </td>
               <td>
-                <Countdown dueAt={c.nextDueAt} />
+                {/* A breached clock is the most urgent: how long overdue, never the next clock's time left. */}
+                <Countdown dueAt={c.overdueSince ?? c.nextDueAt} />
               </td>
               <td>
                 <SlaBadge state={c.slaState} />
               </td>
-              <td>{c.levelLabel}</td>
-              <td>{humanize(c.program)}</td>
+              <td>{levelLabel(c.levelLabel, i18n)}</td>
+              <td>{word(t.programs, c.program)}</td>
               <td>{c.customer.name}</td>
-              <td>{localTime(c.customer.timeZone, now)}</td>
-              <td>{humanize(c.status)}</td>
-              <td>{c.ownerId ?? <span className="muted">unassigned</span>}</td>
+              <td>{localTime(c.customer.timeZone, now, lang)}</td>
+              <td data-status={c.status}>{word(t.statuses, c.status)}</td>
+              <td>{c.ownerId ?? <span className="muted">{t.unassigned}</span>}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      <nav className="pager" aria-label="Queue pages">
+      <nav className="pager" aria-label={t.queuePages}>
         <button type="button" disabled={filters.page <= 1} onClick={() => set('page', String(filters.page - 1))}>
-          Previous
+          {t.previous}
         </button>
         <button type="button" disabled={filters.page >= pages} onClick={() => set('page', String(filters.page + 1))}>
-          Next
+          {t.next}
         </button>
       </nav>
     </section>

@@ -7,6 +7,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { LanguagePicker } from '../ChromeLanguage';
+import { useI18n } from '../i18n';
 import { useSession } from '../session';
 
 interface Persona {
@@ -45,6 +47,7 @@ export function SignIn() {
   const { signIn, error, notice } = useSession();
   const [token, setToken] = useState('');
   const id = useId();
+  const { t } = useI18n();
   const personas = useQuery({
     queryKey: ['dev-personas'],
     queryFn: async () => (await getJson<{ personas: Persona[] }>('/dev/personas', { personas: [] })).personas,
@@ -63,7 +66,8 @@ export function SignIn() {
   const buttons = (providers.data ?? []).filter((p) => !p.loginHints);
   return (
     <main className="signin" id="main">
-      <h1>Caseflow console</h1>
+      <LanguagePicker />
+      <h1>{t.consoleTitle}</h1>
       {notice && (
         <p role="alert" className="notice" data-notice="signed-out">
           {notice}
@@ -71,7 +75,7 @@ export function SignIn() {
       )}
       {buttons.length > 0 && (
         <section className="card" aria-labelledby={`${id}-providers`}>
-          <h2 id={`${id}-providers`}>Sign in</h2>
+          <h2 id={`${id}-providers`}>{t.signIn}</h2>
           {buttons.map((p) => (
             <p key={p.id}>
               <button type="button" data-provider={p.id} onClick={() => startSignIn(`/auth/login?provider=${encodeURIComponent(p.id)}`)}>
@@ -83,10 +87,8 @@ export function SignIn() {
       )}
       {personas.data && personas.data.length > 0 && (
         <section className="card" aria-labelledby={`${id}-demo`}>
-          <h2 id={`${id}-demo`}>Demo personas (dev mode)</h2>
-          {personas.data.some((p) => p.loginUrl) && (
-            <p className="muted">Each signs in through the local OpenID provider: the real sign-in flow, one click.</p>
-          )}
+          <h2 id={`${id}-demo`}>{t.demoPersonas}</h2>
+          {personas.data.some((p) => p.loginUrl) && <p className="muted">{t.demoHint}</p>}
           <ul className="personas">
             {personas.data.map((p) => (
               <li key={p.principalId}>
@@ -98,19 +100,19 @@ export function SignIn() {
                 >
                   {p.name}
                 </button>{' '}
-                <span className="muted">{p.role.replace('_', ' ')}</span>
+                <span className="muted">{(t.roles as Record<string, string>)[p.role] ?? p.role}</span>
               </li>
             ))}
           </ul>
         </section>
       )}
       <form onSubmit={submit} className="card">
-        <h2>{buttons.length > 0 || personas.data?.length ? 'Sign in with a token' : 'Sign in'}</h2>
+        <h2>{buttons.length > 0 || personas.data?.length ? t.signInWithToken : t.signIn}</h2>
         <div className="field">
-          <label htmlFor={`${id}-token`}>Bearer token</label>
+          <label htmlFor={`${id}-token`}>{t.bearerToken}</label>
           <input id={`${id}-token`} type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} />
         </div>
-        <button type="submit">Sign in</button>
+        <button type="submit">{t.signIn}</button>
         <ProblemAlert error={error} />
       </form>
     </main>

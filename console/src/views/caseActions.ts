@@ -6,8 +6,7 @@
 import type { ActionSpec } from '../components/ActionForm';
 import type { paths } from '../server-api/openapi';
 import type { CaseAction, Me, OutOfScopeCategory, ResolutionType } from '../server-api/types';
-import { humanize } from '../format';
-import type { Messages } from '../i18n';
+import type { I18n } from '../i18n';
 
 /** The route of an action below /v1/cases/{id}/ (checked against the generated API paths). */
 type ActionPath = { [P in keyof paths]: P extends `/v1/cases/{id}/${infer A}` ? A : never }[keyof paths];
@@ -54,7 +53,7 @@ const OUT_OF_SCOPE: OutOfScopeCategory[] = [
   'upgrade_walkthrough',
 ];
 
-const levelField = (scheme: 'severity' | 'priority', label: string) =>
+const levelField = (scheme: 'severity' | 'priority', label: string, { t, f }: I18n) =>
   scheme === 'priority'
     ? {
         name: 'priority',
@@ -69,82 +68,67 @@ const levelField = (scheme: 'severity' | 'priority', label: string) =>
         kind: 'select' as const,
         required: true,
         asNumber: true,
-        options: [1, 2, 3, 4].map((s) => ({ value: String(s), label: String(s) })),
+        options: [1, 2, 3, 4].map((s) => ({ value: String(s), label: f(t.levelName, { scheme: 'severity', level: s }) })),
       };
 
-/** The forms of one action (confirming a resolution has two: confirm and reject). */
-function formsOf(action: CaseAction, me: Me, scheme: 'severity' | 'priority', t: Messages): Omit<ActionSpec, 'path' | 'command'>[] {
+/** The forms of one action (confirming a resolution has two: confirm and reject), in the page's language. */
+function formsOf(action: CaseAction, me: Me, scheme: 'severity' | 'priority', i18n: I18n): Omit<ActionSpec, 'path' | 'command'>[] {
+  const { t } = i18n;
+  const title = t.commands[action];
   switch (action) {
     case 'assign':
       return [
         {
-          title: 'Assign or hand off',
-          submit: 'Assign',
+          title,
+          submit: t.assignSubmit,
           fields: [
             // A prefill, not a rule: an engineer usually takes the case himself.
-            { name: 'ownerId', label: 'Engineer id', kind: 'text', required: true, initial: me.role === 'engineer' ? me.id : '' },
-            { name: 'note', label: 'Note', kind: 'text' },
+            { name: 'ownerId', label: t.engineerId, kind: 'text', required: true, initial: me.role === 'engineer' ? me.id : '' },
+            { name: 'note', label: t.note, kind: 'text' },
           ],
         },
       ];
     case 'engineerResponse':
-      return [
-        {
-          title: 'Respond',
-          submit: 'Send response',
-          fields: [{ name: 'message', label: 'Response', kind: 'textarea', required: true }],
-        },
-      ];
+      return [{ title, submit: t.sendResponse, fields: [{ name: 'message', label: t.response, kind: 'textarea', required: true }] }];
     case 'internalNote':
       return [
         {
-          title: 'Internal note',
-          submit: 'Add note',
+          title,
+          submit: t.addNote,
           attachments: true,
-          fields: [{ name: 'message', label: 'Note (staff only, never shown to the customer)', kind: 'textarea', required: true }],
+          fields: [{ name: 'message', label: t.internalNoteLabel, kind: 'textarea', required: true }],
         },
       ];
     case 'requestInfo':
-      return [
-        {
-          title: 'Request information',
-          submit: 'Request information',
-          fields: [{ name: 'message', label: 'What do you need?', kind: 'textarea', required: true }],
-        },
-      ];
+      return [{ title, submit: title, fields: [{ name: 'message', label: t.whatDoYouNeed, kind: 'textarea', required: true }] }];
     case 'customerReply':
       return [
-        {
-          title: t.reply,
-          submit: t.send,
-          attachments: true,
-          fields: [{ name: 'message', label: t.message, kind: 'textarea', required: true }],
-        },
+        { title, submit: t.send, attachments: true, fields: [{ name: 'message', label: t.message, kind: 'textarea', required: true }] },
       ];
     case 'resolve':
       return [
         {
-          title: 'Resolve',
-          submit: 'Resolve',
+          title,
+          submit: title,
           fields: [
             {
               name: 'resolutionType',
-              label: 'Resolution type',
+              label: t.resolutionType,
               kind: 'select',
               required: true,
               initial: 'workaround',
-              options: RESOLUTION_TYPES.map((r) => ({ value: r, label: humanize(r) })),
+              options: RESOLUTION_TYPES.map((r) => ({ value: r, label: t.resolutionTypes[r] })),
             },
             {
               name: 'outOfScope',
-              label: 'Out-of-scope request',
+              label: t.outOfScopeRequest,
               kind: 'select',
               required: true,
               initial: OUT_OF_SCOPE[0],
-              options: OUT_OF_SCOPE.map((c) => ({ value: c, label: humanize(c) })),
+              options: OUT_OF_SCOPE.map((c) => ({ value: c, label: t.outOfScope[c] })),
               when: { field: 'resolutionType', equals: 'out_of_scope_referral' },
             },
-            { name: 'summary', label: 'Summary', kind: 'textarea', required: true },
+            { name: 'summary', label: t.summary, kind: 'textarea', required: true },
           ],
         },
       ];
@@ -154,54 +138,46 @@ function formsOf(action: CaseAction, me: Me, scheme: 'severity' | 'priority', t:
         { title: t.reject, submit: t.reject, fixed: { accepted: false }, fields: [{ name: 'comment', label: t.comment, kind: 'text' }] },
       ];
     case 'pageAck':
-      return [
-        { title: 'Acknowledge the Severity 1 page', submit: 'Acknowledge page', fields: [{ name: 'note', label: 'Note', kind: 'text' }] },
-      ];
+      return [{ title, submit: t.acknowledgePage, fields: [{ name: 'note', label: t.note, kind: 'text' }] }];
     case 'managerAck':
-      return [{ title: 'Acknowledge manager request', submit: 'Acknowledge', fields: [{ name: 'note', label: 'Note', kind: 'text' }] }];
+      return [{ title, submit: t.acknowledge, fields: [{ name: 'note', label: t.note, kind: 'text' }] }];
     case 'talkToManager':
-      return [{ title: t.talkToManager, submit: t.send, fields: [{ name: 'reason', label: t.reason, kind: 'textarea', required: true }] }];
+      return [{ title, submit: t.send, fields: [{ name: 'reason', label: t.reason, kind: 'textarea', required: true }] }];
     case 'rcaDelivered':
+      return [{ title, submit: t.recordRca, fields: [{ name: 'summary', label: t.rcaSummary, kind: 'textarea', required: true }] }];
+    case 'changeSeverity': {
+      const change = scheme === 'priority' ? t.changePriority : t.changeSeverity;
       return [
         {
-          title: 'Root-cause analysis delivered',
-          submit: 'Record RCA',
-          fields: [{ name: 'summary', label: 'RCA summary', kind: 'textarea', required: true }],
-        },
-      ];
-    case 'changeSeverity':
-      return [
-        {
-          title: t.changeSeverity,
-          submit: t.changeSeverity,
+          title: change,
+          submit: change,
           fields: [
-            levelField(scheme, scheme === 'priority' ? t.priority : t.severity),
+            levelField(scheme, scheme === 'priority' ? t.priority : t.severity, i18n),
             { name: 'reason', label: t.reason, kind: 'textarea', required: true },
           ],
         },
       ];
+    }
     case 'customerAvailability':
-      return [
-        { title: t.availability, submit: t.send, fields: [{ name: 'available', label: t.available, kind: 'boolean', initial: true }] },
-      ];
+      return [{ title, submit: t.send, fields: [{ name: 'available', label: t.available, kind: 'boolean', initial: true }] }];
     case 'closeCase':
-      return [{ title: t.close, submit: t.close, fields: [{ name: 'reason', label: t.reason, kind: 'text' }] }];
+      return [{ title, submit: title, fields: [{ name: 'reason', label: t.reason, kind: 'text' }] }];
     case 'migratePolicy':
       // Administrators move one case to a published version here; many at once go through a previewed migration.
       return [
         {
-          title: 'Move to another policy version',
-          submit: 'Migrate',
-          fields: [{ name: 'toVersion', label: 'Published version number', kind: 'text', required: true, asNumber: true }],
+          title,
+          submit: t.migrate,
+          fields: [{ name: 'toVersion', label: t.publishedVersion, kind: 'text', required: true, asNumber: true }],
         },
       ];
   }
 }
 
 /** The forms of exactly the actions the API offers (`actions` of GET /v1/cases/{id}), in a stable order. */
-export function actionForms(offered: readonly string[], me: Me, scheme: 'severity' | 'priority', t: Messages): ActionSpec[] {
+export function actionForms(offered: readonly string[], me: Me, scheme: 'severity' | 'priority', i18n: I18n): ActionSpec[] {
   const wanted = new Set(offered);
   return ORDER.filter((a) => wanted.has(a)).flatMap((a) =>
-    formsOf(a, me, scheme, t).map((form) => ({ ...form, command: a, path: ACTION_PATHS[a] })),
+    formsOf(a, me, scheme, i18n).map((form) => ({ ...form, command: a, path: ACTION_PATHS[a] })),
   );
 }
