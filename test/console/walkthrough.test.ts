@@ -11,6 +11,7 @@ import { sql } from 'drizzle-orm';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { seriousViolations } from './axe';
+import { en } from '../../console/src/i18n/en';
 import { insertOpenCases } from '../helpers/bulk-cases';
 import { startConsoleService, type ConsoleService } from '../helpers/console-service';
 
@@ -116,7 +117,7 @@ describe('console in the browser', () => {
     const row = jonas.locator(`tr[data-case="${caseId}"]`);
     await row.waitFor({ timeout: 5_000 });
     const appearedMs = Date.now() - openedAt;
-    expect(await row.textContent()).toMatch(/Nightly backup job fails.*Severity 2.*premier.*Acme Logistics GmbH/);
+    expect(await row.textContent()).toMatch(/Nightly backup job fails.*Severity 2.*Premier.*Acme Logistics GmbH/);
     await expectAccessible(jonas, 'queue');
     process.stdout.write(`queue showed the new case ${appearedMs} ms after the customer pressed the button\n`);
 
@@ -166,7 +167,7 @@ describe('console in the browser', () => {
     // The manager finds it in the SLA report (first response met) and drills down to it.
     const { page: dana } = await svc.signedIn('mgr-duty');
     await dana.goto(`${svc.url}/manager`);
-    const reportRow = dana.getByTestId('report-table').locator('tr', { hasText: 'premier · Severity 2' });
+    const reportRow = dana.getByTestId('report-table').locator('tr', { hasText: 'Premier · Severity 2' });
     await reportRow.waitFor();
     expect((await reportRow.locator('td').allTextContents()).slice(0, 3)).toEqual(['1', '1', '0']);
     await reportRow.getByRole('button').click();
@@ -249,7 +250,7 @@ describe('console in the browser', () => {
     await expectAccessible(jonas, 'case page (engineer, customer card)');
     await shot(jonas, 'case-page-customer');
 
-    // No hotfix for an experimental feature: the workflow's reason, as the API gives it.
+    // No hotfix for an experimental feature: the workflow's refusal code, in the page's language (English here).
     await act(jonas, 'Resolve', { 'Resolution type': 'hotfix', Summary: 'Patched build' });
     const refusal = jonas.locator('form.action[data-command="resolve"] [role=alert] .problem-detail').first();
     await refusal.waitFor();
@@ -258,7 +259,8 @@ describe('console in the browser', () => {
       summary: 'Patched build',
     });
     expect(refused.status).toBe(409);
-    expect(await refusal.textContent()).toBe(refused.body.detail);
+    expect(refused.body.code).toBe('hotfix-experimental');
+    expect(await refusal.textContent()).toBe(en.refusals['hotfix-experimental']);
 
     // An out-of-scope referral with its category: both pages show the referral; Anna may now confirm or reject.
     await act(jonas, 'Resolve', {
@@ -272,9 +274,10 @@ describe('console in the browser', () => {
       .getByText(/product training/)
       .waitFor();
     await anna.getByTestId('case-status').getByText('gelöst').waitFor({ timeout: 5_000 });
+    // Anna reads her case in its language: the category and where it is referred, in German.
     await anna
       .getByTestId('case-referral')
-      .getByText(/product training/)
+      .getByText(/Produktschulung, verwiesen an Ihren Vertriebsansprechpartner/)
       .waitFor();
     await anna.locator('form.action[data-command="confirmResolution"]').first().waitFor();
     expect(await offeredCommands(anna)).toEqual(await apiActions('acme-premier-anna', caseId));
