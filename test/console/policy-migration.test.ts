@@ -7,7 +7,7 @@
  * after the preview left alone. Case by case, what apply did is what the preview listed, and each case page
  * shows the new policy version and its migration. Screenshots go to $CONSOLE_SCREENSHOTS when set.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { seriousViolations } from './axe';
@@ -150,6 +150,18 @@ describe('policy view in the browser', () => {
     expect(await page.locator('[data-testid=preview-cases] tr[data-case] td:nth-child(5)').first().textContent()).toMatch(/GMT\+1$/); // the viewer's zone (Europe/Berlin)
     const seriousOnPreview = await seriousViolations(page);
     expect(seriousOnPreview).toEqual([]);
+
+    // The exports save what the API holds, with the caller's credentials: CSV one line per running clock, JSON every case.
+    const saved = async (button: string) => {
+      const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+      return { name: file.suggestedFilename(), text: readFileSync((await file.path())!, 'utf8') };
+    };
+    const csv = await saved('Export CSV');
+    expect(csv.name).toBe(`policy-migration-${previewId}.csv`);
+    expect(csv.text.split('\r\n')[0]).toMatch(/^caseId,orgId,program,level,openedAt,stateVersion,fromVersion,toVersion,clock,/);
+    expect(csv.text.trim().split('\r\n')).toHaveLength(1 + 4);
+    const json = await saved('Export JSON');
+    expect((JSON.parse(json.text) as { items: PreviewRow[] }).items).toEqual(rows);
 
     // The list narrows to what needs a look: the due instants that move earlier, none breaching at once.
     const listed = () => page.locator('[data-testid=preview-cases] tbody tr').count();

@@ -4,11 +4,12 @@
  * the range; then progress, cancel and the report (met and breached per program and level, the flips).
  * The API validates the candidate and names the field it refuses; nothing is decided here.
  */
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api } from '../../server-api/client';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import type { Organisation } from '../../server-api/types';
 import { durationMs, formatInstant, humanize } from '../../format';
 import { fill, usePolicyText } from '../../i18n/policy-view';
 import {
@@ -68,7 +69,12 @@ export function BacktestPanel({ versions, lang }: { versions: PolicyVersion[]; l
   const [closedDate, setClosedDate] = useState('');
   const [closedDates, setClosedDates] = useState<string[]>([]);
   const [patchText, setPatchText] = useState('{}');
-  const [range, setRange] = useState({ from: '', to: '', programs: [] as string[] });
+  const [range, setRange] = useState({ from: '', to: '', programs: [] as string[], orgIds: [] as string[] });
+  const orgs = useQuery({
+    queryKey: ['organisations'],
+    queryFn: () => api<{ items: Organisation[] }>('/v1/organisations'),
+    staleTime: 60_000,
+  });
   const parsed = parsePatch(patchText);
 
   const edit = (change: (p: Patch) => void) => {
@@ -101,6 +107,7 @@ export function BacktestPanel({ versions, lang }: { versions: PolicyVersion[]; l
             ...(range.from ? { openedFrom: dayStart(range.from) } : {}),
             ...(range.to ? { openedTo: dayEnd(range.to) } : {}),
             ...(range.programs.length ? { programs: range.programs } : {}),
+            ...(range.orgIds.length ? { orgIds: range.orgIds } : {}),
           },
         },
       }),
@@ -259,6 +266,21 @@ export function BacktestPanel({ versions, lang }: { versions: PolicyVersion[]; l
               {programs.map((p) => (
                 <option key={p} value={p}>
                   {programName(p)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t.organisations}
+            <select
+              multiple
+              size={3}
+              value={range.orgIds}
+              onChange={(e) => setRange({ ...range, orgIds: [...e.target.selectedOptions].map((o) => o.value) })}
+            >
+              {(orgs.data?.items ?? []).map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.name}
                 </option>
               ))}
             </select>

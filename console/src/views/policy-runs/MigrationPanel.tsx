@@ -92,6 +92,7 @@ export function MigrationPanel({ versions, admin, lang }: { versions: PolicyVers
     e.preventDefault();
     start.mutate();
   };
+  const exported = useMutation({ mutationFn: ({ path, name }: { path: string; name: string }) => download(path, name) });
   const toggle = <V,>(list: V[], v: V) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
   const totals = (preview.data?.result as { totals?: PreviewTotals } | null | undefined)?.totals;
   const target = preview.data?.target;
@@ -191,17 +192,22 @@ export function MigrationPanel({ versions, admin, lang }: { versions: PolicyVers
               <div className="toolbar">
                 <button
                   type="button"
-                  onClick={() => void download(`/v1/policy/migrations/${previewId}/cases.csv`, `policy-migration-${previewId}.csv`)}
+                  onClick={() =>
+                    exported.mutate({ path: `/v1/policy/migrations/${previewId}/cases.csv`, name: `policy-migration-${previewId}.csv` })
+                  }
                 >
                   {t.exportCsv}
                 </button>
                 <button
                   type="button"
-                  onClick={() => void download(`/v1/policy/migrations/${previewId}/cases`, `policy-migration-${previewId}.json`)}
+                  onClick={() =>
+                    exported.mutate({ path: `/v1/policy/migrations/${previewId}/cases`, name: `policy-migration-${previewId}.json` })
+                  }
                 >
                   {t.exportJson}
                 </button>
               </div>
+              <ProblemAlert error={exported.error} />
               <PreviewTable rows={rows.data.items} lang={lang} />
               {admin && preview.data.status === 'completed' && !applyId && (
                 <div className="confirm">
