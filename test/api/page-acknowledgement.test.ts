@@ -45,6 +45,9 @@ test('an engineer acknowledges the Severity 1 page; a second acknowledgement is 
   expect(again.body).toMatchObject({
     type: 'https://caseflow.dev/problems/case-state-conflict',
     detail: 'The page was already acknowledged by eng-emea',
+    // The stable code clients translate, and the value its sentence names (contract/refusals.ts).
+    code: 'page-already-acknowledged',
+    params: { by: 'eng-emea' },
   });
 
   const detail = await h.http().get(`/v1/cases/${opened.id}`).set(h.as('eng-emea'));
@@ -59,6 +62,8 @@ test('customers may not acknowledge; a case without a page says so', async () =>
   expect(sev3.page).toBeNull();
   const res = await ack(sev3.id, 'demo-admin');
   expect(res.status).toBe(409);
-  expect(res.body.detail).toBe('There is no page on this case to acknowledge');
-  expect((await ack(sev3.id, 'eng-emea', { unknown: 1 })).status).toBe(400);
+  expect([res.body.code, res.body.detail]).toEqual(['no-page', 'There is no page on this case to acknowledge']);
+  const invalid = await ack(sev3.id, 'eng-emea', { unknown: 1 });
+  // Other problems answer their type's slug as the code.
+  expect([invalid.status, invalid.body.code]).toEqual([400, 'invalid-request']);
 });
