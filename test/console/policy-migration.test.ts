@@ -180,6 +180,7 @@ describe('policy view in the browser', () => {
     await page.getByRole('alertdialog', { name: 'Apply this migration?' }).waitFor();
     await page.getByTestId('migration-confirm').click();
     await page.locator('[data-testid=apply][data-status=completed]').waitFor({ timeout: 60_000 });
+    const applyId = new URL(page.url()).searchParams.get('apply')!;
     const outcome = async (id: string) => page.locator(`[data-testid=apply-cases] tr[data-case="${id}"]`).getAttribute('data-outcome');
     for (const id of [sev2[0]!, sev2[1]!, sev3]) expect({ id, outcome: await outcome(id) }).toEqual({ id, outcome: 'migrated' });
     expect(await outcome(changing)).toBe('stale');
@@ -218,6 +219,20 @@ describe('policy view in the browser', () => {
     expect(await entry.textContent()).toMatch(new RegExp(`2026-11-01 → ${v2}.*by ${ADMIN}.*First response: 3 hours → 1 hour`));
     expect(await seriousViolations(page)).toEqual([]);
     await shot(page, 'case-page-migrated');
+    // A manager follows the runs by their link (reads them, starts and applies nothing); an engineer has no policy view.
+    const { page: dana } = await svc.signedIn('mgr-duty');
+    await dana.goto(`${svc.url}/manager`);
+    await dana.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Policy' }).waitFor();
+    await dana.goto(`${svc.url}/policy?preview=${previewId}&apply=${applyId}`);
+    await dana.locator('[data-testid=apply-cases] tbody tr').first().waitFor();
+    expect(await dana.locator('[data-testid=apply-cases] tbody tr').count()).toBe(4);
+    expect(await dana.getByTestId('migration-preview').isDisabled()).toBe(true);
+    expect(await dana.getByTestId('migration-apply').count()).toBe(0);
+    const { page: jonas } = await svc.signedIn('eng-emea');
+    await jonas.goto(`${svc.url}/queue`);
+    await jonas.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Queue' }).waitFor();
+    expect(await jonas.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Policy' }).count()).toBe(0);
+
     // The customer sees the same version on her page.
     const { page: nancy } = await svc.signedIn(NANCY);
     await nancy.goto(`${svc.url}/cases/${sev2[0]}`);
