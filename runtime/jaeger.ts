@@ -2,21 +2,20 @@
  * A real trace viewer for development and the trace test: Jaeger (github.com/jaegertracing/jaeger, Apache-2.0),
  * its all-in-one `jaeger` binary (Jaeger v2: an OpenTelemetry Collector distribution with Jaeger's storage
  * and query extensions). It takes OTLP over HTTP and keeps traces in memory (gone at its exit: a viewer,
- * not a trace store); its UI and query API (GET /api/traces?service=...) share one port.
+ * not a trace store); its query API (GET /api/traces?service=..., /api/services) answers on one port.
  *
  * Built from the Go module proxy once (runtime/go-build.ts; its go.mod replaces Shopify/sarama, so `go
  * install` refuses it and the throwaway module repeats the replace) and cached in `.tools/bin/`. Cold build
  * time: JAEGER_BUILD_NOTE.
  * Resolution: JAEGER_PATH -> cached pinned binary -> build.
  *
- * The module proxy's source has no UI (Jaeger's release builds embed jaeger-ui, built with npm from its own
- * repository; a build from the module serves a placeholder page). The UI of the same release, built from
- * jaeger-ui v1.75.0 (vendor/jaeger-ui/README.md says how), is kept in vendor/ and unpacked beside the binary;
- * the query extension serves it (ui.assets_path).
+ * The module proxy's source has no UI assets: Jaeger's release builds embed jaeger-ui, built from its own
+ * repository, which no registry reachable here serves. A build from the module serves the query API and a
+ * placeholder page where the UI would be; any Jaeger UI (or Grafana's Jaeger data source) pointed at the
+ * query API shows the traces.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureGoBinary } from './go-build';
 import type { TracingSettings } from './config';
@@ -44,27 +43,8 @@ export async function ensureJaeger(onBuild?: (message: string) => void): Promise
   return { path, built };
 }
 
-const UI_ARCHIVE = resolve(__dirname, '..', 'vendor', 'jaeger-ui', `jaeger-ui-${JAEGER_VERSION}.tar.gz`);
-/** SHA-256 of the vendored archive: a changed file is refused, not served. */
-const UI_ARCHIVE_SHA256 = 'be2d1e95013426ecdb8a9e59503bf19d3635ec6f2ba696a710724b9ec654e9fa';
-
-/** The UI's static files, unpacked once into .tools/ from the vendored archive (checked against its SHA-256). */
-export function ensureJaegerUi(): string {
-  const dir = resolve(__dirname, '..', '.tools', `jaeger-ui-${JAEGER_VERSION}`);
-  if (existsSync(join(dir, 'index.html'))) return dir;
-  const sha = createHash('sha256').update(readFileSync(UI_ARCHIVE)).digest('hex');
-  if (sha !== UI_ARCHIVE_SHA256) throw new Error(`${UI_ARCHIVE} has SHA-256 ${sha}, expected ${UI_ARCHIVE_SHA256}`);
-  const partial = `${dir}.partial`;
-  rmSync(partial, { recursive: true, force: true });
-  mkdirSync(partial, { recursive: true });
-  execFileSync('tar', ['-xzf', UI_ARCHIVE, '-C', partial]);
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(partial, dir); // index.html appears only once everything is unpacked
-  return dir;
-}
-
 export interface JaegerPorts {
-  /** UI and query API (Jaeger's default 16686). */
+  /** Query API (and the UI's place; Jaeger's default 16686). */
   uiPort: number;
   /** OTLP over HTTP (the OpenTelemetry default 4318). */
   otlpPort: number;
@@ -73,10 +53,10 @@ export interface JaegerPorts {
 }
 
 /**
- * The collector configuration: OTLP/HTTP in, memory storage, query UI; every listener on 127.0.0.1, and no
+ * The collector configuration: OTLP/HTTP in, memory storage, query API; every listener on 127.0.0.1, and no
  * self-telemetry listener (the collector's own metrics port, 8888 by default, would collide between runs).
  */
-export function jaegerConfig(ports: JaegerPorts, uiAssets: string): string {
+export function jaegerConfig(ports: JaegerPorts): string {
   return `service:
   extensions: [jaeger_storage, jaeger_query]
   pipelines:
@@ -98,8 +78,6 @@ extensions:
   jaeger_query:
     storage:
       traces: memstore
-    ui:
-      assets_path: ${JSON.stringify(uiAssets)}
     http:
       endpoint: 127.0.0.1:${ports.uiPort}
     grpc:
@@ -119,7 +97,8 @@ exporters:
 }
 
 export interface Jaeger {
-  uiUrl: string;
+  /** The query API's base URL (GET /api/traces?service=..., /api/traces/<id>). */
+  queryUrl: string;
   /** Where a process sends its spans (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT). */
   otlpTracesEndpoint: string;
   pid: number;
@@ -130,7 +109,7 @@ export interface Jaeger {
 export async function startJaeger(binary: string, dir: string, ports: JaegerPorts): Promise<Jaeger> {
   mkdirSync(dir, { recursive: true });
   const configFile = join(dir, 'jaeger.yaml');
-  writeFileSync(configFile, jaegerConfig(ports, ensureJaegerUi()));
+  writeFileSync(configFile, jaegerConfig(ports));
   const child = spawn(binary, ['--config', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr.on('data', (c: Buffer) => (log = (log + c.toString()).slice(-8000)));
@@ -141,11 +120,11 @@ export async function startJaeger(binary: string, dir: string, ports: JaegerPort
       child.kill('SIGTERM');
       setTimeout(() => child.kill('SIGKILL'), 5000).unref();
     });
-  const uiUrl = `http://127.0.0.1:${ports.uiPort}`;
+  const queryUrl = `http://127.0.0.1:${ports.uiPort}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`jaeger exited with ${child.exitCode}: ${log.trim()}`);
-    const res = await fetch(`${uiUrl}/api/services`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
+    const res = await fetch(`${queryUrl}/api/services`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
     if (res?.ok) break;
     if (Date.now() > deadline) {
       await stop();
@@ -153,7 +132,7 @@ export async function startJaeger(binary: string, dir: string, ports: JaegerPort
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { uiUrl, otlpTracesEndpoint: `http://127.0.0.1:${ports.otlpPort}/v1/traces`, pid: child.pid!, stop };
+  return { queryUrl, otlpTracesEndpoint: `http://127.0.0.1:${ports.otlpPort}/v1/traces`, pid: child.pid!, stop };
 }
 
 /**

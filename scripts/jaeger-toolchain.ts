@@ -1,12 +1,11 @@
 /** `npm run jaeger:install` / .ci/run: builds (once) and caches the pinned Jaeger into .tools/bin, timed. */
-import { ensureJaeger, ensureJaegerUi, JAEGER_VERSION } from '../runtime/jaeger';
+import { ensureJaeger, JAEGER_VERSION } from '../runtime/jaeger';
 
 const started = Date.now();
 ensureJaeger((m) => console.log(m))
-  .then((r) => ({ ...r, ui: ensureJaegerUi() }))
   .then((r) => {
     const secs = ((Date.now() - started) / 1000).toFixed(1);
-    console.log(`jaeger ${JAEGER_VERSION}:       ${r.path} (${r.built ? `built in ${secs} s` : 'cached'}), UI ${r.ui}`);
+    console.log(`jaeger ${JAEGER_VERSION}:       ${r.path} (${r.built ? `built in ${secs} s` : 'cached'})`);
   })
   .catch((err: unknown) => {
     console.error(`Jaeger ${JAEGER_VERSION} not available: ${err instanceof Error ? err.message : String(err)}`);

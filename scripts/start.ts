@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     uiUrl ? `  Temporal UI    ${uiUrl}` : `  Temporal UI    (external cluster: use its own UI)`,
     mailAt,
     jaeger
-      ? `  Traces (Jaeger) ${jaeger.uiUrl.replace('127.0.0.1', 'localhost')}/search?service=${config.tracing!.serviceName}   (every request, workflow, activity and mail)`
+      ? `  Traces (Jaeger) ${jaeger.queryUrl.replace('127.0.0.1', 'localhost')}/api/traces?service=${config.tracing!.serviceName}&limit=20   (query API: every request, workflow, activity and mail)`
       : config.tracing
         ? `  Traces         sent over OTLP to ${config.tracing.endpoint}`
         : `  Traces         off (npm start -- --traces runs Jaeger)`,

@@ -4,20 +4,16 @@
  * customer opens a case; Jaeger's query API then holds ONE trace with the HTTP request, the update-with-start
  * client call, the workflow's update handler, the recordCaseChange local activity (scheduled and run), the
  * outbox relay's delivery and the SMTP send of the "case received" mail, each the child of the one before.
- * The trace opens in Jaeger's UI in Chromium with those spans on screen (screenshot
- * docs/screenshots/jaeger-case-open-trace.png when $CONSOLE_SCREENSHOTS is set).
  * Run on its own: npm run jest -- --testMatch '**\/test/tracing/*.jaeger.ts'
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { chromium } from 'playwright-core';
 import { ensureJaeger, startJaeger, type Jaeger } from '../../runtime/jaeger';
 import { startTracing, type Tracing } from '../../runtime/tracing';
 import { startApiHarness, type ApiHarness } from '../api/harness';
-import { chromiumPath } from '../helpers/console-service';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { testMailer } from '../mail/fixtures';
 
@@ -25,7 +21,6 @@ jest.setTimeout(180_000);
 
 const SERVICE = `caseflow-trace-test-${process.pid}`;
 const ANNA = 'acme-premier-anna';
-const SHOTS = process.env.CONSOLE_SCREENSHOTS;
 
 interface JaegerSpan {
   traceID: string;
@@ -72,14 +67,12 @@ afterAll(async () => {
 });
 
 async function tracesOf(service: string): Promise<JaegerTrace[]> {
-  const res = await fetch(`${jaeger.uiUrl}/api/traces?service=${encodeURIComponent(service)}&limit=100&lookback=1h`);
+  const res = await fetch(`${jaeger.queryUrl}/api/traces?service=${encodeURIComponent(service)}&limit=100&lookback=1h`);
   expect(res.status).toBe(200);
   return ((await res.json()) as { data: JaegerTrace[] | null }).data ?? [];
 }
 
 const parentOf = (span: JaegerSpan) => span.references.find((r) => r.refType === 'CHILD_OF')?.spanID;
-
-let traceId = '';
 
 test('a case open is one trace in Jaeger: HTTP request, update-with-start, update handler, local activity, outbox delivery, SMTP send', async () => {
   const opened = await h.http().post('/v1/cases').set(h.as(ANNA)).send({
@@ -148,28 +141,7 @@ test('a case open is one trace in Jaeger: HTTP request, update-with-start, updat
   const send = spans.filter((s) => s.operationName === 'smtp.send' && parentOf(s) === deliver.spanID);
   expect(send.length).toBeGreaterThanOrEqual(1);
   expect(send[0]!.tags).toEqual(expect.arrayContaining([{ key: 'caseflow.case_id', type: 'string', value: caseId }]));
-  traceId = trace!.traceID;
-});
-
-test("the trace opens in Jaeger's UI with its spans on screen", async () => {
-  expect(traceId).not.toBe('');
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
-  try {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    await page.goto(`${jaeger.uiUrl}/trace/${traceId}`);
-    for (const name of [
-      'POST /v1/cases',
-      'UpdateWithStartWorkflow:opened',
-      'HandleUpdate:opened',
-      'RunActivity:recordCaseChange',
-      'smtp.send',
-    ])
-      await page.getByText(name, { exact: true }).first().waitFor({ timeout: 15_000 });
-    if (SHOTS) {
-      mkdirSync(SHOTS, { recursive: true });
-      await page.screenshot({ path: join(SHOTS, 'jaeger-case-open-trace.png'), fullPage: true });
-    }
-  } finally {
-    await browser.close();
-  }
+  // The same trace by its id, as a viewer opens it.
+  const byId = await fetch(`${jaeger.queryUrl}/api/traces/${trace!.traceID}`);
+  expect(((await byId.json()) as { data: JaegerTrace[] }).data[0]!.spans.length).toBe(spans.length);
 });
