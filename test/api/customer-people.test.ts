@@ -63,7 +63,11 @@ test('a phone on a notification contact and a principal is validated, stored and
   expect(principal.body.phone).toBe('+49 89 555 0100');
   const people = await h.http().get('/v1/organisations/acme-premier/people').set(h.as('eng-emea'));
   expect(people.body.items.find((p: { id: string }) => p.id === 'acme-premier-lukas').phone).toBe('+49 89 555 0100');
-  const tooLong = await h.http().patch('/v1/principals/acme-premier-lukas').set(h.as('demo-admin')).send({ phone: '+49 8912 3456 7890 1234' });
+  const tooLong = await h
+    .http()
+    .patch('/v1/principals/acme-premier-lukas')
+    .set(h.as('demo-admin'))
+    .send({ phone: '+49 8912 3456 7890 1234' });
   expect(tooLong.status).toBe(400);
   expect(fields(tooLong)).toEqual(['phone']);
 });

@@ -16,6 +16,8 @@ const SIZES = [
   { width: 390, height: 844 },
   { width: 1400, height: 900 },
 ];
+/** The browser's getComputedStyle, typed here: the test project has no DOM types. */
+type Styles = { getComputedStyle(e: unknown): { display: string } };
 /** Staff pick the console's language in the header; it is remembered under this key (console/src/i18n.ts). */
 const LANGUAGE_KEY = 'caseflow.language';
 const LANGS = [
@@ -78,17 +80,18 @@ describe('console on every screen size', () => {
   /** No sideways scrolling: the document is no wider than the window. Then the full-page screenshot. */
   async function fits(page: Page, name: string): Promise<void> {
     // Fonts and the charts' measured layout settle before measuring.
-    await page.evaluate(() => document.fonts.ready);
+    await page.evaluate('document.fonts.ready.then(() => true)');
     await page.waitForTimeout(300);
-    const { scrollWidth, innerWidth, wider } = await page.evaluate(() => ({
+    // Browser-side code as text: the test project has no DOM types.
+    const { scrollWidth, innerWidth, wider } = await page.evaluate<{ scrollWidth: number; innerWidth: number; wider: string[] }>(`({
       scrollWidth: document.documentElement.scrollWidth,
       innerWidth: window.innerWidth,
       // What sticks out, innermost first, to say what to fix.
       wider: [...document.querySelectorAll('body *')]
         .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5 && e.children.length === 0)
         .slice(0, 5)
-        .map((e) => `${e.tagName.toLowerCase()}.${e.className} "${(e.textContent ?? '').trim().slice(0, 40)}"`),
-    }));
+        .map((e) => e.tagName.toLowerCase() + '.' + e.className + ' "' + (e.textContent ?? '').trim().slice(0, 40) + '"'),
+    })`);
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
     expect({ name, scrollWidth, wider }).toEqual({ name, scrollWidth: Math.min(scrollWidth, innerWidth), wider: [] });
@@ -102,22 +105,17 @@ describe('console on every screen size', () => {
     const display = await page
       .locator(`${table} tbody tr`)
       .first()
-      .evaluate((tr) => getComputedStyle(tr).display);
+      .evaluate((tr) => (globalThis as unknown as Styles).getComputedStyle(tr).display);
     expect(display === 'table-row').toBe(width >= 700);
   }
 
   /** Links and buttons in the page's main part are at least 44 px high on the phone. */
   async function expectTouchTargets(page: Page): Promise<void> {
-    const small = await page.evaluate(() =>
-      [
-        ...document.querySelectorAll(
-          'main button, main .button, main select, main input:not([type=checkbox]):not([type=file]), main table a',
-        ),
-      ]
-        .filter((e) => (e as HTMLElement).offsetParent !== null)
-        .map((e) => ({ what: `${e.tagName} ${(e.textContent ?? '').trim().slice(0, 30)}`, h: e.getBoundingClientRect().height }))
-        .filter((e) => e.h < 44),
-    );
+    const small = await page.evaluate<{ what: string; h: number }[]>(`
+      [...document.querySelectorAll('main button, main .button, main select, main input:not([type=checkbox]):not([type=file]), main table a')]
+        .filter((e) => e.offsetParent !== null)
+        .map((e) => ({ what: e.tagName + ' ' + (e.textContent ?? '').trim().slice(0, 30), h: e.getBoundingClientRect().height }))
+        .filter((e) => e.h < 44)`);
     expect(small).toEqual([]);
   }
 
