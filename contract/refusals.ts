@@ -2,8 +2,10 @@
  * Why a case refuses a command, as stable codes: the machine refuses with one (machine/refusal.ts), the
  * workflow carries it in the update failure's details, the API answers it as the problem's `code` (with the
  * English sentence as `detail`), and the console translates the code, never the sentence. A code is an API
- * contract: add new ones, never rename one.
+ * contract: add new ones, never rename one. The scope rules' codes are declared with the rules (policy/scope.ts).
  */
+import { SCOPE_REFUSAL_CODES } from '../policy/scope';
+
 export const REFUSAL_CODES = [
   // Any command
   'request-invalid',
@@ -26,10 +28,7 @@ export const REFUSAL_CODES = [
   // Resolution
   'resolve-not-open',
   'summary-required',
-  'out-of-scope-category-required',
-  'out-of-scope-category-unexpected',
-  'hotfix-experimental',
-  'hotfix-not-eligible',
+  ...SCOPE_REFUSAL_CODES,
   'not-resolved',
   'rca-not-tracked',
   'rca-already-delivered',

@@ -4,7 +4,6 @@
  * - requests outside the scope of Support are referred where the policy sends them;
  * - features marked Experimental are supported with limitations (no hotfix; fixes come in a release).
  */
-import { refusal, type Refusal } from '../contract/refusals';
 
 export const OUT_OF_SCOPE_CATEGORIES = [
   'solution_design',
@@ -56,12 +55,26 @@ export const EXPERIMENTAL_FEATURE_LIMITATIONS =
   'have not been tested across all scenarios and platform versions, so a fix is delivered in a later release, ' +
   'never as a hotfix, and the answer may be a workaround. The response targets of your program apply as usual.';
 
+/** The scope rules' refusal codes: part of contract/refusals.ts's list, declared here where the rules are. */
+export const SCOPE_REFUSAL_CODES = [
+  'out-of-scope-category-required',
+  'out-of-scope-category-unexpected',
+  'hotfix-experimental',
+  'hotfix-not-eligible',
+] as const;
+export type ScopeRefusalCode = (typeof SCOPE_REFUSAL_CODES)[number];
+export interface ScopeRefusal {
+  code: ScopeRefusalCode;
+  message: string;
+}
+const refusal = (code: ScopeRefusalCode, message: string): ScopeRefusal => ({ code, message });
+
 /** Why a resolution is refused by the scope rules (its refusal code and sentence), or null when they allow it. */
 export function resolutionScopeRefusal(
   resolutionType: string,
   outOfScope: unknown,
   facts: { experimentalFeature: boolean; hotfixEligible: boolean },
-): Refusal | null {
+): ScopeRefusal | null {
   if (resolutionType === 'out_of_scope_referral' && !isOutOfScopeCategory(outOfScope)) {
     return refusal(
       'out-of-scope-category-required',

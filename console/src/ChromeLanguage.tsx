@@ -5,16 +5,32 @@
  * follows their organisation's. `<html lang>` is what the page shows (useDocumentLanguage).
  */
 import { createContext, useContext, useEffect, useId, useMemo, useState, type ReactNode } from 'react';
-import {
-  I18nContext,
-  i18nFor,
-  initialChromeLanguage,
-  LANGUAGES,
-  languageName,
-  rememberChromeLanguage,
-  useI18n,
-  type Language,
-} from './i18n';
+import { I18nContext, i18nFor, isLanguage, LANGUAGES, languageName, useI18n, type Language } from './i18n';
+
+const STORAGE_KEY = 'caseflow.language';
+
+/** The staff chrome's language: the stored choice, else the browser's when supported, else English. */
+function initialChromeLanguage(): Language {
+  try {
+    const stored = localStorage.getItem(STORAGE_KEY);
+    if (isLanguage(stored)) return stored;
+  } catch {
+    // storage blocked: the browser's language below
+  }
+  for (const l of navigator.languages ?? [navigator.language]) {
+    const base = l?.toLowerCase().split('-')[0];
+    if (isLanguage(base)) return base;
+  }
+  return 'en';
+}
+
+function rememberChromeLanguage(lang: Language): void {
+  try {
+    localStorage.setItem(STORAGE_KEY, lang);
+  } catch {
+    // storage blocked: the choice lasts this page only
+  }
+}
 
 const ChooseContext = createContext<(lang: Language) => void>(() => undefined);
 

@@ -23,7 +23,7 @@ export type Language = (typeof LANGUAGES)[number];
 
 export const CATALOGS: Record<Language, Messages> = { en, de, fr, es, it, ru, pt, ja, zh };
 
-const isLanguage = (l: string | null | undefined): l is Language => !!l && (LANGUAGES as readonly string[]).includes(l);
+export const isLanguage = (l: string | null | undefined): l is Language => !!l && (LANGUAGES as readonly string[]).includes(l);
 
 /** "de-AT" -> "de"; anything else of the nine as is; otherwise English. */
 export const supportedLanguage = (language: string | null | undefined): Language => {
@@ -58,31 +58,6 @@ export const i18nFor = (language: string | null | undefined): I18n => {
 
 export const I18nContext = createContext<I18n>(i18nFor('en'));
 export const useI18n = () => useContext(I18nContext);
-
-const STORAGE_KEY = 'caseflow.language';
-
-/** The staff chrome's language: the stored choice, else the browser's when supported, else English. */
-export function initialChromeLanguage(): Language {
-  try {
-    const stored = localStorage.getItem(STORAGE_KEY);
-    if (isLanguage(stored)) return stored;
-  } catch {
-    // storage blocked: the browser's language below
-  }
-  for (const l of navigator.languages ?? [navigator.language]) {
-    const base = l?.toLowerCase().split('-')[0];
-    if (isLanguage(base)) return base;
-  }
-  return 'en';
-}
-
-export function rememberChromeLanguage(lang: Language): void {
-  try {
-    localStorage.setItem(STORAGE_KEY, lang);
-  } catch {
-    // storage blocked: the choice lasts this page only
-  }
-}
 
 /** A language's own name ("Deutsch", "日本語"), as a language selector shows it. */
 export const languageName = (lang: string): string => {

@@ -106,7 +106,7 @@ describe.each(Object.entries(LANGS))('an engineer in %s', (lang, l) => {
     try {
       await page.goto(`${svc.url}/queue?scope=all`);
       await page.getByRole('heading', { name: l.queue }).waitFor();
-      expect(await page.evaluate(() => document.documentElement.lang)).toBe(lang);
+      expect(await page.evaluate('document.documentElement.lang')).toBe(lang);
       await page.getByTestId('queue-total').getByText(l.total).waitFor();
 
       const rows = page.locator('table.queue tbody tr');
@@ -153,7 +153,7 @@ test('the header’s selector switches the language, remembers it, and <html lan
   try {
     await page.goto(`${svc.url}/queue`);
     await page.getByRole('heading', { name: 'Queue' }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(await page.evaluate('document.documentElement.lang')).toBe('en');
     // Each language is offered in its own name.
     const names = await page.getByTestId('chrome-language').locator('option').allInnerTexts();
     expect(names).toEqual(
@@ -161,10 +161,10 @@ test('the header’s selector switches the language, remembers it, and <html lan
     );
     await page.getByTestId('chrome-language').selectOption('fr');
     await page.getByRole('heading', { name: 'File d’attente' }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+    expect(await page.evaluate('document.documentElement.lang')).toBe('fr');
     await page.reload();
     await page.getByRole('heading', { name: 'File d’attente' }).waitFor();
-    expect(await page.evaluate(() => localStorage.getItem('caseflow.language'))).toBe('fr');
+    expect(await page.evaluate("localStorage.getItem('caseflow.language')")).toBe('fr');
   } finally {
     await context.close();
   }
