@@ -59,11 +59,11 @@ export const i18nFor = (language: string | null | undefined): I18n => {
 export const I18nContext = createContext<I18n>(i18nFor('en'));
 export const useI18n = () => useContext(I18nContext);
 
-/** A language's own name ("Deutsch", "日本語"), as a language selector shows it. */
-export const languageName = (lang: string): string => {
+/** A language's name in `inLanguage` ("Deutsch" in its own, "ドイツ語" for a Japanese reader); the selector uses own names. */
+export const languageName = (lang: string, inLanguage: string = lang): string => {
   try {
-    const name = new Intl.DisplayNames([lang], { type: 'language' }).of(lang) ?? lang;
-    return name.charAt(0).toLocaleUpperCase(lang) + name.slice(1);
+    const name = new Intl.DisplayNames([inLanguage], { type: 'language' }).of(lang) ?? lang;
+    return name.charAt(0).toLocaleUpperCase(inLanguage) + name.slice(1);
   } catch {
     return lang;
   }

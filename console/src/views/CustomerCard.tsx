@@ -154,7 +154,7 @@ export function CustomerCard({ detail }: { detail: CaseDetail }) {
             {o.subdivision ? `-${o.subdivision}` : ''}, {o.marketRegion}
           </dd>
           <dt>{t.language}</dt>
-          <dd>{languageName(o.language)}</dd>
+          <dd>{languageName(o.language, lang)}</dd>
           {openedBy && (
             <>
               <dt>{t.openedBy}</dt>
@@ -198,7 +198,7 @@ export function CustomerCard({ detail }: { detail: CaseDetail }) {
               role={word(t.roles, p.role)}
               email={p.email}
               phone={p.phone}
-              language={languageName(detail.language)}
+              language={languageName(detail.language, lang)}
             />
           </li>
         ))}
@@ -210,7 +210,9 @@ export function CustomerCard({ detail }: { detail: CaseDetail }) {
               role={t.notificationContact}
               email={c.email}
               phone={c.phone}
-              language={c.language ? languageName(c.language) : f(t.caseLanguageOf, { language: languageName(detail.language) })}
+              language={
+                c.language ? languageName(c.language, lang) : f(t.caseLanguageOf, { language: languageName(detail.language, lang) })
+              }
             />
             {c.kinds && <span className="c-kinds muted">{c.kinds.map((k) => word(t.noticeKinds, k)).join(', ')}</span>}
           </li>

@@ -172,7 +172,7 @@ export function OpenCaseForm() {
             >
               {languages.map((l) => (
                 <option key={l} value={l} lang={l}>
-                  {languageName(l)}
+                  {languageName(l, i18n.lang)}
                 </option>
               ))}
             </select>
