@@ -68,7 +68,7 @@ export function App() {
             <>
               <NavLink to="/queue">{t.navQueue}</NavLink>
               <NavLink to="/manager">{t.navManager}</NavLink>
-              {(me.role === 'manager' || me.role === 'admin') && <NavLink to="/policy">Policy</NavLink>}
+              {(me.role === 'manager' || me.role === 'admin') && <NavLink to="/policy">{t.navPolicy}</NavLink>}
             </>
           ) : (
             <NavLink to="/portal">{t.navPortal}</NavLink>

@@ -71,6 +71,7 @@ const SHARED_WORDS = new Set([
   'fields.build',
   'fileName', // de: "Name"
   'navPortal', // de, es, pt
+  'navPolicy', // it: "Policy", as the mail catalog says it
   'channels.webhook',
   'viaLabels.console', // fr, it, pt
   'via', // fr, pt

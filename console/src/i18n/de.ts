@@ -94,6 +94,7 @@ export const de: Messages = {
   navQueue: 'Warteschlange',
   navManager: 'Managersicht',
   navPortal: 'Portal',
+  navPolicy: 'Richtlinie',
   caseNumber: 'Fallnummer',
   lookUp: 'Suchen',
   liveOn: '● live',

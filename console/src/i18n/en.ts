@@ -134,6 +134,7 @@ export const en = {
   navQueue: 'Queue',
   navManager: 'Manager view',
   navPortal: 'Portal',
+  navPolicy: 'Policy',
   caseNumber: 'Case number',
   lookUp: 'Look up',
   liveOn: '● live',

@@ -94,6 +94,7 @@ export const es: Messages = {
   navQueue: 'Cola',
   navManager: 'Vista de responsables',
   navPortal: 'Portal',
+  navPolicy: 'Política',
   caseNumber: 'Número de caso',
   lookUp: 'Buscar',
   liveOn: '● en directo',

@@ -94,6 +94,7 @@ export const fr: Messages = {
   navQueue: 'File d’attente',
   navManager: 'Vue responsable',
   navPortal: 'Portail',
+  navPolicy: 'Politique',
   caseNumber: 'Numéro de dossier',
   lookUp: 'Rechercher',
   liveOn: '● en direct',

@@ -94,6 +94,7 @@ export const it: Messages = {
   navQueue: 'Coda',
   navManager: 'Vista responsabili',
   navPortal: 'Portale',
+  navPolicy: 'Policy',
   caseNumber: 'Numero del caso',
   lookUp: 'Cerca',
   liveOn: '● in diretta',

@@ -94,6 +94,7 @@ export const ja: Messages = {
   navQueue: 'キュー',
   navManager: 'マネージャービュー',
   navPortal: 'ポータル',
+  navPolicy: 'ポリシー',
   caseNumber: 'ケース番号',
   lookUp: '検索',
   liveOn: '● ライブ',

@@ -94,6 +94,7 @@ export const pt: Messages = {
   navQueue: 'Fila',
   navManager: 'Visão de gestores',
   navPortal: 'Portal',
+  navPolicy: 'Política',
   caseNumber: 'Número do chamado',
   lookUp: 'Buscar',
   liveOn: '● ao vivo',

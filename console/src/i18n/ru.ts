@@ -94,6 +94,7 @@ export const ru: Messages = {
   navQueue: 'Очередь',
   navManager: 'Обзор руководителя',
   navPortal: 'Портал',
+  navPolicy: 'Политика',
   caseNumber: 'Номер обращения',
   lookUp: 'Найти',
   liveOn: '● в реальном времени',

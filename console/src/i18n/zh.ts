@@ -94,6 +94,7 @@ export const zh: Messages = {
   navQueue: '队列',
   navManager: '经理视图',
   navPortal: '门户',
+  navPolicy: '策略',
   caseNumber: '案例编号',
   lookUp: '查找',
   liveOn: '● 实时',
