@@ -94,9 +94,14 @@ function batch(version: number, status: CaseView['status'], keys: string[]): Cas
 test('a retried write is a no-op and a stale snapshot never overwrites a newer one', async () => {
   const acts = createActivities({ db: database, notifier: null });
   const first = batch(1, 'opened', ['opened:open']);
-  expect(await acts.recordCaseChange(first)).toEqual({ snapshotWritten: true, toDeliver: [] });
+  // recordedAt: when the write finished (the workflow arms its next timer from it).
+  const before = Date.now();
+  const written = await acts.recordCaseChange(first);
+  expect(written).toEqual({ snapshotWritten: true, toDeliver: [], recordedAt: expect.any(Number) });
+  expect(written.recordedAt).toBeGreaterThanOrEqual(before);
+  expect(written.recordedAt).toBeLessThanOrEqual(Date.now());
   // The same batch again, as after a crash between commit and activity completion.
-  expect(await acts.recordCaseChange(first)).toEqual({ snapshotWritten: false, toDeliver: [] });
+  expect(await acts.recordCaseChange(first)).toEqual({ snapshotWritten: false, toDeliver: [], recordedAt: expect.any(Number) });
   await acts.recordCaseChange(batch(3, 'in_progress', ['first_response:r1']));
   // Version 2 arrives late (a delayed retry): its events are kept, its snapshot is not.
   expect((await acts.recordCaseChange(batch(2, 'opened', ['sla_warning:x']))).snapshotWritten).toBe(false);
