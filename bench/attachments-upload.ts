@@ -26,7 +26,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { AttachmentOptions } from '../api/attachments/options';
 import { DEFAULT_ATTACHMENT_LIMITS, GIB } from '../api/attachments/options';
 import { ensureS3Server, startS3Server, type S3Server } from '../runtime/s3-server-toolchain';
-import { startApiHarness } from '../test/api/harness';
+import { startApiHarness } from '../test/helpers/api-harness';
 import { numberArg } from './args';
 
 type Backend = 'fs' | 's3';

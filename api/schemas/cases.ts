@@ -109,11 +109,9 @@ export const CaseSchema = z
     slaState: z.string(),
     nextDueAt: IsoInstant.nullable(),
     sla: z.record(z.string(), ClockSchema).openapi({ description: 'every clock; firstResponse always present' }),
-    policyVersion: z
-      .string()
-      .openapi({
-        description: 'the policy version the case follows now: the one it opened under, or the one its latest migration moved it to',
-      }),
+    policyVersion: z.string().openapi({
+      description: 'the policy version the case follows now: the one it opened under, or the one its latest migration moved it to',
+    }),
     source: z.enum(['workflow', 'read_model']).openapi({ description: 'live workflow state, or the stored snapshot' }),
     version: z.number().int(),
     page: PageSchema.nullable().openapi({ description: 'the latest Severity 1 page and its acknowledgement; null when none' }),

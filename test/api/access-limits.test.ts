@@ -10,7 +10,7 @@ import type { Express } from 'express';
 import pino from 'pino';
 import { createApp, type AppDeps } from '../../api/app';
 import { OpenApiConformance } from '../helpers/openapi-conformance';
-import { startApiHarness, type ApiHarness } from './harness';
+import { startApiHarness, type ApiHarness } from '../helpers/api-harness';
 
 let h: ApiHarness;
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import type { Test as SupertestTest } from 'supertest';
 import { eq } from 'drizzle-orm';
 import { apiTokens } from '../../db/schema';
 import { seedDemo } from '../../runtime/demo-seed';
-import { startApiHarness, type ApiHarness } from './harness';
+import { startApiHarness, type ApiHarness } from '../helpers/api-harness';
 
 let h: ApiHarness;
 beforeAll(async () => {

@@ -3,7 +3,7 @@
  * another's. Outcomes: allowed (anything but 401/403/404: the request reached the case, which may still
  * refuse it for its state), 403 (the role may never do this) or 404 (another organisation's case: nothing leaks).
  */
-import { startApiHarness, type ApiHarness } from './harness';
+import { startApiHarness, type ApiHarness } from '../helpers/api-harness';
 
 let h: ApiHarness;
 let caseId: string; // a northwind-production case

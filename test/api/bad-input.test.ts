@@ -5,7 +5,7 @@
  * its fix and a property that throws many more of its kind at every endpoint that takes it.
  */
 import fc from 'fast-check';
-import { startApiHarness, type ApiHarness } from './harness';
+import { startApiHarness, type ApiHarness } from '../helpers/api-harness';
 
 let h: ApiHarness;
 let caseId: string;

@@ -6,7 +6,7 @@
 import ical from 'node-ical';
 import { DateTime } from 'luxon';
 import { closuresFromIcs } from '../../api/calendars/ics-closures';
-import { startApiHarness, type ApiHarness } from './harness';
+import { startApiHarness, type ApiHarness } from '../helpers/api-harness';
 
 jest.setTimeout(180_000);
 

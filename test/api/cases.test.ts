@@ -5,7 +5,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { cases, idempotencyKeys } from '../../db/schema';
-import { startApiHarness, type ApiHarness } from './harness';
+import { startApiHarness, type ApiHarness } from '../helpers/api-harness';
 
 let h: ApiHarness;
 beforeAll(async () => {

@@ -13,7 +13,7 @@ import { threadRootId } from '../../activities/mail/message-id';
 import { parseReplyAddress } from '../../activities/mail/reply-address';
 import { startTestSmtp, type ReceivedMail, type TestSmtp } from '../helpers/smtp';
 import { CONSOLE_URL, REPLY, testMailer } from '../mail/fixtures';
-import { startApiHarness, type ApiHarness } from './harness';
+import { startApiHarness, type ApiHarness } from '../helpers/api-harness';
 
 let h: ApiHarness;
 let smtp: TestSmtp;

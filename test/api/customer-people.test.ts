@@ -3,7 +3,7 @@
  * (validated, stored, returned), the people of an organisation with the partners acting for it, and whether
  * the organisation's business hours and its program's coverage are open now (GET /v1/policy?orgId=).
  */
-import { startApiHarness, type ApiHarness } from './harness';
+import { startApiHarness, type ApiHarness } from '../helpers/api-harness';
 
 let h: ApiHarness;
 beforeAll(async () => {

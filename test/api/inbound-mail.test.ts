@@ -9,7 +9,7 @@ import { notificationDeliveries, notifications } from '../../db/schema';
 const DEMO_ADMIN_ID = 'demo-admin';
 import { composeReply } from '../helpers/mail';
 import { mailFixture } from '../helpers/mail-fixtures';
-import { startApiHarness, TEST_REPLY, type ApiHarness } from './harness';
+import { startApiHarness, TEST_REPLY, type ApiHarness } from '../helpers/api-harness';
 
 let h: ApiHarness;
 let gateway: { Authorization: string };

@@ -13,7 +13,7 @@ import { createApp, type AppDeps } from '../../api/app';
 import { referenceDataChanges } from '../../api/shared-state/reference-data';
 import { openDatabase, type Database } from '../../db/client';
 import { apiTokens, rateLimits } from '../../db/schema';
-import { startApiHarness, type ApiHarness } from './harness';
+import { startApiHarness, type ApiHarness } from '../helpers/api-harness';
 
 let h: ApiHarness;
 /** B's own connection pool on PostgreSQL; on PGlite the one embedded database. */

@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { caseEvents } from '../../db/schema';
 import { GapTracker } from '../../api/live/gap-tracker';
-import { startApiHarness, type ApiHarness } from './harness';
+import { startApiHarness, type ApiHarness } from '../helpers/api-harness';
 
 interface SseEvent {
   id: string;

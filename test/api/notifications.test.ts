@@ -9,7 +9,7 @@ import type { CaseMailer } from '../../activities/mail/mailer';
 import { cases } from '../../db/schema';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { caseView, testMailer } from '../mail/fixtures';
-import { startApiHarness, type ApiHarness } from './harness';
+import { startApiHarness, type ApiHarness } from '../helpers/api-harness';
 
 const CASE = '6f1c2a4e-1d2b-4c3a-9e8f-0a1b2c3d4e5f';
 let h: ApiHarness;

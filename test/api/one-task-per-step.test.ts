@@ -11,7 +11,7 @@ type EventType = temporal.api.enums.v1.EventType;
 import { caseWorkflowId } from '../../contract/case';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { testMailer } from '../mail/fixtures';
-import { startApiHarness, type ApiHarness } from './harness';
+import { startApiHarness, type ApiHarness } from '../helpers/api-harness';
 
 let h: ApiHarness;
 let smtp: TestSmtp;

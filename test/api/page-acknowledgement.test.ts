@@ -2,7 +2,7 @@
  * POST /v1/cases/:id/page-acknowledgement through the real app, a Temporal dev server and the case worker:
  * staff acknowledge a Severity 1 page; a refusal is a 409 with the workflow's reason, like every case action.
  */
-import { startApiHarness, type ApiHarness } from './harness';
+import { startApiHarness, type ApiHarness } from '../helpers/api-harness';
 
 let h: ApiHarness;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 /** Phone support: the eligibility table (program x case type) and routing (queue, language, previous engineer). */
-import { startApiHarness, type ApiHarness } from './harness';
+import { startApiHarness, type ApiHarness } from '../helpers/api-harness';
 
 let h: ApiHarness;
 beforeAll(async () => {

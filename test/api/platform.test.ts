@@ -4,7 +4,7 @@ import pino from 'pino';
 import { createApp } from '../../api/app';
 import { openDatabase } from '../../db/client';
 import { createTestDatabase } from '../helpers/db';
-import { startApiHarness, type ApiHarness } from './harness';
+import { startApiHarness, type ApiHarness } from '../helpers/api-harness';
 
 let h: ApiHarness;
 beforeAll(async () => {

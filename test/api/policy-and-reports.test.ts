@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { slaClocks } from '../../db/schema';
-import { startApiHarness, type ApiHarness } from './harness';
+import { startApiHarness, type ApiHarness } from '../helpers/api-harness';
 
 let h: ApiHarness;
 beforeAll(async () => {

@@ -3,7 +3,7 @@
  * closed dates in a candidate, the published schema of aroundTheClockLevels, and a cancel that keeps the
  * partial report. No worker: a started run stays at its first batch until cancelled.
  */
-import { startApiHarness, type ApiHarness } from './harness';
+import { startApiHarness, type ApiHarness } from '../helpers/api-harness';
 
 let h: ApiHarness;
 beforeAll(async () => {

@@ -2,7 +2,7 @@
 import { eq } from 'drizzle-orm';
 import { caseInputs } from '../../db/schema';
 import { DEFAULT_SETTINGS } from '../../policy';
-import { startApiHarness, type ApiHarness } from './harness';
+import { startApiHarness, type ApiHarness } from '../helpers/api-harness';
 
 let h: ApiHarness;
 let unansweredSev2: string[] = [];

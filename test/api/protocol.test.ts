@@ -6,7 +6,7 @@
 import pino from 'pino';
 import { createApp } from '../../api/app';
 import { OpenApiConformance } from '../helpers/openapi-conformance';
-import { startApiHarness, type ApiHarness } from './harness';
+import { startApiHarness, type ApiHarness } from '../helpers/api-harness';
 
 let h: ApiHarness;
 let caseId: string;

@@ -7,7 +7,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import { cases } from '../../db/schema';
 import { nextSunHandoff, sunRegionAt } from '../../policy';
-import { startApiHarness, type ApiHarness } from './harness';
+import { startApiHarness, type ApiHarness } from '../helpers/api-harness';
 
 let h: ApiHarness;
 beforeAll(async () => {

@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { caseWorkflowId } from '../../contract/case';
 import { ensureTemporalCli } from '../../runtime/temporal-toolchain';
-import { startApiHarness, type ApiHarness } from './harness';
+import { startApiHarness, type ApiHarness } from '../helpers/api-harness';
 
 let h: ApiHarness;
 beforeAll(async () => {

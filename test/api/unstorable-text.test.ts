@@ -3,7 +3,7 @@
  * field, on every endpoint and in the query; before this, such a message wedged its case for good.
  */
 import { sql } from 'drizzle-orm';
-import { startApiHarness, type ApiHarness } from './harness';
+import { startApiHarness, type ApiHarness } from '../helpers/api-harness';
 
 let h: ApiHarness;
 let caseId: string;

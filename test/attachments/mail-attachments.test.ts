@@ -16,7 +16,7 @@ import type { AttachmentService } from '../../api/attachments/attachments';
 import { DEFAULT_ATTACHMENT_LIMITS } from '../../api/attachments/options';
 import { startSmtpListener, type SmtpListener } from '../../api/inbound-mail/smtp-listener';
 import { attachments } from '../../db/schema';
-import { startApiHarness, TEST_REPLY, type ApiHarness } from '../api/harness';
+import { startApiHarness, TEST_REPLY, type ApiHarness } from '../helpers/api-harness';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { sha256 } from '../helpers/tus';
 import { testMailer } from '../mail/fixtures';

@@ -18,7 +18,7 @@ import { type S3BlobStore } from '../../api/attachments/blob-store';
 import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentOptions } from '../../api/attachments/options';
 import { attachments } from '../../db/schema';
 import { ensureS3Server, startS3Server, type S3Server } from '../../runtime/s3-server-toolchain';
-import { startApiHarness, type ApiHarness } from '../api/harness';
+import { startApiHarness, type ApiHarness } from '../helpers/api-harness';
 import { sha256, tusCreate, tusOffset, tusPatch, tusUpload } from '../helpers/tus';
 
 const BUCKET = 'caseflow-test';

@@ -14,7 +14,7 @@ import { eq } from 'drizzle-orm';
 import type { AttachmentService } from '../../api/attachments/attachments';
 import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentOptions } from '../../api/attachments/options';
 import { attachments } from '../../db/schema';
-import { startApiHarness, type ApiHarness } from '../api/harness';
+import { startApiHarness, type ApiHarness } from '../helpers/api-harness';
 import { sha256, tusCreate, tusOffset, tusPatch, tusUpload } from '../helpers/tus';
 
 const ANNA = 'acme-premier-anna';

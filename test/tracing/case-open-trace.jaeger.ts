@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { ensureJaeger, startJaeger, type Jaeger } from '../../runtime/jaeger';
 import { startTracing, type Tracing } from '../../runtime/tracing';
-import { startApiHarness, type ApiHarness } from '../api/harness';
+import { startApiHarness, type ApiHarness } from '../helpers/api-harness';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { testMailer } from '../mail/fixtures';
 

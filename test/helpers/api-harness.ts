@@ -15,9 +15,9 @@ import { seedDemo } from '../../runtime/demo-seed';
 import { temporalClientInterceptors, type Tracing } from '../../runtime/tracing';
 import type { CaseMailer } from '../../activities/mail/mailer';
 import { createCaseWorker } from '../../worker/create-worker';
-import { createTestDatabase } from '../helpers/db';
-import { OpenApiConformance } from '../helpers/openapi-conformance';
-import { createDevServerEnv } from '../helpers/temporal';
+import { createTestDatabase } from './db';
+import { OpenApiConformance } from './openapi-conformance';
+import { createDevServerEnv } from './temporal';
 
 export interface ApiHarness {
   app: Express;
