@@ -169,3 +169,31 @@ test('the header’s selector switches the language, remembers it, and <html lan
     await context.close();
   }
 });
+
+test('a validation problem names its field in the reader’s language, once', async () => {
+  // Anna's portal speaks her organisation's language (German); a follow-up of a case that is still open is a 422.
+  const { context, page } = await svc.signedIn('acme-premier-anna');
+  try {
+    await page.goto(`${svc.url}/portal/new?related=${caseId}&org=acme-premier`);
+    await page.getByRole('heading', { name: /Fall eröffnen/ }).waitFor();
+    expect(await page.evaluate('document.documentElement.lang')).toBe('de');
+    await page.getByLabel('Schweregrad').selectOption({ index: 3 });
+    await page.getByLabel('Produkt').selectOption('backup-replication');
+    await page.getByLabel('Version').selectOption('12.3');
+    await page.getByLabel('Titel').fill('Follow-up');
+    await page.getByLabel('Beschreibung').fill('Still failing');
+    await page.getByRole('button', { name: 'Fall eröffnen' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.getAttribute('data-code')).toBe('unprocessable');
+    expect(await alert.locator('strong').innerText()).toBe('Anfrage nicht ausführbar (422):');
+    expect(await alert.locator('li[data-field="relatedCaseId"]').innerText()).toBe(
+      'Bezogener Fall: only a closed case can be referenced by a new one',
+    );
+    // The detail ("relatedCaseId: ...") repeats the field: it is not printed besides the list.
+    expect((await alert.innerText()).match(/only a closed case/g)).toHaveLength(1);
+    expect(await alert.innerText()).not.toMatch(/relatedCaseId/);
+  } finally {
+    await context.close();
+  }
+});
