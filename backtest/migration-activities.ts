@@ -20,6 +20,7 @@ import { caseInputs, cases, policyBacktests } from '../db/schema';
 import type { PolicyDocument } from '../policy';
 import { migratePolicyUpdate, type CaseWorkflowInput } from '../contract/case';
 import type { BatchResult } from '../contract/backtest';
+import type { ApplyCase, ApplyOutcome } from '../contract/policy-runs';
 import { canonical } from './engine/exactness';
 import {
   addPreviewRow,
@@ -32,6 +33,8 @@ import {
   type PreviewTotals,
 } from './engine/migration';
 import { countCases, readCasePage, type CaseRange, type Cursor } from './read-model';
+
+export type { ApplyCase, ApplyOutcome };
 
 export interface MigrationTarget {
   version: number;
@@ -66,16 +69,6 @@ export interface PreviewResult {
   target: { version: number; key: string };
   totals: PreviewTotals;
   rows: PreviewRow[];
-}
-
-export type ApplyOutcome = 'migrated' | 'stale' | 'closed' | 'refused' | 'skipped' | 'failed';
-
-export interface ApplyCase {
-  caseId: string;
-  outcome: ApplyOutcome;
-  reason: string | null;
-  /** The case's first-response due instant after the apply, as its view says. */
-  firstResponseDueAt: string | null;
 }
 
 export interface ApplyAccumulator {

@@ -9,6 +9,7 @@
  */
 import { migrateClock, targetOf } from '../policy';
 import type { MigratePolicyInput } from '../contract/case';
+import type { MigratedClock } from '../contract/policy-runs';
 import { clockIsActive, clockView } from './clock-view';
 import { FIRST_RESPONSE, iso, type Machine } from './context';
 import * as notices from './notices';
@@ -40,20 +41,6 @@ const hours = (ms: number) => {
   const min = Math.round(ms / 60_000);
   return min < 60 ? `${min} min` : `${Math.floor(min / 60)} h${min % 60 ? ` ${min % 60} min` : ''}`;
 };
-
-export interface MigratedClock {
-  clock: string;
-  /** Before and after the migration. */
-  oldState: string;
-  state: string;
-  changed: boolean;
-  oldDueAt: string | null;
-  newDueAt: string | null;
-  oldTarget: string;
-  newTarget: string;
-  elapsedMs: number;
-  breachesAtOnce: boolean;
-}
 
 export function migratePolicy(m: Machine, a: MigratePolicyInput, now: number): void {
   const from = currentVersion(m);

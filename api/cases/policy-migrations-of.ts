@@ -2,7 +2,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { caseEvents } from '../../db/schema';
-import type { MigratedClock } from '../../machine/migration';
+import type { MigratedClock } from '../../contract/policy-runs';
 
 export interface CaseMigration {
   at: string;

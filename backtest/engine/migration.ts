@@ -7,12 +7,14 @@
 import { coverageUnder, pinnedPolicy, type PolicyDocument } from '../../policy';
 import type { CaseWorkflowInput, MigratePolicyInput } from '../../contract/case';
 import { isRefusal } from '../../machine/refusal';
-import type { MigratedClock } from '../../machine/migration';
+import type { MigratedClock, PreviewRow, PreviewTotals } from '../../contract/policy-runs';
 import { commandCauses, commandsOf, retargetsBestEffort, tracksPages } from './commands';
 import { timerSteps } from './exactness';
 import { internInput } from './intern';
 import { recordedFiring, replay } from './replay';
 import type { RecordedCase, RoleOf } from './types';
+
+export type { PreviewRow, PreviewTotals };
 
 export interface TargetVersion {
   version: number;
@@ -30,26 +32,6 @@ export function migrationArgs(
     policy: pinnedPolicy(target.document, input.entitlement),
     coverage: coverageUnder(target.document, input.entitlement, input.coverage),
   };
-}
-
-export interface PreviewRow {
-  caseId: string;
-  orgId: string;
-  program: string;
-  level: number;
-  openedAt: string;
-  /** The state version the read model held: the apply sends it, the case refuses if it changed since. */
-  stateVersion: number;
-  fromVersion: string;
-  toVersion: string;
-  /** Every running clock: old and new due instant and state. */
-  clocks: MigratedClock[];
-  /** Some clock is already past its new target: it breaches at the migration. */
-  breachesAtOnce: boolean;
-  /** Some due instant moves earlier (the owner is told). */
-  earlier: boolean;
-  /** Why the case refuses the migration (already on the version), else null. */
-  refused: string | null;
 }
 
 const ADMIN = { id: 'system:policy-migration', role: 'admin' as const };
@@ -100,17 +82,6 @@ export function previewCase(c: RecordedCase, stateVersion: number, target: Targe
 }
 
 // ---- the preview report ------------------------------------------------------------------------------
-
-export interface PreviewTotals {
-  cases: number;
-  /** Running clocks listed. */
-  clocks: number;
-  earlier: number;
-  later: number;
-  unchanged: number;
-  breachesAtOnce: number;
-  refused: number;
-}
 
 export interface PreviewAccumulator {
   kind: 'migration-preview';

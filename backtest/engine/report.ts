@@ -6,6 +6,9 @@
  */
 import type { CasePair } from './backtest';
 import type { CaseOutcome } from './types';
+import type { Flip, Move, Report, ReportRow, SideSummary, Totals } from '../../contract/policy-runs';
+
+export type { Flip, Move, Report, ReportRow, SideSummary, Totals };
 
 /**
  * First responses in the SLA reports' five outcomes (contract/sla-outcome.ts), so a row adds up to its cases
@@ -30,34 +33,6 @@ export interface Group {
   cases: number;
   before: SideStats;
   after: SideStats;
-}
-
-export interface Flip {
-  caseId: string;
-  program: string;
-  level: number;
-  openedAt: string;
-  before: { state: string; dueAt: string | null; closeReason: string | null };
-  after: { state: string; dueAt: string | null; closeReason: string | null; target: string | null; explanation: string };
-}
-
-/** A case whose first-response due instant differs under the candidate (whether or not its outcome flips). */
-export interface Move {
-  caseId: string;
-  program: string;
-  level: number;
-  openedAt: string;
-  before: { state: string; dueAt: string | null };
-  after: { state: string; dueAt: string | null; target: string | null; explanation: string };
-  /** after - before in ms (null when one side has no due instant). */
-  shiftMs: number | null;
-}
-
-export interface Totals {
-  contactClosures: number;
-  warnings: number;
-  breaches: number;
-  refusedCommands: number;
 }
 
 export interface Accumulator {
@@ -196,38 +171,6 @@ export function mergeAccumulators(a: Accumulator, b: Accumulator): Accumulator {
 }
 
 // ---- the finished report -----------------------------------------------------------------------------
-
-export interface SideSummary {
-  met: number;
-  breached: number;
-  open: number;
-  closedWithoutResponse: number;
-  noTarget: number;
-  /** met / (met + breached); null without any. */
-  achievement: number | null;
-  firstResponseP50Minutes: number | null;
-  firstResponseP90Minutes: number | null;
-}
-
-export interface ReportRow {
-  program: string;
-  level: number;
-  cases: number;
-  before: SideSummary;
-  after: SideSummary;
-}
-
-export interface Report {
-  cases: number;
-  rows: ReportRow[];
-  before: Totals;
-  after: Totals;
-  flipsTotal: number;
-  flips: Flip[];
-  /** Every case whose first-response due instant moved (the first MAX_LISTED_MOVES listed, all counted). */
-  movesTotal: number;
-  moves: Move[];
-}
 
 /** Nearest-rank percentile over a minute histogram. */
 export function percentile(hist: Record<string, number>, p: number): number | null {

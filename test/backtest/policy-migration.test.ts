@@ -11,7 +11,7 @@ import { MIGRATION_WORKFLOW_TYPE, migrationWorkflowId } from '../../contract/bac
 import { TASK_QUEUE } from '../../contract/case';
 import { caseEvents, cases, notifications, policyBacktests, policyVersions } from '../../db/schema';
 import { applyPatch, POLICY_V1 } from '../../policy';
-import type { MigratedClock } from '../../machine/migration';
+import type { MigratedClock } from '../../contract/policy-runs';
 import { exactnessDiff } from '../../backtest/engine/exactness';
 import { previewCsv } from '../../backtest/engine/migration';
 import type { ApplyCase, ApplyRequest, PreviewRequest, PreviewResult } from '../../backtest/migration-activities';
