@@ -130,7 +130,13 @@ describe.each(Object.entries(LANGS))('an engineer in %s', (lang, l) => {
       // The case is at Severity 2; asking for Severity 2 again is refused by the workflow with a code.
       const form = page.locator('form[data-command="changeSeverity"]');
       await form.getByRole('heading', { name: l.change }).waitFor();
-      await form.getByLabel(l.severity).selectOption('2');
+      // No level is chosen until the engineer chooses one: the select shows none, and the form is not sent.
+      const level = form.getByLabel(l.severity);
+      expect(
+        await level.evaluate((e: { value: string; selectedOptions: { text: string }[] }) => [e.value, e.selectedOptions[0]?.text]),
+      ).toEqual(['', '—']);
+      expect(await level.evaluate((e: { checkValidity(): boolean }) => e.checkValidity())).toBe(false);
+      await level.selectOption('2');
       await form.getByLabel(l.reason).fill('business impact unchanged');
       await form.getByRole('button', { name: l.change }).click();
       const alert = form.getByRole('alert');

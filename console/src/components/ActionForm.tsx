@@ -100,7 +100,12 @@ export function ActionForm({ caseId, spec, onDone }: { caseId: string; spec: Act
             <label htmlFor={fid}>{f.label}</label>
             {f.kind === 'select' ? (
               <select id={fid} value={values[f.name] as string} required={f.required} onChange={(e) => set(e.target.value)}>
-                {!f.required && <option value="">—</option>}
+                {/* A required choice not made yet shows as none (the browser would show the first option, unsent). */}
+                {(!f.required || values[f.name] === '') && (
+                  <option value="" disabled={f.required}>
+                    —
+                  </option>
+                )}
                 {f.options.map((o) => (
                   <option key={o.value} value={o.value}>
                     {o.label}
