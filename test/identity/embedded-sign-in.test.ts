@@ -117,7 +117,9 @@ test("a signed-in admin changes things with the CSRF token; the disabled enginee
   expect(disabled.status).toBe(200);
   const elapsed = (await ended) - before;
   process.stdout.write(`disabled principal's stream ended after ${elapsed} ms\n`);
-  expect(elapsed).toBeLessThan(1000);
+  // Ended by the change notice, not by the session's hour-long expiry; the printed figure says how fast (a
+  // bound of one second failed on a loaded CI machine in the sessions suite).
+  expect(elapsed).toBeLessThan(10_000);
   // The console's own stream is refused on reconnect: the tab lands on sign-in and says why.
   await jonas.locator('[data-notice="signed-out"]').waitFor({ timeout: 10_000 });
   expect((await inPage(jonas, '/v1/me')).status).toBe(401);
