@@ -57,6 +57,12 @@ export function BacktestPanel({ versions, lang }: { versions: PolicyVersion[]; l
   const [params, setParams] = useSearchParams();
   const programName = useProgramName();
   const programs = Object.keys(versions[0]?.document.programs ?? {}) as ProgramId[];
+  // The programs as options, in the page's language: the target, hours and range selects all offer them.
+  const programOptions = programs.map((p) => (
+    <option key={p} value={p}>
+      {programName(p)}
+    </option>
+  ));
   const inForce = versions.find((v) => v.inForce) ?? versions[versions.length - 1];
   const [base, setBase] = useState<number>(inForce?.version ?? 1);
   const [program, setProgram] = useState<ProgramId>('production');
@@ -144,11 +150,7 @@ export function BacktestPanel({ versions, lang }: { versions: PolicyVersion[]; l
           <label>
             {t.program}
             <select value={program} onChange={(e) => setProgram(e.target.value as ProgramId)}>
-              {programs.map((p) => (
-                <option key={p} value={p}>
-                  {programName(p)}
-                </option>
-              ))}
+              {programOptions}
             </select>
           </label>
           <label>
@@ -186,11 +188,7 @@ export function BacktestPanel({ versions, lang }: { versions: PolicyVersion[]; l
           <label>
             {t.program}
             <select value={hoursProgram} onChange={(e) => setHoursProgram(e.target.value as ProgramId)}>
-              {programs.map((p) => (
-                <option key={p} value={p}>
-                  {programName(p)}
-                </option>
-              ))}
+              {programOptions}
             </select>
           </label>
           <label>
@@ -263,11 +261,7 @@ export function BacktestPanel({ versions, lang }: { versions: PolicyVersion[]; l
               value={range.programs}
               onChange={(e) => setRange({ ...range, programs: [...e.target.selectedOptions].map((o) => o.value) })}
             >
-              {programs.map((p) => (
-                <option key={p} value={p}>
-                  {programName(p)}
-                </option>
-              ))}
+              {programOptions}
             </select>
           </label>
           <label>
