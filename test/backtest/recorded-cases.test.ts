@@ -34,6 +34,15 @@ import { caseInput, customer, engineer, localDate, localTime, manager, nextLocal
 import { rid, startHarness, type Harness } from '../workflows/harness';
 
 const HOUR = 3_600_000;
+/**
+ * Actions land a second off the whole minutes where the policy's timers fire. An update at the very instant
+ * a timer of its case fires races it in the time-skipping server: the task that handles the update cancels
+ * the timer, which the server has just fired, and the Java test server refuses that cancel ("invalid history
+ * builder state for action", TestWorkflowMutableStateImpl.processCancelTimer) and the case hangs; the real
+ * server accepts it. Sleeps of whole hours after a whole-minute opening hit breaches and escalations exactly.
+ */
+const OFF_THE_MINUTE = 1_000;
+const later = (ms: number) => h.env.sleep(ms + OFF_THE_MINUTE);
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness('time-skipping');
@@ -46,7 +55,7 @@ test('every recorded outcome of real workflow runs replays with 0 differences', 
     const openedAt = nextLocal(await h.now(), ORG.zone, 5, '18:30');
     await h.sleepUntil(openedAt);
     const { handle, view } = await h.open(caseInput({ caseId: 'x-basic', openedAt, entitlement: 'basic', level: 2 }));
-    await h.sleepUntil(Date.parse(view.clocks.firstResponse!.dueAt!) + HOUR);
+    await h.sleepUntil(Date.parse(view.clocks.firstResponse!.dueAt!) + HOUR + OFF_THE_MINUTE);
     await handle.executeUpdate(engineerResponseUpdate, { args: [{ requestId: rid(), actor: engineer }] });
     await handle.executeUpdate(resolveUpdate, {
       args: [{ requestId: rid(), actor: engineer, resolutionType: 'workaround', summary: 'ok' }],
@@ -68,18 +77,18 @@ test('every recorded outcome of real workflow runs replays with 0 differences', 
     const openedAt = nextLocal(await h.now(), 'UTC', 2, '07:00');
     await h.sleepUntil(openedAt);
     const { handle } = await h.open(caseInput({ caseId: 'x-sev1', openedAt, entitlement: 'production', level: 1 }));
-    await h.env.sleep(30 * 60_000);
+    await later(30 * 60_000);
     await handle.executeUpdate(engineerResponseUpdate, { args: [{ requestId: rid(), actor: engineer }] });
     await handle.executeUpdate(talkToManagerUpdate, { args: [{ requestId: rid(), actor: customer, reason: 'slow' }] });
-    await h.env.sleep(HOUR);
+    await later(HOUR);
     await handle.signal(customerAvailabilitySignal, { requestId: rid(), actor: customer, available: false });
-    await h.env.sleep(6 * HOUR);
+    await later(6 * HOUR);
     await handle.signal(customerAvailabilitySignal, { requestId: rid(), actor: customer, available: true });
-    await h.env.sleep(4 * HOUR);
+    await later(4 * HOUR);
     await handle.executeUpdate(managerAckUpdate, { args: [{ requestId: rid(), actor: manager }] });
     await handle.executeUpdate(changeSeverityUpdate, { args: [{ requestId: rid(), actor: engineer, level: 3, reason: 'restored' }] });
     await handle.executeUpdate(requestInfoUpdate, { args: [{ requestId: rid(), actor: engineer, message: 'confirm?' }] });
-    await h.env.sleep(30 * HOUR);
+    await later(30 * HOUR);
     await handle.executeUpdate(customerReplyUpdate, { args: [{ requestId: rid(), actor: customer, message: 'fine' }] });
     await handle.executeUpdate(resolveUpdate, { args: [{ requestId: rid(), actor: engineer, resolutionType: 'upgrade', summary: 'v13' }] });
     await handle.result();
@@ -100,25 +109,25 @@ test('every recorded outcome of real workflow runs replays with 0 differences', 
       policyVersion: 'v2',
     };
     const { handle } = await h.open(input);
-    await h.env.sleep(3 * HOUR);
+    await later(3 * HOUR);
     await handle.executeUpdate(assignUpdate, { args: [{ requestId: rid(), actor: engineer, ownerId: 'eng-bo', region: 'EMEA' }] });
     await handle.executeUpdate(changeSeverityUpdate, { args: [{ requestId: rid(), actor: customer, level: 1, reason: 'down now' }] });
-    await h.env.sleep(2 * HOUR);
+    await later(2 * HOUR);
     await handle.executeUpdate(resolveUpdate, {
       args: [{ requestId: rid(), actor: engineer, resolutionType: 'workaround', summary: 'restarted' }],
     });
     await handle.executeUpdate(confirmResolutionUpdate, {
       args: [{ requestId: rid(), actor: customer, accepted: false, comment: 'still down' }],
     });
-    await h.env.sleep(HOUR);
+    await later(HOUR);
     await handle.executeUpdate(requestInfoUpdate, { args: [{ requestId: rid(), actor: engineer, message: 'logs?' }] });
-    await h.env.sleep(20 * HOUR);
+    await later(20 * HOUR);
     await handle.executeUpdate(customerReplyUpdate, { args: [{ requestId: rid(), actor: customer }] });
     await handle.executeUpdate(resolveUpdate, {
       args: [{ requestId: rid(), actor: engineer, resolutionType: 'configuration_change', summary: 'fixed' }],
     });
     await handle.executeUpdate(closeCaseUpdate, { args: [{ requestId: rid(), actor: customer, reason: 'done' }] });
-    await h.env.sleep(2 * 24 * HOUR);
+    await later(2 * 24 * HOUR);
     await handle.executeUpdate(rcaDeliveredUpdate, { args: [{ requestId: rid(), actor: engineer, summary: 'disk full' }] });
     await handle.result();
   }
@@ -127,7 +136,7 @@ test('every recorded outcome of real workflow runs replays with 0 differences', 
     const openedAt = nextLocal(await h.now(), ORG.zone, 1, '09:00');
     await h.sleepUntil(openedAt);
     await h.open(caseInput({ caseId: 'x-open', openedAt, entitlement: 'basic', level: 3 }));
-    await h.env.sleep(11 * HOUR);
+    await later(11 * HOUR);
   }
 
   const until = await h.now();
