@@ -17,6 +17,7 @@ import { caseWorkflowId, openedUpdate, TASK_QUEUE, type CaseView, type CaseWorkf
 import { createDevServerEnv, createTimeSkippingEnv } from '../helpers/temporal';
 import { createTestDatabase } from '../helpers/db';
 import { insertOrganisation } from '../fixtures/cases';
+import { assertNoActionAtTimerFire } from '../helpers/timer-races';
 
 export interface Harness {
   env: TestWorkflowEnvironment;
@@ -26,7 +27,7 @@ export interface Harness {
   restartWorker(between?: () => Promise<void>): Promise<void>;
   open(input: CaseWorkflowInput): Promise<{ handle: WorkflowHandle<typeof caseWorkflow>; view: CaseView }>;
   now(): Promise<number>;
-  /** Moves server time to `at` (time-skipping server only). */
+  /** Moves server time to `at` (time-skipping server only). Never act at an instant a timer fires (teardown checks). */
   sleepUntil(at: number): Promise<void>;
   readModel(caseId: string): Promise<ReadModel>;
   teardown(): Promise<void>;
@@ -58,6 +59,7 @@ export async function startHarness(
   let worker = await newWorker();
   let running = worker.run();
   const client = env.client;
+  const opened: string[] = [];
 
   return {
     env,
@@ -73,6 +75,7 @@ export async function startHarness(
       running = worker.run();
     },
     async open(input) {
+      opened.push(caseWorkflowId(input.caseId));
       const handle = await client.workflow.start(caseWorkflow, {
         workflowId: caseWorkflowId(input.caseId),
         taskQueue: TASK_QUEUE,
@@ -102,10 +105,14 @@ export async function startHarness(
       };
     },
     async teardown() {
-      worker.shutdown();
-      await running;
-      await env.teardown();
-      await database.close();
+      try {
+        if (kind === 'time-skipping') await assertNoActionAtTimerFire(client.workflow, opened);
+      } finally {
+        worker.shutdown();
+        await running;
+        await env.teardown();
+        await database.close();
+      }
     },
   };
 }

@@ -1,0 +1,28 @@
+/** The harness's guard against acting at a timer's instant (test/helpers/timer-races.ts) on made histories. */
+import { actionsAtTimerFires } from '../helpers/timer-races';
+
+const t = (iso: string) => {
+  const ms = Date.parse(iso);
+  return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 };
+};
+const fired = (iso: string) => ({ eventTime: t(iso), timerFiredEventAttributes: { timerId: '1' } });
+const update = (iso: string, name: string) => ({
+  eventTime: t(iso),
+  workflowExecutionUpdateAcceptedEventAttributes: { acceptedRequest: { input: { name } } },
+});
+const signal = (iso: string) => ({ eventTime: t(iso), workflowExecutionSignaledEventAttributes: { signalName: 'availability' } });
+
+test('an update or signal in the same instant as a fire is named; one a second later is not', () => {
+  const events = [
+    fired('2027-01-05T07:30:00.035Z'),
+    update('2027-01-05T07:30:00.095Z', 'engineerResponse'),
+    fired('2027-01-05T08:30:00.040Z'),
+    signal('2027-01-05T08:30:01.100Z'),
+    update('2027-01-05T09:00:00.000Z', 'resolve'), // no timer fired before it at all in this stretch
+  ];
+  expect(actionsAtTimerFires(events as never)).toEqual(['engineerResponse at 2027-01-05T07:30:00.095Z']);
+  expect(actionsAtTimerFires([fired('2027-01-05T08:30:00.040Z'), signal('2027-01-05T08:30:00.060Z')] as never)).toEqual([
+    'availability at 2027-01-05T08:30:00.060Z',
+  ]);
+  expect(actionsAtTimerFires([update('2027-01-05T07:30:00.095Z', 'opened')] as never)).toEqual([]);
+});
