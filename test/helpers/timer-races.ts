@@ -9,6 +9,7 @@
  * a whole-minute opening lands exactly on breaches and escalations; act a second off instead.
  */
 import type { WorkflowClient } from '@temporalio/client';
+import { tsToMs } from '@temporalio/common/lib/time';
 import type { temporal } from '@temporalio/proto';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -16,7 +17,7 @@ type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 /** An action this close after a fire (server time) shared its instant. */
 const SAME_INSTANT_MS = 300;
 
-const at = (e: HistoryEvent): number => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
+const at = (e: HistoryEvent): number => tsToMs(e.eventTime);
 
 export function actionsAtTimerFires(events: HistoryEvent[]): string[] {
   const found: string[] = [];

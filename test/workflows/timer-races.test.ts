@@ -1,10 +1,9 @@
 /** The harness's guard against acting at a timer's instant (test/helpers/timer-races.ts) on made histories. */
+import { msToTs } from '@temporalio/common/lib/time';
 import { actionsAtTimerFires } from '../helpers/timer-races';
 
-const t = (iso: string) => {
-  const ms = Date.parse(iso);
-  return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 };
-};
+// Timestamps shaped as in a fetched history (Long seconds), by the SDK's own conversion.
+const t = (iso: string) => msToTs(Date.parse(iso));
 const fired = (iso: string) => ({ eventTime: t(iso), timerFiredEventAttributes: { timerId: '1' } });
 const update = (iso: string, name: string) => ({
   eventTime: t(iso),
